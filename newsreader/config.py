@@ -1,0 +1,108 @@
+"""Where the library lives and what settings.toml says.
+
+Precedence for the library folder: ``--library DIR`` > ``$NEWSREADER_HOME`` > the platform's user data dir.
+Settings live in ``settings.toml`` inside the library folder when ``--library``/``$NEWSREADER_HOME`` is given
+(so a demo or test library carries its own), else in the platform's user config dir.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.errors import UserInputError
+
+APP_NAME = "newsreader"
+
+
+def library_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The library folder to use (not created here)."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("NEWSREADER_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def settings_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The settings.toml to read and write."""
+    if override or os.environ.get("NEWSREADER_HOME"):
+        return library_dir(override) / "settings.toml"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """User settings; every field has a default so a missing file is a valid one."""
+
+    theme: str = "newsreader"
+    """Textual theme name; saved when the user switches theme."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Binding id -> keys (``"next-unread" = "N,u"``), applied over the default keymap."""
+    refresh_concurrency: int = 16
+    """How many feeds are fetched at once."""
+    fetch_timeout: float = 20.0
+    """Seconds before a feed download is given up."""
+    max_feed_bytes: int = 10 * 1024 * 1024
+    """Size cap for one feed download."""
+    animations: bool = True
+    """Set false to disable Textual animations (tests and slow terminals)."""
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings.toml; a missing file gives the defaults, a broken one a clear error."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UserInputError(f"cannot read settings {path}: {exc}") from exc
+    known = set(Settings.__dataclass_fields__)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise UserInputError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+    keys = raw.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise UserInputError(f"{path}: [keys] must map binding ids to key strings")
+    values = dict(raw)
+    values["keys"] = dict(keys)
+    try:
+        return Settings(**values)
+    except TypeError as exc:
+        raise UserInputError(f"{path}: {exc}") from exc
+
+
+def save_setting(path: Path, name: str, value: str | int | float | bool) -> None:
+    """Set one top-level scalar setting, keeping the rest of the file as the user wrote it."""
+    import re
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    if isinstance(value, bool):
+        rendered = "true" if value else "false"
+    elif isinstance(value, int | float):
+        rendered = repr(value)
+    else:
+        rendered = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    line = f"{name} = {rendered}"
+    pattern = re.compile(rf"^{re.escape(name)}\s*=.*$", re.MULTILINE)
+    # Top-level keys must precede the first [table] header.
+    head, sep, tail = text.partition("\n[")
+    if pattern.search(head):
+        head = pattern.sub(line, head, count=1)
+    else:
+        head = (head.rstrip("\n") + "\n" if head.strip() else "") + line + "\n"
+    new = head + (sep + tail if sep else "")
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    os.replace(tmp, path)

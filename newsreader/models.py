@@ -1,0 +1,179 @@
+"""The data newsreader passes around: frozen, slotted dataclasses with aware-UTC datetimes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class SourceKind(StrEnum):
+    """Where articles come from."""
+
+    FEED = "feed"
+    DUMP = "dump"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """One article as an ingester produced it, before the library stores it.
+
+    Ingesters are pure: they turn bytes into drafts, and the id is computed here, once.
+    """
+
+    id: str
+    title: str
+    body: str
+    excerpt: str
+    author: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    url: str | None = None
+    truncated: bool = False
+    author_note: str | None = None
+    """A closing bio or disclaimer, shown after the body."""
+    credits: tuple[str, ...] = ()
+    """Caption and credit lines (``Illustration: Yusha``): metadata, not body."""
+    links: tuple[str, ...] = ()
+    """Numbered link references from an HTML body, ``[1]`` is ``links[0]``."""
+    title_derived: bool = False
+    """True when the dump gave no title and one was made from the text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article in the library: headline metadata, reading state and (from ``get``) its body."""
+
+    id: str
+    source_id: str
+    title: str
+    feed: str
+    """Display name of the source: the feed's title or the dump's file name."""
+    source: str
+    """Where it came from: the feed URL or the dump's path."""
+    kind: SourceKind
+    excerpt: str
+    added: datetime
+    author: str | None = None
+    published: datetime | None = None
+    url: str | None = None
+    truncated: bool = False
+    read: bool = False
+    starred: bool = False
+    order: int = 0
+    """Position in its import batch: keeps a dump's articles in file order among equal dates."""
+    body: str | None = None
+    """Loaded only by ``Library.get``; headline listings leave it ``None``."""
+    author_note: str | None = None
+    credits: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+    @property
+    def date(self) -> datetime:
+        """The date to sort and show by: published if known, else when it was added."""
+        return self.published or self.added
+
+    @property
+    def sort_key(self) -> tuple[float, int]:
+        """Newest first when sorted in reverse; file order among equal dates."""
+        return (self.date.timestamp(), -self.order)
+
+    def to_json(self, *, with_body: bool = False) -> dict[str, Any]:
+        """The CLI's ``--json`` object (field names are a contract, see DESIGN.md)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "feed": self.feed,
+            "author": self.author,
+            "published": _iso(self.published),
+            "added": _iso(self.added),
+            "url": self.url,
+            "excerpt": self.excerpt,
+            "read": self.read,
+            "starred": self.starred,
+            "truncated": self.truncated,
+            "source": self.source,
+            "kind": str(self.kind),
+        }
+        if with_body:
+            data["body"] = self.body
+            data["author_note"] = self.author_note
+            data["credits"] = list(self.credits)
+            data["links"] = list(self.links)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A subscription (feed) or an imported dump file, with its status."""
+
+    id: str
+    kind: SourceKind
+    title: str
+    location: str
+    """Feed URL (updated on a permanent redirect) or the dump's absolute path."""
+    added: datetime
+    category: str | None = None
+    site_url: str | None = None
+    last_fetched: datetime | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    gone: bool = False
+    articles: int = 0
+    unread: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": str(self.kind),
+            "url": self.location,
+            "title": self.title,
+            "category": self.category,
+            "last_fetched": _iso(self.last_fetched),
+            "error": self.error,
+            "gone": self.gone,
+            "articles": self.articles,
+            "unread": self.unread,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What importing one file did."""
+
+    path: str
+    kind: str
+    """``dump``, ``feed`` or ``opml``."""
+    new: int = 0
+    present: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What one ``import`` call did, file by file."""
+
+    results: tuple[ImportResult, ...] = field(default_factory=tuple)
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def present(self) -> int:
+        return sum(r.present for r in self.results)
+
+    @property
+    def failed(self) -> tuple[ImportResult, ...]:
+        return tuple(r for r in self.results if r.error)
+
+
+def utcnow() -> datetime:
+    """The library's clock; tests replace ``Library.now`` rather than patching this."""
+    return datetime.now(UTC)
