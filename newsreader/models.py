@@ -174,6 +174,59 @@ class ImportReport:
         return tuple(r for r in self.results if r.error)
 
 
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    """What refreshing one feed did."""
+
+    source_id: str
+    url: str
+    title: str
+    new: int = 0
+    updated: int = 0
+    not_modified: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReport:
+    """What one ``refresh`` did, feed by feed."""
+
+    results: tuple[FeedResult, ...] = field(default_factory=tuple)
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def updated(self) -> int:
+        return sum(r.updated for r in self.results)
+
+    @property
+    def errors(self) -> tuple[FeedResult, ...]:
+        return tuple(r for r in self.results if r.error)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the article (headline, no body), its score and a snippet."""
+
+    article: Article
+    score: float
+    """Higher is better (a negated BM25 rank)."""
+    snippet: str
+    """Plain text around the best match."""
+    snippet_spans: tuple[tuple[int, int], ...] = ()
+    """``(start, end)`` offsets of matched words in ``snippet``."""
+    terms: tuple[str, ...] = ()
+    """The query's positive terms, for highlighting in titles and bodies (``Library.highlight_spans``)."""
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.article.to_json()
+        data["snippet"] = self.snippet
+        data["score"] = round(self.score, 4)
+        return data
+
+
 def utcnow() -> datetime:
     """The library's clock; tests replace ``Library.now`` rather than patching this."""
     return datetime.now(UTC)
