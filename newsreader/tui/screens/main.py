@@ -1,0 +1,680 @@
+"""The main screen: sources | headlines | article. It owns the state; the widgets only announce.
+
+Every library call runs in a thread worker (the library touches disk); results come back with
+``call_from_thread``. Reading-state writes go through one queue drained by one writer thread, so
+toggling a mark twice quickly is saved in order and never blocks a keypress.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import webbrowser
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from newsreader.errors import NewsreaderError
+from newsreader.models import Article, SearchHit, Source
+from newsreader.tui.screens.confirm import ConfirmScreen
+from newsreader.tui.screens.prompt import PromptScreen
+from newsreader.tui.text import safe_line
+from newsreader.tui.widgets.article_view import ArticleView, render_article
+from newsreader.tui.widgets.headline_list import HeadlineList
+from newsreader.tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets.source_list import ALL, STARRED, UNREAD, SourceList, source_id_of
+from newsreader.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
+
+WIDE = 120
+"""Columns from which all three panes show."""
+NARROW = 60
+"""Below this many columns one pane shows at a time."""
+SEARCH_DEBOUNCE = 0.15
+"""Seconds of typing pause before a search runs."""
+ARTICLE_CACHE = 64
+"""Rendered articles kept, so going back and forth costs nothing."""
+SEARCH_LIMIT = 200
+
+PANES = ("sources", "headlines", "article")
+
+
+@dataclass(slots=True)
+class _SavedList:
+    """The list that search replaced, restored on ``esc``."""
+
+    articles: list[Article]
+    cursor_id: str | None
+
+
+class MainScreen(Screen[None]):
+    """Three panes over one library."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("tab", "switch_pane(1)", "Next pane", show=False, id="switch-pane"),
+        Binding("shift+tab", "switch_pane(-1)", "Previous pane", show=False, id="switch-pane-back"),
+        Binding("space,pagedown", "page_article(1)", "Page", id="page-article"),
+        Binding("shift+space,pageup,b", "page_article(-1)", "Page back", show=False, id="page-back"),
+        Binding("n", "step(1)", "Next", id="next-article"),
+        Binding("p", "step(-1)", "Previous", show=False, id="previous-article"),
+        Binding("N", "next_unread", "Next unread", show=False, id="next-unread"),
+        Binding("m", "toggle_read", "Read/unread", id="toggle-read"),
+        Binding("s", "toggle_star", "Star", id="toggle-star"),
+        Binding("A", "mark_source_read", "Mark all read", show=False, id="mark-source-read"),
+        Binding("o", "open_link", "Open link", show=False, id="open-link"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("a", "add_feed", "Add feed", show=False, id="add-feed"),
+        Binding("i", "import_files", "Import", show=False, id="import"),
+    ]
+    """Reading keys (DESIGN.md "TUI"); each id can be remapped in settings.toml ``[keys]``."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self._key = ALL
+        """The selected view or source (a ``SourceList`` key)."""
+        self._pane = "headlines"
+        self._article_cache: OrderedDict[tuple[str, tuple[str, ...], str], tuple[Article, Text]] = (
+            OrderedDict()
+        )
+        self._search_timer: Timer | None = None
+        self._search_query = ""
+        self._search_terms: tuple[str, ...] = ()
+        self._saved: _SavedList | None = None
+        self._writes: queue.Queue[tuple[list[str], dict[str, bool]]] = queue.Queue()
+        self._writer_lock = threading.Lock()
+        self._writer_running = False
+        self.loaded = threading.Event()
+        """Set once the first headline list is on screen (tests and the benchmark wait on it)."""
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield SourceList(id="sources")
+            with Vertical(id="headlines-pane"):
+                yield SearchBar(id="search-bar")
+                yield HeadlineList(id="headlines", clock=self.library.now)
+            yield ArticleView(id="article")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def sources(self) -> SourceList:
+        return self.query_one("#sources", SourceList)
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one("#headlines", HeadlineList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one("#search-bar", SearchBar)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def on_mount(self) -> None:
+        self.sources.border_title = "Sources"
+        self.query_one("#headlines-pane").border_title = "All articles"
+        self.article_view.border_title = "Article"
+        self.search_bar.display = False
+        self._apply_width(self.app.size.width)
+        self.headlines.focus()
+        self.set_interval(60, self.headlines.refresh_dates)
+        self.load_everything()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        """Three panes when wide, two when medium, one at a time when narrow."""
+        self.set_class(width >= WIDE, "-wide")
+        self.set_class(NARROW <= width < WIDE, "-medium")
+        self.set_class(width < NARROW, "-narrow")
+
+    def _set_pane(self, pane: str) -> None:
+        self._pane = pane
+        for name in PANES:
+            self.set_class(name == pane, f"-pane-{name}")
+
+    def on_descendant_focus(self, event: Any) -> None:
+        widget: Widget | None = event.widget if hasattr(event, "widget") else None
+        while widget is not None and widget is not self:
+            if widget.id in ("sources", "headlines-pane", "article"):
+                self._set_pane({"headlines-pane": "headlines"}.get(widget.id, widget.id))
+                return
+            widget = widget.parent  # type: ignore[assignment]
+
+    def _focus_pane(self, pane: str) -> None:
+        target: Widget = {
+            "sources": self.sources,
+            "headlines": self.headlines,
+            "article": self.article_view,
+        }[pane]
+        self._set_pane(pane)
+        target.focus()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load_everything(self, *, keep: str | None = None) -> None:
+        self.load_sources()
+        self.load_headlines(self._key, keep=keep)
+
+    @work(thread=True, exclusive=True, group="sources")
+    def load_sources(self) -> None:
+        try:
+            sources = self.library.sources()
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._error, exc)
+            return
+        self.app.call_from_thread(self._show_sources, sources)
+
+    def _show_sources(self, sources: list[Source]) -> None:
+        total = sum(s.articles for s in sources)
+        unread = sum(s.unread for s in sources)
+        self.sources.set_sources(sources, unread=unread, starred=0, total=total)
+
+    @work(thread=True, exclusive=True, group="headlines")
+    def load_headlines(self, key: str, *, keep: str | None = None) -> None:
+        kwargs: dict[str, Any] = {}
+        if key == UNREAD:
+            kwargs["unread"] = True
+        elif key == STARRED:
+            kwargs["starred"] = True
+        elif (source_id := source_id_of(key)) is not None:
+            kwargs["source"] = source_id
+        try:
+            articles = self.library.articles(**kwargs)
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._error, exc)
+            return
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._show_headlines, key, articles, keep)
+
+    def _show_headlines(self, key: str, articles: list[Article], keep: str | None) -> None:
+        if key != self._key:
+            return  # the user moved on while this loaded
+        if self._saved is not None:
+            # Search is showing: refresh what esc will restore instead.
+            self._saved = _SavedList(articles, self._saved.cursor_id)
+            return
+        headlines = self.headlines
+        headlines.empty_text = {
+            UNREAD: "Nothing unread. Press r to refresh.",
+            STARRED: "Nothing starred yet: press s on a headline to star it.",
+        }.get(key, "No articles yet: import a dump (i) or add a feed (a).")
+        headlines.set_articles(articles, keep=keep)
+        self._update_titles()
+        self.loaded.set()
+
+    def _update_titles(self) -> None:
+        label = self.sources.label_for(self._key)
+        count = len(self.headlines.articles)
+        if self._saved is not None:
+            label = f"Search: {self._search_query}"
+        unread = sum(1 for a in self.headlines.articles if not a.read)
+        pane = self.query_one("#headlines-pane")
+        pane.border_title = Text(label, end="")
+        pane.border_subtitle = f"{count} · {unread} unread"
+        self.status.set_text(Text(f"{label}: {count} articles, {unread} unread", end=""))
+
+    @on(SourceList.Chosen)
+    def _source_chosen(self, event: SourceList.Chosen) -> None:
+        if self._saved is not None:
+            self._close_search(restore=False)
+        if event.key != self._key:
+            self._key = event.key
+            self.load_headlines(event.key)
+        if event.enter:
+            self._focus_pane("headlines")
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @on(HeadlineList.Opened)
+    def _headline_opened(self, event: HeadlineList.Opened) -> None:
+        self.open_article(event.article_id)
+        if self.has_class("-narrow"):
+            self._focus_pane("article")
+
+    @on(HeadlineList.Highlighted)
+    def _headline_highlighted(self, event: HeadlineList.Highlighted) -> None:
+        pass
+
+    def open_article(self, article_id: str) -> None:
+        """Show an article (from the cache, or loaded and rendered in a worker) and mark it read."""
+        theme = self.app.theme or ""
+        key = (article_id, self._search_terms, theme)
+        cached = self._article_cache.get(key)
+        if cached is not None:
+            self._article_cache.move_to_end(key)
+            self._show_article(key, *cached)
+        else:
+            styles = self.article_view.render_styles()
+            self._load_article(key, styles)
+        listed = self.headlines.index_of(article_id)
+        row = self.headlines.articles[listed] if listed is not None else None
+        if row is not None and not row.read:
+            self._set_state([article_id], read=True)
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load_article(self, key: tuple[str, tuple[str, ...], str], styles: dict[str, Any]) -> None:
+        article_id, terms, _theme = key
+        try:
+            article = self.library.get(article_id)
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._error, exc)
+            return
+        highlight = None
+        if terms:
+
+            def highlight(text: str) -> list[tuple[int, int]]:
+                return self.library.highlight_spans(text, terms)
+
+        content = render_article(article, styles, highlight)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_article, key, article, content)
+
+    def _show_article(
+        self, key: tuple[str, tuple[str, ...], str], article: Article, content: Text
+    ) -> None:
+        self._article_cache[key] = (article, content)
+        while len(self._article_cache) > ARTICLE_CACHE:
+            self._article_cache.popitem(last=False)
+        self.article_view.show(article, content)
+        self.article_view.border_title = Text(safe_line(article.feed), end="")
+
+    def action_page_article(self, direction: int) -> None:
+        view = self.article_view
+        if view.article is None:
+            current = self.headlines.current
+            if current is not None:
+                self.open_article(current.id)
+            return
+        view.page(forward=direction > 0)
+
+    def action_step(self, direction: int) -> None:
+        """Open the next/previous article in the list."""
+        headlines = self.headlines
+        if not headlines.articles:
+            return
+        opened = self.article_view.article
+        start = headlines.cursor
+        if opened is not None and headlines.index_of(opened.id) == start:
+            start += direction
+        elif opened is None or headlines.current is None:
+            start = max(start, 0)
+        headlines.move_cursor(start)
+        current = headlines.current
+        if current is not None:
+            self.open_article(current.id)
+
+    def action_next_unread(self) -> None:
+        headlines = self.headlines
+        articles = headlines.articles
+        count = len(articles)
+        for offset in range(1, count + 1):
+            index = (headlines.cursor + offset) % count
+            if not articles[index].read:
+                headlines.move_cursor(index)
+                self.open_article(articles[index].id)
+                return
+        self.notify("No more unread articles here.", markup=False)
+
+    def action_open_link(self) -> None:
+        article = self.article_view.article or self.headlines.current
+        url = article.url if article else None
+        if not url:
+            self.notify("This article has no link.", severity="warning", markup=False)
+            return
+        if not url.lower().startswith(("http://", "https://")):
+            self.notify("Only http(s) links are opened.", severity="warning", markup=False)
+            return
+        self._open_in_browser(url)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        try:
+            opened = webbrowser.open(url)
+        except webbrowser.Error as exc:
+            opened = False
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        if not opened:
+            self.app.call_from_thread(
+                self.notify, f"No browser available. Link: {url}", markup=False, timeout=10
+            )
+
+    # -- reading state ------------------------------------------------------------------------
+
+    def _target_id(self) -> str | None:
+        current = self.headlines.current
+        if self._pane == "article" and self.article_view.article is not None:
+            return self.article_view.article.id
+        return current.id if current else None
+
+    def action_toggle_read(self) -> None:
+        article_id = self._target_id()
+        if article_id is None:
+            return
+        index = self.headlines.index_of(article_id)
+        read = not self.headlines.articles[index].read if index is not None else False
+        self._set_state([article_id], read=read)
+
+    def action_toggle_star(self) -> None:
+        article_id = self._target_id()
+        if article_id is None:
+            return
+        index = self.headlines.index_of(article_id)
+        starred = not self.headlines.articles[index].starred if index is not None else True
+        self._set_state([article_id], starred=starred)
+        self.notify("Starred." if starred else "Unstarred.", markup=False, timeout=1.5)
+
+    def action_mark_source_read(self) -> None:
+        source_id = source_id_of(self._key)
+        label = self.sources.label_for(self._key)
+        unread = sum(1 for a in self.headlines.articles if not a.read)
+        if not unread:
+            self.notify("Nothing unread here.", markup=False)
+            return
+
+        def answer(confirmed: bool | None) -> None:
+            if confirmed:
+                self.headlines.update_all(read=True)
+                self._update_titles()
+                self._mark_source_read(source_id)
+
+        question = Text(f"Mark {unread} unread articles in “{label}” as read?", end="")
+        self.app.push_screen(ConfirmScreen(question, yes="Mark read"), answer)
+
+    @work(thread=True, group="state")
+    def _mark_source_read(self, source_id: str | None) -> None:
+        # Smart views (Unread, Starred) mark what they list; a source or All marks it whole.
+        ids = [a.id for a in self.headlines.articles]
+        try:
+            if self._key in (UNREAD, STARRED):
+                changed = self.library.mark(ids, read=True)
+            else:
+                changed = self.library.mark_source_read(source_id)
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._error, exc)
+            return
+        self.app.call_from_thread(self.notify, f"{changed} marked read.", markup=False)
+        self.app.call_from_thread(self.load_sources)
+
+    def _set_state(self, ids: list[str], **state: bool) -> None:
+        """Show the change at once, then save it in order on the writer thread."""
+        view = self.article_view
+        for article_id in ids:
+            self.headlines.update_article(article_id, **state)
+            if view.article is not None and view.article.id == article_id:
+                view.article = replace(view.article, **state)  # type: ignore[arg-type]
+        self._update_titles()
+        with self._writer_lock:
+            self._writes.put((ids, state))
+            if not self._writer_running:
+                self._writer_running = True
+                self._state_writer()
+
+    @work(thread=True, group="writer")
+    def _state_writer(self) -> None:
+        """Drain the queue in order, then stop (a new change starts a new writer)."""
+        while True:
+            with self._writer_lock:
+                if self._writes.empty():
+                    self._writer_running = False
+                    return
+                ids, state = self._writes.get()
+            try:
+                self.library.mark(ids, **state)
+            except NewsreaderError as exc:
+                self.app.call_from_thread(self._error, exc)
+                self.app.call_from_thread(self.load_everything)
+                continue
+            if "read" in state and self._writes.empty():
+                self.app.call_from_thread(self.load_sources)
+
+    # -- panes, back --------------------------------------------------------------------------
+
+    def action_switch_pane(self, step: int) -> None:
+        order = list(PANES)
+        index = order.index(self._pane) if self._pane in order else 1
+        self._focus_pane(order[(index + step) % len(order)])
+
+    def action_back(self) -> None:
+        if self._saved is not None and self._pane != "article":
+            self._close_search(restore=True)
+        elif self._pane == "article":
+            self._focus_pane("headlines")
+        elif self._pane == "sources":
+            self._focus_pane("headlines")
+        elif self.has_class("-narrow"):
+            self._focus_pane("sources")
+
+    # -- search -------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        bar = self.search_bar
+        if self._saved is None:
+            self._saved = _SavedList(
+                list(self.headlines.articles),
+                self.headlines.current.id if self.headlines.current else None,
+            )
+        bar.display = True
+        self._set_pane("headlines")
+        bar.focus()
+
+    @on(Input.Changed, "#search-bar")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_query = event.value
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
+
+    def _run_search(self) -> None:
+        query = self._search_query.strip()
+        if not query:
+            if self._saved is not None:
+                self._search_terms = ()
+                self.headlines.set_articles(self._saved.articles, keep=self._saved.cursor_id)
+                self._update_titles()
+            return
+        self.status.set_text(Text(f"Searching for {query}…", end=""))
+        self.search(query)
+
+    @work(thread=True, exclusive=True, group="search")
+    def search(self, query: str) -> None:
+        try:
+            hits = self.library.search(query, limit=SEARCH_LIMIT)
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._search_failed, query, str(exc))
+            return
+        spans: dict[str, tuple[tuple[int, int], ...]] = {}
+        for hit in hits:
+            if hit.terms:
+                spans[hit.article.id] = tuple(
+                    self.library.highlight_spans(hit.article.title, list(hit.terms))
+                )
+        self.app.call_from_thread(self._show_hits, query, hits, spans)
+
+    def _search_failed(self, query: str, message: str) -> None:
+        if query != self._search_query.strip():
+            return
+        self.status.set_text(Text(message, end=""))
+
+    def _show_hits(
+        self, query: str, hits: list[SearchHit], spans: dict[str, tuple[tuple[int, int], ...]]
+    ) -> None:
+        if query != self._search_query.strip() or self._saved is None:
+            return  # the query changed while this ran: a newer search is coming
+        terms: set[str] = set()
+        for hit in hits:
+            terms.update(hit.terms)
+        self._search_terms = tuple(sorted(terms))
+        headlines = self.headlines
+        headlines.empty_text = f"Nothing matches {query}."
+        headlines.set_articles(
+            [hit.article for hit in hits],
+            title_spans=spans,
+            snippets={hit.article.id: (hit.snippet, hit.snippet_spans) for hit in hits},
+        )
+        self._update_titles()
+
+    @on(SearchBar.ToResults)
+    def _to_results(self) -> None:
+        self._focus_pane("headlines")
+
+    @on(SearchBar.Closed)
+    def _search_closed(self) -> None:
+        self._close_search(restore=True)
+
+    def _close_search(self, *, restore: bool) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.workers.cancel_group(self, "search")
+        saved, self._saved = self._saved, None
+        self._search_query = ""
+        self._search_terms = ()
+        bar = self.search_bar
+        with bar.prevent(Input.Changed):
+            bar.value = ""
+        bar.display = False
+        if restore and saved is not None:
+            self.headlines.empty_text = "No articles here."
+            self.headlines.set_articles(saved.articles, keep=saved.cursor_id)
+            self._update_titles()
+        self._focus_pane("headlines")
+
+    # -- refresh, add, import -----------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.refresh_feeds()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def refresh_feeds(self) -> None:
+        worker = get_current_worker()
+        status = self.status
+
+        def progress(done: int, total: int, label: str) -> None:
+            status.post_message(StatusBar.Progress(done, total, label))
+
+        status.post_message(StatusBar.Progress(0, 1, "Refreshing feeds…"))
+        try:
+            report = self.library.refresh(progress=progress, cancel=worker.cancelled_event)
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._error, exc)
+            self.app.call_from_thread(status.done)
+            return
+        self.app.call_from_thread(status.done)
+        if not report.results:
+            self.app.call_from_thread(
+                self.notify, "No feeds to refresh: add one with a.", markup=False
+            )
+            return
+        summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
+        errors = report.errors
+        if errors:
+            summary += f"; {len(errors)} failed"
+        self.app.call_from_thread(self.notify, summary + ".", title="Refreshed", markup=False)
+        for result in errors[:3]:
+            self.app.call_from_thread(
+                self.notify,
+                f"{safe_line(result.title) or result.url}: {result.error}",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
+        current = self.headlines.current
+        self.app.call_from_thread(self.load_everything, keep=current.id if current else None)
+
+    def action_add_feed(self) -> None:
+        def answer(url: str | None) -> None:
+            if url:
+                self.subscribe(url.strip())
+
+        self.app.push_screen(
+            PromptScreen("Add a feed", "https://example.com/feed.xml", ok="Subscribe"), answer
+        )
+
+    @work(thread=True, group="subscribe")
+    def subscribe(self, url: str) -> None:
+        self.status.post_message(StatusBar.Progress(0, 1, f"Subscribing to {url}…"))
+        try:
+            source = self.library.subscribe(url)
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._error, exc)
+        else:
+            self.app.call_from_thread(
+                self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False
+            )
+            self.app.call_from_thread(self.load_everything)
+        finally:
+            self.app.call_from_thread(self.status.done)
+
+    def action_import_files(self) -> None:
+        def answer(path: str | None) -> None:
+            if path:
+                self.import_paths([path.strip()])
+
+        self.app.push_screen(
+            PromptScreen("Import a dump, feed file, OPML or folder", "~/news/dump.txt", ok="Import"),
+            answer,
+        )
+
+    @work(thread=True, exclusive=True, group="import")
+    def import_paths(self, paths: list[str]) -> None:
+        from pathlib import Path
+
+        worker = get_current_worker()
+        status = self.status
+
+        def progress(done: int, total: int, label: str) -> None:
+            status.post_message(StatusBar.Progress(done, total, label))
+
+        try:
+            report = self.library.import_paths(
+                [Path(p).expanduser() for p in paths],
+                progress=progress,
+                cancel=worker.cancelled_event,
+            )
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._error, exc)
+            self.app.call_from_thread(status.done)
+            return
+        self.app.call_from_thread(status.done)
+        message = f"{report.new} new, {report.present} already present"
+        if report.failed:
+            message += f", {len(report.failed)} failed"
+        self.app.call_from_thread(self.notify, message + ".", title="Imported", markup=False)
+        for result in report.failed[:3]:
+            self.app.call_from_thread(
+                self.notify, f"{result.path}: {result.error}", severity="error", markup=False
+            )
+        self.app.call_from_thread(self.load_everything)
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def _error(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", markup=False, timeout=8)

@@ -1,0 +1,51 @@
+"""Display helpers shared by the widgets: safe text and human dates.
+
+Ingest already strips control and escape sequences; this is a second, cheap guard at the last step
+before the terminal, because a library written by an older or foreign tool may still carry them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def safe(text: str | None) -> str:
+    """Text with C0/C1 controls (ESC included) removed; keeps newlines and tabs."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text)
+
+
+def safe_line(text: str | None) -> str:
+    """One display line: controls removed and every run of whitespace folded to one space."""
+    if not text:
+        return ""
+    return " ".join(_CONTROL_LINE.sub(" ", text).split())
+
+
+def relative_date(when: datetime, now: datetime) -> str:
+    """A short, glanceable date: ``now``, ``5m``, ``3h``, ``2d``, ``12 Mar``, ``2023-03-12``."""
+    seconds = (now - when).total_seconds()
+    if seconds < 0:
+        # In the future (clock skew or a scheduled post): show the day rather than a negative age.
+        return when.strftime("%-d %b") if when.year == now.year else when.strftime("%Y-%m-%d")
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    if seconds < 7 * 86400:
+        return f"{int(seconds // 86400)}d"
+    if when.year == now.year:
+        return when.strftime("%-d %b")
+    return when.strftime("%Y-%m-%d")
+
+
+def long_date(when: datetime) -> str:
+    """The article pane's date: ``Tuesday 24 November 2026, 20:40 UTC``."""
+    return when.strftime("%A %-d %B %Y, %H:%M %Z").strip()

@@ -1,0 +1,1 @@
+"""One widget per module; each widget's messages are nested in its class."""

@@ -1,0 +1,348 @@
+"""The headline list: a line-API ScrollView, so 100k rows cost nothing to mount.
+
+Textual's ListView mounts one widget per row and stalls near a thousand rows (textual issue 2783).
+Here a row is three terminal lines drawn on demand by ``render_line`` from the ``Article`` at that
+index, so only the visible rows are ever rendered, and each rendered line is cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newsreader.models import Article, utcnow
+from newsreader.tui.text import relative_date, safe_line
+
+ROW_HEIGHT = 3
+"""Lines per headline: title and date, source and excerpt, and a blank line between rows."""
+
+Spans = tuple[tuple[int, int], ...]
+
+
+class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Headlines, newest first, with read/unread/starred marks and a one-line preview."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list-down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list-up"),
+        Binding("home,g", "first", "First", show=False, id="list-first"),
+        Binding("end,G", "last", "Last", show=False, id="list-last"),
+        Binding("ctrl+d,ctrl+f", "page_down", "Page list down", show=False, id="list-page-down"),
+        Binding("ctrl+u,ctrl+b", "page_up", "Page list up", show=False, id="list-page-up"),
+        Binding("enter", "open", "Open", id="open"),
+    ]
+    """List keys; ``space``/``pgdn`` belong to the screen and page the article."""
+
+    COMPONENT_CLASSES = {
+        "headline-list--cursor",
+        "headline-list--unread",
+        "headline-list--read",
+        "headline-list--mark",
+        "headline-list--star",
+        "headline-list--meta",
+        "headline-list--excerpt",
+        "headline-list--teaser",
+        "headline-list--match",
+    }
+    """Styles for what ``render_line`` draws, themed in app.tcss."""
+
+    class Highlighted(Message):
+        """The cursor moved to an article (``None`` when the list is empty)."""
+
+        def __init__(self, headline_list: HeadlineList, article_id: str | None) -> None:
+            super().__init__()
+            self.headline_list = headline_list
+            self.article_id = article_id
+
+        @property
+        def control(self) -> HeadlineList:
+            return self.headline_list
+
+    class Opened(Message):
+        """The user asked to read an article (``enter`` or a click)."""
+
+        def __init__(self, headline_list: HeadlineList, article_id: str) -> None:
+            super().__init__()
+            self.headline_list = headline_list
+            self.article_id = article_id
+
+        @property
+        def control(self) -> HeadlineList:
+            return self.headline_list
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock
+        """Where relative dates are measured from (the library's clock, fixed in tests)."""
+        self._articles: list[Article] = []
+        self._index: dict[str, int] = {}
+        self._title_spans: dict[str, Spans] = {}
+        self._snippets: dict[str, tuple[str, Spans]] = {}
+        self._cursor = -1
+        self._line_cache: dict[tuple[object, ...], Strip] = {}
+        self._styles: dict[str, Style] = {}
+        self._now: datetime = clock()
+        self.empty_text = "No articles here."
+        """Shown when the list is empty (the screen sets it to say why)."""
+
+    # -- data ---------------------------------------------------------------------------------
+
+    @property
+    def articles(self) -> Sequence[Article]:
+        return self._articles
+
+    @property
+    def cursor(self) -> int:
+        """Index of the highlighted row, -1 when empty."""
+        return self._cursor
+
+    @property
+    def current(self) -> Article | None:
+        """The highlighted article."""
+        if 0 <= self._cursor < len(self._articles):
+            return self._articles[self._cursor]
+        return None
+
+    def set_articles(
+        self,
+        articles: Sequence[Article],
+        *,
+        keep: str | None = None,
+        title_spans: dict[str, Spans] | None = None,
+        snippets: dict[str, tuple[str, Spans]] | None = None,
+    ) -> None:
+        """Replace every row; the cursor stays on ``keep`` if it is still listed, else goes to the top.
+
+        Args:
+            articles: the rows, in display order.
+            keep: an article id to keep the cursor on.
+            title_spans: search matches to highlight in titles, by article id.
+            snippets: search snippets (text, match spans) shown instead of excerpts, by article id.
+        """
+        self._articles = list(articles)
+        self._index = {article.id: i for i, article in enumerate(self._articles)}
+        self._title_spans = title_spans or {}
+        self._snippets = snippets or {}
+        self._line_cache.clear()
+        self._now = self._clock()
+        self.virtual_size = Size(0, len(self._articles) * ROW_HEIGHT)
+        index = self._index.get(keep, 0) if keep is not None else 0
+        self._cursor = -1
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.move_cursor(index if self._articles else -1, force=True)
+        self.refresh()
+
+    def index_of(self, article_id: str) -> int | None:
+        return self._index.get(article_id)
+
+    def update_article(self, article_id: str, **changes: object) -> Article | None:
+        """Change one row's state in place (``read=True``, ``starred=False``); returns the new row."""
+        index = self._index.get(article_id)
+        if index is None:
+            return None
+        article = replace(self._articles[index], **changes)  # type: ignore[arg-type]
+        self._articles[index] = article
+        self._refresh_row(index)
+        return article
+
+    def update_all(self, **changes: object) -> None:
+        """Change every row (``A`` marks a whole source read)."""
+        self._articles = [replace(a, **changes) for a in self._articles]  # type: ignore[arg-type]
+        self.refresh()
+
+    # -- cursor -------------------------------------------------------------------------------
+
+    def move_cursor(self, index: int, *, force: bool = False) -> None:
+        """Put the cursor on row ``index`` (clamped), scroll it into view and announce it."""
+        if self._articles:
+            index = max(0, min(index, len(self._articles) - 1))
+        else:
+            index = -1
+        if index == self._cursor and not force:
+            return
+        old = self._cursor
+        self._cursor = index
+        if old >= 0:
+            self._refresh_row(old)
+        if index >= 0:
+            self._refresh_row(index)
+            self._scroll_to_row(index)
+        current = self.current
+        self.post_message(self.Highlighted(self, current.id if current else None))
+
+    def _scroll_to_row(self, index: int) -> None:
+        top = index * ROW_HEIGHT
+        height = self.scrollable_content_region.height or ROW_HEIGHT
+        scroll_y = round(self.scroll_y)
+        if top < scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + ROW_HEIGHT > scroll_y + height:
+            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False, immediate=True)
+
+    def _refresh_row(self, index: int) -> None:
+        y = index * ROW_HEIGHT - round(self.scroll_y)
+        self.refresh_lines(max(0, y), ROW_HEIGHT)
+
+    @property
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._articles) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._page_rows)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._page_rows)
+
+    def action_open(self) -> None:
+        current = self.current
+        if current is not None:
+            self.post_message(self.Opened(self, current.id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + round(self.scroll_y)) // ROW_HEIGHT
+        if 0 <= index < len(self._articles):
+            self.move_cursor(index)
+            self.action_open()
+
+    def on_focus(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._line_cache.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(
+                f"headline-list--{name}", partial=True
+            )
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + round(self.scroll_y)
+        index, part = divmod(line, ROW_HEIGHT)
+        base = self.rich_style
+        if not self._articles:
+            if y == 1:
+                text = Text("  " + self.empty_text, style=self._style("meta"), end="")
+                return self._strip(text, width, base)
+            return Strip.blank(width, base)
+        if index >= len(self._articles):
+            return Strip.blank(width, base)
+        article = self._articles[index]
+        is_cursor = index == self._cursor
+        key = (article.id, part, width, is_cursor, article.read, article.starred, self.has_focus)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            if len(self._line_cache) > 4096:
+                self._line_cache.clear()
+            strip = self._render_row_line(article, part, width, is_cursor, base)
+            self._line_cache[key] = strip
+        return strip
+
+    def _render_row_line(
+        self, article: Article, part: int, width: int, is_cursor: bool, base: Style
+    ) -> Strip:
+        if part == 2:
+            return Strip.blank(width, base)
+        row_base = base + self._style("cursor") if is_cursor else base
+        if part == 0:
+            text = self._title_line(article, width)
+        else:
+            text = self._preview_line(article, width)
+        return self._strip(text, width, row_base)
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = list(text.render(self.app.console))
+        return Strip(Segment.apply_style(segments, base), width).crop_extend(0, width, base)
+
+    def _title_line(self, article: Article, width: int) -> Text:
+        mark = Text(" ● " if not article.read else "   ", style=self._style("mark"), end="")
+        star = Text("★ " if article.starred else "  ", style=self._style("star"), end="")
+        date = relative_date(article.date, self._now)
+        title = Text(
+            safe_line(article.title) or "(untitled)",
+            style=self._style("read" if article.read else "unread"),
+            end="",
+        )
+        for start, end in self._title_spans.get(article.id, ()):
+            title.stylize(self._style("match"), start, end)
+        room = max(1, width - len(mark) - len(star) - len(date) - 2)
+        title.truncate(room, overflow="ellipsis", pad=True)
+        line = Text(end="")
+        line.append_text(mark)
+        line.append_text(star)
+        line.append_text(title)
+        line.append(" " + date + " ", style=self._style("meta"))
+        return line
+
+    def _preview_line(self, article: Article, width: int) -> Text:
+        line = Text("     ", end="")
+        line.append(safe_line(article.feed), style=self._style("meta"))
+        line.append(" · ", style=self._style("meta"))
+        if article.truncated:
+            line.append("excerpt only", style=self._style("teaser"))
+            line.append(" · ", style=self._style("meta"))
+        snippet = self._snippets.get(article.id)
+        if snippet is not None:
+            preview = Text(safe_line(snippet[0]), style=self._style("excerpt"), end="")
+            for start, end in snippet[1]:
+                preview.stylize(self._style("match"), start, end)
+        else:
+            preview = Text(safe_line(article.excerpt), style=self._style("excerpt"), end="")
+        line.append_text(preview)
+        return line
+
+    def refresh_dates(self) -> None:
+        """Recompute relative dates against the clock (called on a slow timer)."""
+        self._now = self._clock()
+        self._line_cache.clear()
+        self.refresh()
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(value, high))

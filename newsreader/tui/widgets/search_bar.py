@@ -1,0 +1,38 @@
+"""The search bar: an input that appears above the headline list on ``/``."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+
+class SearchBar(Input):
+    """Query input; the screen debounces ``Input.Changed`` and runs the search in a worker."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "close", "Close search", id="search-close"),
+        Binding("down", "to_results", "Results", show=False, id="search-results"),
+    ]
+
+    class Closed(Message):
+        """The user left search: show the previous list again."""
+
+    class ToResults(Message):
+        """The user wants to move into the results (``enter`` or ``down``)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            placeholder='Search: words, "a phrase", -not, title:, author:, feed:, is:unread',
+            id=id,
+            select_on_focus=False,
+        )
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
+
+    def action_to_results(self) -> None:
+        self.post_message(self.ToResults())
+
+    async def action_submit(self) -> None:
+        self.post_message(self.ToResults())

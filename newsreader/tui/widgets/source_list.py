@@ -1,0 +1,143 @@
+"""The sources pane: All, Unread, Starred, then each feed and each imported dump with unread counts.
+
+Sources are few (hundreds at most), so an OptionList is the right tool here; rows carry a
+selection key (``all``, ``unread``, ``starred`` or ``src:<source id>``), never widget references.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from newsreader.models import Source, SourceKind
+from newsreader.tui.text import safe_line
+
+ALL, UNREAD, STARRED = "all", "unread", "starred"
+"""The three smart views above the sources."""
+
+
+def source_key(source_id: str) -> str:
+    return f"src:{source_id}"
+
+
+def source_id_of(key: str) -> str | None:
+    """The source id inside a selection key, or ``None`` for a smart view."""
+    return key[4:] if key.startswith("src:") else None
+
+
+class SourceList(OptionList):
+    """Smart views and sources; highlighting one shows its headlines."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("j", "cursor_down", "Down", show=False, id="sources-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="sources-up"),
+    ]
+
+    class Chosen(Message):
+        """A view or source was picked: its headlines should be shown."""
+
+        def __init__(
+            self, source_list: SourceList, key: str, label: str, *, enter: bool = False
+        ) -> None:
+            super().__init__()
+            self.source_list = source_list
+            self.key = key
+            self.label = label
+            self.enter = enter
+            """True when picked with enter or a click: move on to its headlines."""
+
+        @property
+        def control(self) -> SourceList:
+            return self.source_list
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self._labels: dict[str, str] = {}
+        self._sources: dict[str, Source] = {}
+
+    def set_sources(
+        self, sources: Sequence[Source], *, unread: int, starred: int, total: int
+    ) -> None:
+        """Rebuild the rows, keeping the highlighted key."""
+        keep = self.selected_key
+        self._sources = {s.id: s for s in sources}
+        rows: list[Option | None] = [
+            self._option(ALL, "All articles", total, muted_count=True),
+            self._option(UNREAD, "Unread", unread),
+            self._option(STARRED, "Starred", starred, muted_count=True),
+        ]
+        feeds = sorted(
+            (s for s in sources if s.kind == SourceKind.FEED), key=lambda s: s.title.casefold()
+        )
+        dumps = sorted(
+            (s for s in sources if s.kind != SourceKind.FEED), key=lambda s: s.title.casefold()
+        )
+        if feeds:
+            rows.append(None)
+            rows.append(Option(Text("FEEDS", style="dim bold"), disabled=True))
+            rows.extend(self._source_option(s) for s in feeds)
+        if dumps:
+            rows.append(None)
+            rows.append(Option(Text("IMPORTED", style="dim bold"), disabled=True))
+            rows.extend(self._source_option(s) for s in dumps)
+        # A rebuild is not a choice: keep it from announcing highlights.
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(rows)
+            self.highlighted = self.get_option_index(keep if self._has(keep) else ALL)
+
+    def _has(self, key: str) -> bool:
+        try:
+            self.get_option_index(key)
+        except OptionDoesNotExist:
+            return False
+        return True
+
+    def _source_option(self, source: Source) -> Option:
+        title = safe_line(source.title) or safe_line(source.location)
+        if source.error:
+            title = "! " + title
+        return self._option(source_key(source.id), title, source.unread)
+
+    def _option(self, key: str, label: str, count: int, *, muted_count: bool = False) -> Option:
+        self._labels[key] = label
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(label)
+        if count:
+            text.append(f"  {count}", style="dim" if muted_count else "bold")
+        return Option(text, id=key)
+
+    @property
+    def selected_key(self) -> str:
+        """The highlighted row's key (``all`` when nothing is highlighted)."""
+        index = self.highlighted
+        if index is None:
+            return ALL
+        option = self.get_option_at_index(index)
+        return option.id or ALL
+
+    def label_for(self, key: str) -> str:
+        return self._labels.get(key, key)
+
+    def source(self, source_id: str) -> Source | None:
+        return self._sources.get(source_id)
+
+    def select_key(self, key: str) -> None:
+        if self._has(key):
+            self.highlighted = self.get_option_index(key)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        key = event.option.id
+        if key:
+            self.post_message(self.Chosen(self, key, self.label_for(key)))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        key = event.option.id
+        if key:
+            self.post_message(self.Chosen(self, key, self.label_for(key), enter=True))
