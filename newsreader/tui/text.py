@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from rich.style import Style
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -49,3 +51,21 @@ def relative_date(when: datetime, now: datetime) -> str:
 def long_date(when: datetime) -> str:
     """The article pane's date: ``Tuesday 24 November 2026, 20:40 UTC``."""
     return when.strftime("%A %-d %B %Y, %H:%M %Z").strip()
+
+
+def without_background(style: Style) -> Style:
+    """A component style's colour and attributes, minus the background it was resolved on.
+
+    Textual resolves ``$text-muted`` and other translucent colours only in full (non-partial)
+    component styles, which also carry the widget's background; dropping it lets a row's cursor
+    background show through.
+    """
+    return Style(
+        color=style.color,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
+        reverse=style.reverse,
+    )

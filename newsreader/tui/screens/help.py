@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +20,7 @@ HelpSection = tuple[str, Sequence[BindingType]]
 class HelpScreen(ModalScreen[None]):
     """Lists bindings by section, each with its id so users know what to remap."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close", id="help-close"),
     ]
 
@@ -35,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table(), id="help-table")
             yield Static(
                 Text(
-                    "Remap any key in settings.toml, e.g.  [keys]  next-unread = \"N,u\"\n"
+                    'Remap any key in settings.toml, e.g.  [keys]  next-unread = "N,u"\n'
                     "ctrl+p opens the command palette: every action, and the theme switcher.",
                     style="dim",
                 ),

@@ -12,7 +12,7 @@ import threading
 import webbrowser
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -49,6 +49,8 @@ SEARCH_DEBOUNCE = 0.15
 ARTICLE_CACHE = 64
 """Rendered articles kept, so going back and forth costs nothing."""
 SEARCH_LIMIT = 200
+FIRST_PAGE = 300
+"""Headlines shown before the whole list has loaded."""
 
 PANES = ("sources", "headlines", "article")
 
@@ -64,7 +66,7 @@ class _SavedList:
 class MainScreen(Screen[None]):
     """Three panes over one library."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "switch_pane(1)", "Next pane", show=False, id="switch-pane"),
         Binding("shift+tab", "switch_pane(-1)", "Previous pane", show=False, id="switch-pane-back"),
         Binding("space,pagedown", "page_article(1)", "Page", id="page-article"),
@@ -205,18 +207,34 @@ class MainScreen(Screen[None]):
             kwargs["starred"] = True
         elif (source_id := source_id_of(key)) is not None:
             kwargs["source"] = source_id
+        worker = get_current_worker()
         try:
-            articles = self.library.articles(**kwargs)
+            if not self.loaded.is_set() and keep is None:
+                # First paint: a screenful now, everything a moment later (100k rows load in
+                # ~0.4 s; the first 300 in a fraction of that).
+                first = self.library.articles(**kwargs, limit=FIRST_PAGE)
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._show_headlines, key, first, None)
+                if len(first) < FIRST_PAGE:
+                    return
+                articles = self.library.articles(**kwargs)
+                keep = ""  # keep wherever the cursor is by then
+            else:
+                articles = self.library.articles(**kwargs)
         except NewsreaderError as exc:
             self.app.call_from_thread(self._error, exc)
             return
-        if get_current_worker().is_cancelled:
+        if worker.is_cancelled:
             return
         self.app.call_from_thread(self._show_headlines, key, articles, keep)
 
     def _show_headlines(self, key: str, articles: list[Article], keep: str | None) -> None:
         if key != self._key:
             return  # the user moved on while this loaded
+        if keep == "":
+            current = self.headlines.current
+            keep = current.id if current else None
         if self._saved is not None:
             # Search is showing: refresh what esc will restore instead.
             self._saved = _SavedList(articles, self._saved.cursor_id)
@@ -259,10 +277,6 @@ class MainScreen(Screen[None]):
         if self.has_class("-narrow"):
             self._focus_pane("article")
 
-    @on(HeadlineList.Highlighted)
-    def _headline_highlighted(self, event: HeadlineList.Highlighted) -> None:
-        pass
-
     def open_article(self, article_id: str) -> None:
         """Show an article (from the cache, or loaded and rendered in a worker) and mark it read."""
         theme = self.app.theme or ""
@@ -297,9 +311,7 @@ class MainScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_article, key, article, content)
 
-    def _show_article(
-        self, key: tuple[str, tuple[str, ...], str], article: Article, content: Text
-    ) -> None:
+    def _show_article(self, key: tuple[str, tuple[str, ...], str], article: Article, content: Text) -> None:
         self._article_cache[key] = (article, content)
         while len(self._article_cache) > ARTICLE_CACHE:
             self._article_cache.popitem(last=False)
@@ -465,9 +477,7 @@ class MainScreen(Screen[None]):
     def action_back(self) -> None:
         if self._saved is not None and self._pane != "article":
             self._close_search(restore=True)
-        elif self._pane == "article":
-            self._focus_pane("headlines")
-        elif self._pane == "sources":
+        elif self._pane == "article" or self._pane == "sources":
             self._focus_pane("headlines")
         elif self.has_class("-narrow"):
             self._focus_pane("sources")
@@ -589,9 +599,7 @@ class MainScreen(Screen[None]):
             return
         self.app.call_from_thread(status.done)
         if not report.results:
-            self.app.call_from_thread(
-                self.notify, "No feeds to refresh: add one with a.", markup=False
-            )
+            self.app.call_from_thread(self.notify, "No feeds to refresh: add one with a.", markup=False)
             return
         summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
         errors = report.errors
@@ -626,9 +634,7 @@ class MainScreen(Screen[None]):
         except NewsreaderError as exc:
             self.app.call_from_thread(self._error, exc)
         else:
-            self.app.call_from_thread(
-                self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False
-            )
+            self.app.call_from_thread(self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False)
             self.app.call_from_thread(self.load_everything)
         finally:
             self.app.call_from_thread(self.status.done)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -12,7 +14,7 @@ from textual.widgets import Button, Input, Static
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one value; ``enter`` accepts, ``esc`` cancels (returns None)."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
 
     def __init__(self, title: str, placeholder: str = "", *, ok: str = "OK") -> None:
         super().__init__()

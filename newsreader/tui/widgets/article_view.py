@@ -8,6 +8,7 @@ take ~175 ms for 30 KB. Article text is only ever placed in ``Text`` objects, ne
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from newsreader.models import Article
-from newsreader.tui.text import long_date, safe, safe_line
+from newsreader.tui.text import long_date, safe, safe_line, without_background
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
 """Returns ``(start, end)`` spans of search matches in a piece of text."""
@@ -29,6 +30,7 @@ DEFAULT_STYLES: dict[str, Style] = {
     "teaser": Style(bold=True, italic=True),
     "match": Style(reverse=True),
     "note": Style(italic=True, dim=True),
+    "byline": Style(italic=True),
     "body": Style(),
 }
 """Fallbacks; the pane reads themed ones from its component classes (``article-view--title`` ...)."""
@@ -48,9 +50,9 @@ def render_article(
         highlight: marks search matches in the title and paragraphs, if given.
     """
     out = Text(end="")
-    TITLE, META, LINK, TEASER, MATCH, NOTE, BODY = (  # noqa: N806
+    TITLE, META, LINK, TEASER, MATCH, NOTE, BODY, BYLINE = (
         styles.get(role, DEFAULT_STYLES[role])
-        for role in ("title", "meta", "link", "teaser", "match", "note", "body")
+        for role in ("title", "meta", "link", "teaser", "match", "note", "body", "byline")
     )
 
     def add(text: str, style: Style, *, match: bool = False) -> None:
@@ -62,12 +64,10 @@ def render_article(
 
     add(safe_line(article.title) or "(untitled)", TITLE, match=True)
     out.append("\n\n")
-    byline: list[str] = []
     if article.author:
-        byline.append(f"By {safe_line(article.author)}")
-    byline.append(safe_line(article.feed))
-    byline.append(long_date(article.date))
-    add(" · ".join(byline), META)
+        add(f"By {safe_line(article.author)}", BYLINE)
+        out.append("\n")
+    add(f"{safe_line(article.feed)} · {long_date(article.date)}", META)
     out.append("\n")
     if article.url:
         add(safe_line(article.url), LINK)
@@ -106,12 +106,12 @@ def render_article(
 class ArticleView(VerticalScroll, can_focus=True):
     """A scrollable pane holding one rendered article at a readable measure."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Scroll down", show=False, id="article-down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="article-up"),
     ]
 
-    COMPONENT_CLASSES = {f"article-view--{role}" for role in DEFAULT_STYLES}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"article-view--{role}" for role in DEFAULT_STYLES}
     """Themeable styles for each role in ``render_article``."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -139,10 +139,11 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def render_styles(self) -> dict[str, Style]:
         """The themed styles, read here on the UI thread and handed to ``render_article``."""
-        return {
-            role: self.get_component_rich_style(f"article-view--{role}", partial=True)
-            for role in DEFAULT_STYLES
-        }
+        styles = {}
+        for role in DEFAULT_STYLES:
+            full = self.get_component_rich_style(f"article-view--{role}")
+            styles[role] = full if role == "match" else without_background(full)
+        return styles
 
     @property
     def at_end(self) -> bool:

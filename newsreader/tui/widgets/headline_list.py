@@ -1,7 +1,7 @@
 """The headline list: a line-API ScrollView, so 100k rows cost nothing to mount.
 
 Textual's ListView mounts one widget per row and stalls near a thousand rows (textual issue 2783).
-Here a row is three terminal lines drawn on demand by ``render_line`` from the ``Article`` at that
+Here a row is four terminal lines drawn on demand by ``render_line`` from the ``Article`` at that
 index, so only the visible rows are ever rendered, and each rendered line is cached.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -22,10 +23,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.models import Article, utcnow
-from newsreader.tui.text import relative_date, safe_line
+from newsreader.tui.text import relative_date, safe_line, without_background
 
-ROW_HEIGHT = 3
-"""Lines per headline: title and date, source and excerpt, and a blank line between rows."""
+ROW_HEIGHT = 4
+"""Lines per headline: title and date, source, excerpt preview, and a blank line between rows."""
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -33,7 +34,7 @@ Spans = tuple[tuple[int, int], ...]
 class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     """Headlines, newest first, with read/unread/starred marks and a one-line preview."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="list-down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="list-up"),
         Binding("home,g", "first", "First", show=False, id="list-first"),
@@ -44,8 +45,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     ]
     """List keys; ``space``/``pgdn`` belong to the screen and page the article."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "headline-list--cursor",
+        "headline-list--bar",
         "headline-list--unread",
         "headline-list--read",
         "headline-list--mark",
@@ -172,10 +174,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def move_cursor(self, index: int, *, force: bool = False) -> None:
         """Put the cursor on row ``index`` (clamped), scroll it into view and announce it."""
-        if self._articles:
-            index = max(0, min(index, len(self._articles) - 1))
-        else:
-            index = -1
+        index = max(0, min(index, len(self._articles) - 1)) if self._articles else -1
         if index == self._cursor and not force:
             return
         old = self._cursor
@@ -255,9 +254,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(
-                f"headline-list--{name}", partial=True
-            )
+            full = self.get_component_rich_style(f"headline-list--{name}")
+            style = full if name in ("cursor", "match") else without_background(full)
+            self._styles[name] = style
         return style
 
     def render_line(self, y: int) -> Strip:
@@ -286,14 +285,17 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def _render_row_line(
         self, article: Article, part: int, width: int, is_cursor: bool, base: Style
     ) -> Strip:
-        if part == 2:
+        if part == ROW_HEIGHT - 1:
             return Strip.blank(width, base)
         row_base = base + self._style("cursor") if is_cursor else base
+        bar = Text("▌" if is_cursor else " ", style=self._style("bar"), end="")
         if part == 0:
-            text = self._title_line(article, width)
+            text = self._title_line(article, width - 1)
+        elif part == 1:
+            text = self._meta_line(article)
         else:
-            text = self._preview_line(article, width)
-        return self._strip(text, width, row_base)
+            text = self._preview_line(article)
+        return self._strip(bar + text, width, row_base)
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
@@ -301,7 +303,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip(Segment.apply_style(segments, base), width).crop_extend(0, width, base)
 
     def _title_line(self, article: Article, width: int) -> Text:
-        mark = Text(" ● " if not article.read else "   ", style=self._style("mark"), end="")
+        mark = Text("● " if not article.read else "  ", style=self._style("mark"), end="")
         star = Text("★ " if article.starred else "  ", style=self._style("star"), end="")
         date = relative_date(article.date, self._now)
         title = Text(
@@ -320,13 +322,20 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         line.append(" " + date + " ", style=self._style("meta"))
         return line
 
-    def _preview_line(self, article: Article, width: int) -> Text:
-        line = Text("     ", end="")
-        line.append(safe_line(article.feed), style=self._style("meta"))
-        line.append(" · ", style=self._style("meta"))
+    def _meta_line(self, article: Article) -> Text:
+        meta = self._style("meta")
+        line = Text("    ", end="")
         if article.truncated:
+            # First, so a narrow pane cuts the source name rather than the warning.
             line.append("excerpt only", style=self._style("teaser"))
-            line.append(" · ", style=self._style("meta"))
+            line.append(" · ", style=meta)
+        line.append(safe_line(article.feed), style=meta)
+        if article.author:
+            line.append(" · " + safe_line(article.author), style=meta)
+        return line
+
+    def _preview_line(self, article: Article) -> Text:
+        line = Text("    ", end="")
         snippet = self._snippets.get(article.id)
         if snippet is not None:
             preview = Text(safe_line(snippet[0]), style=self._style("excerpt"), end="")
@@ -342,7 +351,3 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._now = self._clock()
         self._line_cache.clear()
         self.refresh()
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(value, high))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
@@ -10,7 +12,7 @@ from textual.widgets import Input
 class SearchBar(Input):
     """Query input; the screen debounces ``Input.Changed`` and runs the search in a worker."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close search", id="search-close"),
         Binding("down", "to_results", "Results", show=False, id="search-results"),
     ]

@@ -7,6 +7,7 @@ selection key (``all``, ``unread``, ``starred`` or ``src:<source id>``), never w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -33,7 +34,7 @@ def source_id_of(key: str) -> str | None:
 class SourceList(OptionList):
     """Smart views and sources; highlighting one shows its headlines."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="sources-down"),
         Binding("k", "cursor_up", "Up", show=False, id="sources-up"),
     ]
@@ -41,9 +42,7 @@ class SourceList(OptionList):
     class Chosen(Message):
         """A view or source was picked: its headlines should be shown."""
 
-        def __init__(
-            self, source_list: SourceList, key: str, label: str, *, enter: bool = False
-        ) -> None:
+        def __init__(self, source_list: SourceList, key: str, label: str, *, enter: bool = False) -> None:
             super().__init__()
             self.source_list = source_list
             self.key = key
@@ -59,24 +58,25 @@ class SourceList(OptionList):
         super().__init__(id=id, classes=classes, markup=False)
         self._labels: dict[str, str] = {}
         self._sources: dict[str, Source] = {}
+        self._counts = (0, 0, 0)
 
-    def set_sources(
-        self, sources: Sequence[Source], *, unread: int, starred: int, total: int
-    ) -> None:
+    def set_sources(self, sources: Sequence[Source], *, unread: int, starred: int, total: int) -> None:
         """Rebuild the rows, keeping the highlighted key."""
-        keep = self.selected_key
         self._sources = {s.id: s for s in sources}
+        self._counts = (unread, starred, total)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        keep = self.selected_key
+        sources = list(self._sources.values())
+        unread, starred, total = self._counts
         rows: list[Option | None] = [
             self._option(ALL, "All articles", total, muted_count=True),
             self._option(UNREAD, "Unread", unread),
             self._option(STARRED, "Starred", starred, muted_count=True),
         ]
-        feeds = sorted(
-            (s for s in sources if s.kind == SourceKind.FEED), key=lambda s: s.title.casefold()
-        )
-        dumps = sorted(
-            (s for s in sources if s.kind != SourceKind.FEED), key=lambda s: s.title.casefold()
-        )
+        feeds = sorted((s for s in sources if s.kind == SourceKind.FEED), key=lambda s: s.title.casefold())
+        dumps = sorted((s for s in sources if s.kind != SourceKind.FEED), key=lambda s: s.title.casefold())
         if feeds:
             rows.append(None)
             rows.append(Option(Text("FEEDS", style="dim bold"), disabled=True))
@@ -104,12 +104,19 @@ class SourceList(OptionList):
         return self._option(source_key(source.id), title, source.unread)
 
     def _option(self, key: str, label: str, count: int, *, muted_count: bool = False) -> Option:
+        """One row: the label cut to the pane's width, the count right-aligned after it."""
         self._labels[key] = label
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(label)
-        if count:
-            text.append(f"  {count}", style="dim" if muted_count else "bold")
+        width = max(12, (self.scrollable_content_region.width or 24) - 2)
+        number = f"{count:>6}" if count else ""
+        text = Text(label, end="")
+        text.truncate(width - len(number), overflow="ellipsis", pad=bool(number))
+        if number:
+            text.append(number, style="dim" if muted_count else "bold")
         return Option(text, id=key)
+
+    def on_resize(self) -> None:
+        if self._sources or self.option_count:
+            self._rebuild()
 
     @property
     def selected_key(self) -> str:
