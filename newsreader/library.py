@@ -309,6 +309,8 @@ class Library:
                     and p.suffix.lower() in known
                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
+                if not found:
+                    out.append((path, f"{path}: no .txt, .md, .xml, .rss, .atom or .opml files here"))
                 out.extend((p, None) for p in found)
             elif path.is_file():
                 out.append((path, None))

@@ -237,3 +237,43 @@ def test_utf16_big_endian_with_bom() -> None:
 def test_same_text_in_any_encoding_gets_the_same_id() -> None:
     ids = {parse_dump(decode_bytes(SAMPLE.encode(enc)))[0].id for enc in ("utf-8", "utf-16", "cp1252")}
     assert len(ids) == 1
+
+
+def test_scraped_page_with_titles_bylines_and_titled_teasers() -> None:
+    text = (
+        "Tram Line to Reach the Harbour by 2030\n"
+        "By Ana Okafor\n"
+        "The regional transport authority approved the extension on Monday after two years of "
+        "consultation with residents and businesses along the route.\n"
+        "Photo: Transport Authority\n"
+        "Construction will start next spring, and the first trams are expected to run in the autumn "
+        "of 2029, a year earlier than the original plan.\n"
+        "Ana Okafor is a staff reporter covering transport and urban planning.\n"
+        "Council Weighs Sunday Opening for Library\n"
+        "The library could open on Sundays from January if the council approves a budget amendment "
+        "next week, according to a draft seen by this newspaper, which also shows that the\n"
+        "Fishing Quotas Cut Again\n"
+        "The herring quota for next season will be cut by twelve percent, the ministry said on "
+        "Friday, the third reduction in a row and the steepest since\n"
+    )
+    drafts = parse_dump(text)
+    assert [(d.title, d.truncated) for d in drafts] == [
+        ("Tram Line to Reach the Harbour by 2030", False),
+        ("Council Weighs Sunday Opening for Library", True),
+        ("Fishing Quotas Cut Again", True),
+    ]
+    assert drafts[0].author == "Ana Okafor"
+    assert drafts[0].credits == ("Photo: Transport Authority",)
+    assert len(drafts[0].body.split("\n\n")) == 2
+    assert drafts[0].author_note == "Ana Okafor is a staff reporter covering transport and urban planning."
+
+
+def test_empty_and_folder_without_dumps_are_reported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n\n")
+    (tmp_path / "nothing").mkdir()
+    report = Library(tmp_path / "lib").import_paths([empty, tmp_path / "nothing"])
+    errors = [r.error or "" for r in report.failed]
+    assert len(errors) == 2
+    assert "empty.txt: empty file" in errors[0]
+    assert "no .txt" in errors[1]
