@@ -193,3 +193,38 @@ def test_state_flags(seeded: Library) -> None:
     assert article.read and article.starred
     seeded.mark([first], read=False, starred=False)
     assert first not in seeded._store.state()
+
+
+def test_commit_update_rewrites_changed_articles_and_keeps_state(tmp_path: Path) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from tests.bench.gen import drafts
+
+    store = Store(tmp_path / "lib")
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    batch = list(drafts(3))
+    first = store.commit({"feed1": batch}, now=now, sources={"feed1": {"kind": "feed", "title": "F"}})
+    assert len(first.new_ids) == 3
+    store.set_state([batch[0].id], read=True, starred=True)
+    changed = replace(batch[0], title="A corrected headline", body="New body.", excerpt="New body.")
+    again = store.commit({"feed1": [changed, batch[1], batch[2]]}, now=now, update=True)
+    assert again.updated_ids == [batch[0].id]
+    assert again.present == 2 and not again.new_ids
+    assert store.headlines()[batch[0].id]["title"] == "A corrected headline"
+    assert store.body(batch[0].id)["body"] == "New body."  # type: ignore[index]
+    assert store.state()[batch[0].id] == READ | 2
+    # without update=True an existing id is left alone
+    untouched = store.commit({"feed1": [replace(changed, title="Ignored")]}, now=now)
+    assert untouched.present == 1 and store.headlines()[batch[0].id]["title"] == "A corrected headline"
+
+
+def test_remove_source_deletes_its_articles_everywhere(seeded: Library) -> None:
+    sid = seeded.articles()[0].source_id
+    ids = [a.id for a in seeded.articles()]
+    seeded.mark(ids[:2], read=True)
+    assert seeded._store.remove_source(sid) == 5
+    assert len(seeded.articles()) == 0
+    assert not seeded._store.state()
+    assert all(seeded._store.body(i) is None for i in ids)
+    assert seeded.sources() == []
