@@ -197,6 +197,8 @@ class MainScreen(Screen[None]):
         total = sum(s.articles for s in sources)
         unread = sum(s.unread for s in sources)
         self.sources.set_sources(sources, unread=unread, starred=0, total=total)
+        if self.loaded.is_set():
+            self._update_titles()  # a source's label may have arrived after its headlines
 
     @work(thread=True, exclusive=True, group="headlines")
     def load_headlines(self, key: str, *, keep: str | None = None) -> None:

@@ -56,7 +56,7 @@ class SourceList(OptionList):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, markup=False)
-        self._labels: dict[str, str] = {}
+        self._labels: dict[str, str] = {ALL: "All articles", UNREAD: "Unread", STARRED: "Starred"}
         self._sources: dict[str, Source] = {}
         self._counts = (0, 0, 0)
 
