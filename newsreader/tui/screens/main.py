@@ -184,6 +184,25 @@ class MainScreen(Screen[None]):
         self.load_sources()
         self.load_headlines(self._key, keep=keep)
 
+    @work(thread=True, exclusive=True, group="index")
+    def update_search_index(self) -> None:
+        """Catch the search index up with the library in the background, so ``/`` is instant."""
+        update = getattr(self.library, "update_search_index", None)
+        if update is None:  # a library without search (the search branch not merged)
+            return
+        worker = get_current_worker()
+        status = self.status
+
+        def progress(done: int, total: int, label: str) -> None:
+            status.post_message(StatusBar.Progress(done, total, label or "Indexing…"))
+
+        try:
+            update(progress=progress, cancel=worker.cancelled_event)
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self._error, exc)
+        finally:
+            self.app.call_from_thread(status.done)
+
     @work(thread=True, exclusive=True, group="sources")
     def load_sources(self) -> None:
         try:
@@ -248,7 +267,10 @@ class MainScreen(Screen[None]):
         }.get(key, "No articles yet: import a dump (i) or add a feed (a).")
         headlines.set_articles(articles, keep=keep)
         self._update_titles()
-        self.loaded.set()
+        if not self.loaded.is_set():
+            self.loaded.set()
+            # After the first paint, so indexing never competes with it.
+            self.set_timer(0.3, self.update_search_index)
 
     def _update_titles(self) -> None:
         label = self.sources.label_for(self._key)
@@ -487,6 +509,9 @@ class MainScreen(Screen[None]):
     # -- search -------------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        if not hasattr(self.library, "search"):
+            self.notify("Search is not available in this build.", severity="warning")
+            return
         bar = self.search_bar
         if self._saved is None:
             self._saved = _SavedList(
@@ -594,7 +619,11 @@ class MainScreen(Screen[None]):
 
         status.post_message(StatusBar.Progress(0, 1, "Refreshing feeds…"))
         try:
-            report = self.library.refresh(progress=progress, cancel=worker.cancelled_event)
+            report = self.library.refresh(
+                concurrency=self.app.settings.refresh_concurrency,  # type: ignore[attr-defined]
+                progress=progress,
+                cancel=worker.cancelled_event,
+            )
         except NewsreaderError as exc:
             self.app.call_from_thread(self._error, exc)
             self.app.call_from_thread(status.done)
