@@ -270,7 +270,7 @@ class MainScreen(Screen[None]):
         if not self.loaded.is_set():
             self.loaded.set()
             # After the first paint, so indexing never competes with it.
-            self.set_timer(0.3, self.update_search_index)
+            self.call_after_refresh(self.update_search_index)
 
     def _update_titles(self) -> None:
         label = self.sources.label_for(self._key)
