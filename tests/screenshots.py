@@ -58,10 +58,7 @@ async def _open_opinion(pilot: Pilot[None]) -> None:
 
 
 async def three_pane(pilot: Pilot[None]) -> None:
-    await _open_opinion(pilot)
-    await pilot.press("shift+tab", "shift+tab")  # focus back on the list, article still open
-    await pilot.press("tab")
-    await settle(pilot)
+    await _open_opinion(pilot)  # the list keeps focus; the article shows beside it
 
 
 async def article(pilot: Pilot[None]) -> None:
@@ -77,8 +74,6 @@ async def search(pilot: Pilot[None]) -> None:
     await pilot.pause(0.4)
     await settle(pilot)
     await pilot.press("enter", "enter")
-    await settle(pilot)
-    await pilot.press("shift+tab")
     await settle(pilot)
 
 

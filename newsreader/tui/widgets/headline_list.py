@@ -313,13 +313,13 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         )
         for start, end in self._title_spans.get(article.id, ()):
             title.stylize(self._style("match"), start, end)
-        room = max(1, width - len(mark) - len(star) - len(date) - 2)
+        room = max(1, width - len(mark) - len(star) - len(date) - 3)
         title.truncate(room, overflow="ellipsis", pad=True)
         line = Text(end="")
         line.append_text(mark)
         line.append_text(star)
         line.append_text(title)
-        line.append(" " + date + " ", style=self._style("meta"))
+        line.append("  " + date + " ", style=self._style("meta"))
         return line
 
     def _meta_line(self, article: Article) -> Text:
