@@ -69,9 +69,7 @@ async def type_search(pilot, query: str) -> None:  # type: ignore[no-untyped-def
 
 
 @needs_feeds
-async def test_r_refreshes_feeds_and_new_articles_appear(
-    lib: Library, httpserver: HTTPServer
-) -> None:
+async def test_r_refreshes_feeds_and_new_articles_appear(lib: Library, httpserver: HTTPServer) -> None:
     first = rss("Harbour Gazette", [("g1", "Tide tables printed", "The new tables are out.")])
     httpserver.expect_request("/feed.xml").respond_with_data(first, content_type="application/rss+xml")
     httpserver.expect_request("/broken.xml").respond_with_data("nope", status=500)
@@ -90,9 +88,7 @@ async def test_r_refreshes_feeds_and_new_articles_appear(
                 ("g2", "Ferry timetable changes", "Winter sailings start on Monday."),
             ],
         )
-        httpserver.expect_request("/feed.xml").respond_with_data(
-            second, content_type="application/rss+xml"
-        )
+        httpserver.expect_request("/feed.xml").respond_with_data(second, content_type="application/rss+xml")
         await pilot.press("r")
         await settle(pilot)
         titles = [a.title for a in screen.headlines.articles]
@@ -122,9 +118,7 @@ async def test_refresh_errors_become_notifications(lib: Library, httpserver: HTT
 @needs_feeds
 async def test_a_adds_a_feed_and_rejects_bad_urls(lib: Library, httpserver: HTTPServer) -> None:
     feed = rss("Valley Post", [("v1", "Bridge reopens", "The old bridge reopened today.")])
-    httpserver.expect_request("/valley.xml").respond_with_data(
-        feed, content_type="application/rss+xml"
-    )
+    httpserver.expect_request("/valley.xml").respond_with_data(feed, content_type="application/rss+xml")
     app = NewsReaderApp(lib, Settings(animations=False), None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

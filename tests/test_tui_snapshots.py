@@ -46,9 +46,7 @@ def test_help_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> Non
 
 
 def test_narrow_article(snap_compare, tmp_path: Path) -> None:
-    assert snap_compare(
-        make_snapshot_app(tmp_path), run_before=_open_opinion, terminal_size=(56, 30)
-    )
+    assert snap_compare(make_snapshot_app(tmp_path), run_before=_open_opinion, terminal_size=(56, 30))
 
 
 @pytest.mark.parametrize("size", WIDTHS)

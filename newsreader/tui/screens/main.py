@@ -207,15 +207,16 @@ class MainScreen(Screen[None]):
     def load_sources(self) -> None:
         try:
             sources = self.library.sources()
+            starred = len(self.library.articles(starred=True))
         except NewsreaderError as exc:
             self.app.call_from_thread(self._error, exc)
             return
-        self.app.call_from_thread(self._show_sources, sources)
+        self.app.call_from_thread(self._show_sources, sources, starred)
 
-    def _show_sources(self, sources: list[Source]) -> None:
+    def _show_sources(self, sources: list[Source], starred: int) -> None:
         total = sum(s.articles for s in sources)
         unread = sum(s.unread for s in sources)
-        self.sources.set_sources(sources, unread=unread, starred=0, total=total)
+        self.sources.set_sources(sources, unread=unread, starred=starred, total=total)
         if self.loaded.is_set():
             self._update_titles()  # a source's label may have arrived after its headlines
 
@@ -488,8 +489,8 @@ class MainScreen(Screen[None]):
                 self.app.call_from_thread(self._error, exc)
                 self.app.call_from_thread(self.load_everything)
                 continue
-            if "read" in state and self._writes.empty():
-                self.app.call_from_thread(self.load_sources)
+            if self._writes.empty():
+                self.app.call_from_thread(self.load_sources)  # unread and starred counts
 
     # -- panes, back --------------------------------------------------------------------------
 
