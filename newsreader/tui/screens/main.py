@@ -7,10 +7,12 @@ toggling a mark twice quickly is saved in order and never blocks a keypress.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import webbrowser
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
@@ -31,7 +34,7 @@ from newsreader.models import Article, SearchHit, Source
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.text import safe_line
-from newsreader.tui.widgets.article_view import ArticleView, render_article
+from newsreader.tui.widgets.article_view import ArticleView, render_article, wrap_article
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import ALL, STARRED, UNREAD, SourceList, source_id_of
@@ -44,6 +47,8 @@ WIDE = 120
 """Columns from which all three panes show."""
 NARROW = 60
 """Below this many columns one pane shows at a time."""
+RECOUNT_DELAY = 0.4
+"""Seconds after the last read/star mark before the source counts are reloaded."""
 SEARCH_DEBOUNCE = 0.15
 """Seconds of typing pause before a search runs."""
 ARTICLE_CACHE = 64
@@ -54,6 +59,12 @@ FIRST_PAGE = 300
 
 PANES = ("sources", "headlines", "article")
 
+HEAD_CHARS = 4000
+"""About three screens of text: what a long article shows before the rest is wrapped."""
+
+ArticleKey = tuple[str, tuple[str, ...], str]
+"""An article as rendered: its id, the search terms highlighted in it, the theme."""
+
 
 @dataclass(slots=True)
 class _SavedList:
@@ -61,6 +72,14 @@ class _SavedList:
 
     articles: list[Article]
     cursor_id: str | None
+
+
+def _head_length(plain: str) -> int:
+    """Where the first screens of an article end: a paragraph break after ``HEAD_CHARS``."""
+    if len(plain) <= HEAD_CHARS * 2:
+        return len(plain)
+    cut = plain.find("\n\n", HEAD_CHARS)
+    return len(plain) if cut < 0 else cut
 
 
 class MainScreen(Screen[None]):
@@ -92,16 +111,16 @@ class MainScreen(Screen[None]):
         self._key = ALL
         """The selected view or source (a ``SourceList`` key)."""
         self._pane = "headlines"
-        self._article_cache: OrderedDict[tuple[str, tuple[str, ...], str], tuple[Article, Text]] = (
-            OrderedDict()
-        )
+        self._article_cache: OrderedDict[ArticleKey, tuple[Article, Text, list[Strip], int]] = OrderedDict()
         self._search_timer: Timer | None = None
+        self._recount_timer: Timer | None = None
         self._search_query = ""
         self._search_terms: tuple[str, ...] = ()
         self._saved: _SavedList | None = None
         self._writes: queue.Queue[tuple[list[str], dict[str, bool]]] = queue.Queue()
         self._writer_lock = threading.Lock()
         self._writer_running = False
+        self._first_painted = threading.Event()
         self.loaded = threading.Event()
         """Set once the first headline list is on screen (tests and the benchmark wait on it)."""
 
@@ -145,7 +164,7 @@ class MainScreen(Screen[None]):
         self._apply_width(self.app.size.width)
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
-        self.load_everything()
+        self.load_headlines(self._key)  # the sources follow the first paint
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
@@ -199,9 +218,9 @@ class MainScreen(Screen[None]):
         try:
             update(progress=progress, cancel=worker.cancelled_event)
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._error, exc)
+            self._ui(self._error, exc)
         finally:
-            self.app.call_from_thread(status.done)
+            self._ui(status.done)
 
     @work(thread=True, exclusive=True, group="sources")
     def load_sources(self) -> None:
@@ -209,9 +228,15 @@ class MainScreen(Screen[None]):
             sources = self.library.sources()
             starred = len(self.library.articles(starred=True))
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._error, exc)
+            self._ui(self._error, exc)
             return
-        self.app.call_from_thread(self._show_sources, sources, starred)
+        self._ui(self._show_sources, sources, starred)
+
+    def _recount_soon(self) -> None:
+        """Reload the unread and starred counts once a burst of marks has settled."""
+        if self._recount_timer is not None:
+            self._recount_timer.stop()
+        self._recount_timer = self.set_timer(RECOUNT_DELAY, self.load_sources)
 
     def _show_sources(self, sources: list[Source], starred: int) -> None:
         total = sum(s.articles for s in sources)
@@ -237,19 +262,21 @@ class MainScreen(Screen[None]):
                 first = self.library.articles(**kwargs, limit=FIRST_PAGE)
                 if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._show_headlines, key, first, None)
+                self._ui(self._show_headlines, key, first, None)
                 if len(first) < FIRST_PAGE:
                     return
+                # Building every row holds the GIL for a while: let the first frame out first.
+                self._first_painted.wait(timeout=2.0)
                 articles = self.library.articles(**kwargs)
                 keep = ""  # keep wherever the cursor is by then
             else:
                 articles = self.library.articles(**kwargs)
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._error, exc)
+            self._ui(self._error, exc)
             return
         if worker.is_cancelled:
             return
-        self.app.call_from_thread(self._show_headlines, key, articles, keep)
+        self._ui(self._show_headlines, key, articles, keep)
 
     def _show_headlines(self, key: str, articles: list[Article], keep: str | None) -> None:
         if key != self._key:
@@ -270,7 +297,9 @@ class MainScreen(Screen[None]):
         self._update_titles()
         if not self.loaded.is_set():
             self.loaded.set()
-            # After the first paint, so indexing never competes with it.
+            self.call_after_refresh(self._first_painted.set)
+            # After the first paint, so counting and indexing never compete with it.
+            self.call_after_refresh(self.load_sources)
             self.call_after_refresh(self.update_search_index)
 
     def _update_titles(self) -> None:
@@ -304,27 +333,26 @@ class MainScreen(Screen[None]):
 
     def open_article(self, article_id: str) -> None:
         """Show an article (from the cache, or loaded and rendered in a worker) and mark it read."""
-        theme = self.app.theme or ""
-        key = (article_id, self._search_terms, theme)
+        key = (article_id, self._search_terms, self.app.theme or "")
         cached = self._article_cache.get(key)
         if cached is not None:
             self._article_cache.move_to_end(key)
             self._show_article(key, *cached)
         else:
-            styles = self.article_view.render_styles()
-            self._load_article(key, styles)
+            view = self.article_view
+            self._load_article(key, view.render_styles(), view.measure)
         listed = self.headlines.index_of(article_id)
         row = self.headlines.articles[listed] if listed is not None else None
         if row is not None and not row.read:
             self._set_state([article_id], read=True)
 
     @work(thread=True, exclusive=True, group="article")
-    def _load_article(self, key: tuple[str, tuple[str, ...], str], styles: dict[str, Any]) -> None:
+    def _load_article(self, key: ArticleKey, styles: dict[str, Any], width: int) -> None:
         article_id, terms, _theme = key
         try:
             article = self.library.get(article_id)
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._error, exc)
+            self._ui(self._error, exc)
             return
         highlight = None
         if terms:
@@ -333,15 +361,48 @@ class MainScreen(Screen[None]):
                 return self.library.highlight_spans(text, terms)
 
         content = render_article(article, styles, highlight)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_article, key, article, content)
+        worker = get_current_worker()
+        cut = _head_length(content.plain)
+        if cut < len(content.plain):
+            # Long read: show the first screens at once, the rest a moment later.
+            head = wrap_article(content[:cut], width, self.app.console)
+            if worker.is_cancelled:
+                return
+            shown = threading.Event()
+            self._ui(self._show_head, article, content, head, width, shown)
+            shown.wait(timeout=1.0)  # wrapping the rest holds the GIL: let that frame out first
+        lines = wrap_article(content, width, self.app.console)
+        if not worker.is_cancelled:
+            self._ui(self._show_article, key, article, content, lines, width)
 
-    def _show_article(self, key: tuple[str, tuple[str, ...], str], article: Article, content: Text) -> None:
-        self._article_cache[key] = (article, content)
+    def _show_head(
+        self,
+        article: Article,
+        content: Text,
+        lines: list[Strip],
+        width: int,
+        shown: threading.Event,
+    ) -> None:
+        self.call_after_refresh(shown.set)
+        view = self.article_view
+        view.show(article, content, lines, width, partial=True)
+        view.border_title = Text(safe_line(article.feed), end="")
+
+    def _show_article(
+        self, key: ArticleKey, article: Article, content: Text, lines: list[Strip], width: int
+    ) -> None:
+        self._article_cache[key] = (article, content, lines, width)
         while len(self._article_cache) > ARTICLE_CACHE:
             self._article_cache.popitem(last=False)
-        self.article_view.show(article, content)
-        self.article_view.border_title = Text(safe_line(article.feed), end="")
+        view = self.article_view
+        continuing = view.partial and view.article is not None and view.article.id == article.id
+        view.show(article, content, lines, width, keep_scroll=continuing)
+        if view.article is not None and view.article.id == article.id:
+            listed = self.headlines.index_of(article.id)
+            if listed is not None:  # the list knows the latest read/starred state
+                row = self.headlines.articles[listed]
+                view.article = replace(article, read=row.read, starred=row.starred)
+        view.border_title = Text(safe_line(article.feed), end="")
 
     def action_page_article(self, direction: int) -> None:
         view = self.article_view
@@ -397,11 +458,9 @@ class MainScreen(Screen[None]):
             opened = webbrowser.open(url)
         except webbrowser.Error as exc:
             opened = False
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self._ui(self.notify, str(exc), severity="error", markup=False)
         if not opened:
-            self.app.call_from_thread(
-                self.notify, f"No browser available. Link: {url}", markup=False, timeout=10
-            )
+            self._ui(self.notify, f"No browser available. Link: {url}", markup=False, timeout=10)
 
     # -- reading state ------------------------------------------------------------------------
 
@@ -455,10 +514,10 @@ class MainScreen(Screen[None]):
             else:
                 changed = self.library.mark_source_read(source_id)
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._error, exc)
+            self._ui(self._error, exc)
             return
-        self.app.call_from_thread(self.notify, f"{changed} marked read.", markup=False)
-        self.app.call_from_thread(self.load_sources)
+        self._ui(self.notify, f"{changed} marked read.", markup=False)
+        self._ui(self.load_sources)
 
     def _set_state(self, ids: list[str], **state: bool) -> None:
         """Show the change at once, then save it in order on the writer thread."""
@@ -486,11 +545,11 @@ class MainScreen(Screen[None]):
             try:
                 self.library.mark(ids, **state)
             except NewsreaderError as exc:
-                self.app.call_from_thread(self._error, exc)
-                self.app.call_from_thread(self.load_everything)
+                self._ui(self._error, exc)
+                self._ui(self.load_everything)
                 continue
             if self._writes.empty():
-                self.app.call_from_thread(self.load_sources)  # unread and starred counts
+                self._ui(self._recount_soon)
 
     # -- panes, back --------------------------------------------------------------------------
 
@@ -547,7 +606,7 @@ class MainScreen(Screen[None]):
         try:
             hits = self.library.search(query, limit=SEARCH_LIMIT)
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._search_failed, query, str(exc))
+            self._ui(self._search_failed, query, str(exc))
             return
         spans: dict[str, tuple[tuple[int, int], ...]] = {}
         for hit in hits:
@@ -555,7 +614,7 @@ class MainScreen(Screen[None]):
                 spans[hit.article.id] = tuple(
                     self.library.highlight_spans(hit.article.title, list(hit.terms))
                 )
-        self.app.call_from_thread(self._show_hits, query, hits, spans)
+        self._ui(self._show_hits, query, hits, spans)
 
     def _search_failed(self, query: str, message: str) -> None:
         if query != self._search_query.strip():
@@ -626,20 +685,20 @@ class MainScreen(Screen[None]):
                 cancel=worker.cancelled_event,
             )
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._error, exc)
-            self.app.call_from_thread(status.done)
+            self._ui(self._error, exc)
+            self._ui(status.done)
             return
-        self.app.call_from_thread(status.done)
+        self._ui(status.done)
         if not report.results:
-            self.app.call_from_thread(self.notify, "No feeds to refresh: add one with a.", markup=False)
+            self._ui(self.notify, "No feeds to refresh: add one with a.", markup=False)
             return
         summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
         errors = report.errors
         if errors:
             summary += f"; {len(errors)} failed"
-        self.app.call_from_thread(self.notify, summary + ".", title="Refreshed", markup=False)
+        self._ui(self.notify, summary + ".", title="Refreshed", markup=False)
         for result in errors[:3]:
-            self.app.call_from_thread(
+            self._ui(
                 self.notify,
                 f"{safe_line(result.title) or result.url}: {result.error}",
                 severity="error",
@@ -647,7 +706,7 @@ class MainScreen(Screen[None]):
                 timeout=8,
             )
         current = self.headlines.current
-        self.app.call_from_thread(self.load_everything, keep=current.id if current else None)
+        self._ui(self.load_everything, keep=current.id if current else None)
 
     def action_add_feed(self) -> None:
         def answer(url: str | None) -> None:
@@ -664,12 +723,12 @@ class MainScreen(Screen[None]):
         try:
             source = self.library.subscribe(url)
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._error, exc)
+            self._ui(self._error, exc)
         else:
-            self.app.call_from_thread(self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False)
-            self.app.call_from_thread(self.load_everything)
+            self._ui(self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False)
+            self._ui(self.load_everything)
         finally:
-            self.app.call_from_thread(self.status.done)
+            self._ui(self.status.done)
 
     def action_import_files(self) -> None:
         def answer(path: str | None) -> None:
@@ -698,19 +757,33 @@ class MainScreen(Screen[None]):
                 cancel=worker.cancelled_event,
             )
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._error, exc)
-            self.app.call_from_thread(status.done)
+            self._ui(self._error, exc)
+            self._ui(status.done)
             return
-        self.app.call_from_thread(status.done)
+        self._ui(status.done)
         message = f"{report.new} new, {report.present} already present"
         if report.failed:
             message += f", {len(report.failed)} failed"
-        self.app.call_from_thread(self.notify, message + ".", title="Imported", markup=False)
+        self._ui(self.notify, message + ".", title="Imported", markup=False)
         for result in report.failed[:3]:
-            self.app.call_from_thread(
-                self.notify, f"{result.path}: {result.error}", severity="error", markup=False
-            )
-        self.app.call_from_thread(self.load_everything)
+            self._ui(self.notify, f"{result.path}: {result.error}", severity="error", markup=False)
+        self._ui(self.load_everything)
+
+    # -- worker plumbing ----------------------------------------------------------------------
+
+    def _ui(self, callback: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+        """Run ``callback`` on the UI thread, if this screen is still there.
+
+        Workers can finish after the user quit (the screen is gone, the loop may be closing):
+        their results are then dropped rather than raised into a dying app.
+        """
+
+        def guarded() -> None:
+            if self.is_attached and self.is_mounted:
+                callback(*args, **kwargs)
+
+        with contextlib.suppress(RuntimeError):  # the app's loop has stopped
+            self.app.call_from_thread(guarded)
 
     # -- errors -------------------------------------------------------------------------------
 
