@@ -111,10 +111,13 @@ async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
         if main is not None and main.loaded.is_set():
             break
         await pilot.pause(0.02)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(3):  # a worker's result can start a timer, a timer a worker
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        while main is not None and main.pending and loop.time() < deadline:
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 def row_text(app: object, index: int, part: int = 0) -> str:

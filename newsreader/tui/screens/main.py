@@ -236,7 +236,16 @@ class MainScreen(Screen[None]):
         """Reload the unread and starred counts once a burst of marks has settled."""
         if self._recount_timer is not None:
             self._recount_timer.stop()
-        self._recount_timer = self.set_timer(RECOUNT_DELAY, self.load_sources)
+        self._recount_timer = self.set_timer(RECOUNT_DELAY, self._recount)
+
+    def _recount(self) -> None:
+        self._recount_timer = None
+        self.load_sources()
+
+    @property
+    def pending(self) -> bool:
+        """True while a debounced search or recount is still to run (tests wait on it)."""
+        return self._recount_timer is not None or self._search_timer is not None
 
     def _show_sources(self, sources: list[Source], starred: int) -> None:
         total = sum(s.articles for s in sources)
@@ -591,6 +600,7 @@ class MainScreen(Screen[None]):
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
 
     def _run_search(self) -> None:
+        self._search_timer = None
         query = self._search_query.strip()
         if not query:
             if self._saved is not None:
@@ -650,6 +660,7 @@ class MainScreen(Screen[None]):
     def _close_search(self, *, restore: bool) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
+            self._search_timer = None
         self.workers.cancel_group(self, "search")
         saved, self._saved = self._saved, None
         self._search_query = ""
