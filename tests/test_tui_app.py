@@ -543,3 +543,12 @@ async def test_errors_from_the_library_become_notifications(lib: Library) -> Non
         await settle(pilot)
         assert app.is_running
         assert any("no article" in str(n.message) for n in app._notifications)
+
+
+async def test_quitting_right_after_opening_keeps_the_read_mark(lib: Library) -> None:
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = main_screen(app).headlines.articles[0].id
+        await pilot.press("enter", "q")  # no pause: the save is still scheduled
+    assert fresh(lib).get(first).read

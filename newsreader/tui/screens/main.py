@@ -8,6 +8,7 @@ toggling a mark twice quickly is saved in order and never blocks a keypress.
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import threading
 import webbrowser
@@ -43,12 +44,16 @@ from newsreader.tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from newsreader.library import Library
 
+log = logging.getLogger(__name__)
+
 WIDE = 120
 """Columns from which all three panes show."""
 NARROW = 60
 """Below this many columns one pane shows at a time."""
 RECOUNT_DELAY = 0.4
 """Seconds after the last read/star mark before the source counts are reloaded."""
+OPEN_SAVE_DELAY = 0.15
+"""Seconds after opening an article before its read mark is queued for saving."""
 SEARCH_DEBOUNCE = 0.15
 """Seconds of typing pause before a search runs."""
 ARTICLE_CACHE = 64
@@ -114,6 +119,7 @@ class MainScreen(Screen[None]):
         self._article_cache: OrderedDict[ArticleKey, tuple[Article, Text, list[Strip], int]] = OrderedDict()
         self._search_timer: Timer | None = None
         self._recount_timer: Timer | None = None
+        self._save_timers: dict[Timer, tuple[list[str], dict[str, bool]]] = {}
         self._search_query = ""
         self._search_terms: tuple[str, ...] = ()
         self._saved: _SavedList | None = None
@@ -245,7 +251,7 @@ class MainScreen(Screen[None]):
     @property
     def pending(self) -> bool:
         """True while a debounced search or recount is still to run (tests wait on it)."""
-        return self._recount_timer is not None or self._search_timer is not None
+        return bool(self._recount_timer is not None or self._search_timer is not None or self._save_timers)
 
     def _show_sources(self, sources: list[Source], starred: int) -> None:
         total = sum(s.articles for s in sources)
@@ -353,7 +359,9 @@ class MainScreen(Screen[None]):
         listed = self.headlines.index_of(article_id)
         row = self.headlines.articles[listed] if listed is not None else None
         if row is not None and not row.read:
-            self._set_state([article_id], read=True)
+            # Shown as read at once; saved just after the article is on screen, so the write
+            # never competes with drawing it.
+            self._set_state([article_id], read=True, save_after=OPEN_SAVE_DELAY)
 
     @work(thread=True, exclusive=True, group="article")
     def _load_article(self, key: ArticleKey, styles: dict[str, Any], width: int) -> None:
@@ -528,14 +536,39 @@ class MainScreen(Screen[None]):
         self._ui(self.notify, f"{changed} marked read.", markup=False)
         self._ui(self.load_sources)
 
-    def _set_state(self, ids: list[str], **state: bool) -> None:
-        """Show the change at once, then save it in order on the writer thread."""
+    def _set_state(self, ids: list[str], *, save_after: float = 0.0, **state: bool) -> None:
+        """Show the change at once, then save it in order on the writer thread.
+
+        Args:
+            save_after: seconds to wait before queueing the write (opening an article).
+        """
         view = self.article_view
         for article_id in ids:
             self.headlines.update_article(article_id, **state)
             if view.article is not None and view.article.id == article_id:
                 view.article = replace(view.article, **state)  # type: ignore[arg-type]
         self._update_titles()
+        if save_after > 0:
+            timer = self.set_timer(save_after, lambda: self._save_later(timer))
+            self._save_timers[timer] = (ids, state)
+        else:
+            self._save(ids, state)
+
+    def _save_later(self, timer: Timer) -> None:
+        ids, state = self._save_timers.pop(timer)
+        self._save(ids, state)
+
+    def on_unmount(self) -> None:
+        """Quitting right after opening an article still saves its read mark."""
+        for timer, (ids, state) in list(self._save_timers.items()):
+            timer.stop()
+            try:
+                self.library.mark(ids, **state)
+            except NewsreaderError as exc:  # no screen left to show it on: log it
+                log.warning("read mark not saved on exit: %s", exc)
+        self._save_timers.clear()
+
+    def _save(self, ids: list[str], state: dict[str, bool]) -> None:
         with self._writer_lock:
             self._writes.put((ids, state))
             if not self._writer_running:
