@@ -514,19 +514,19 @@ class MainScreen(Screen[None]):
 
         def answer(confirmed: bool | None) -> None:
             if confirmed:
+                ids = [a.id for a in self.headlines.articles if not a.read]
                 self.headlines.update_all(read=True)
                 self._update_titles()
-                self._mark_source_read(source_id)
+                self._mark_source_read(self._key, source_id, ids)
 
         question = Text(f"Mark {unread} unread articles in “{label}” as read?", end="")
         self.app.push_screen(ConfirmScreen(question, yes="Mark read"), answer)
 
     @work(thread=True, group="state")
-    def _mark_source_read(self, source_id: str | None) -> None:
-        # Smart views (Unread, Starred) mark what they list; a source or All marks it whole.
-        ids = [a.id for a in self.headlines.articles]
+    def _mark_source_read(self, key: str, source_id: str | None, ids: list[str]) -> None:
+        """Smart views (Unread, Starred) mark what they list; a source or All marks it whole."""
         try:
-            if self._key in (UNREAD, STARRED):
+            if key in (UNREAD, STARRED):
                 changed = self.library.mark(ids, read=True)
             else:
                 changed = self.library.mark_source_read(source_id)
@@ -588,7 +588,7 @@ class MainScreen(Screen[None]):
                 self.library.mark(ids, **state)
             except NewsreaderError as exc:
                 self._ui(self._error, exc)
-                self._ui(self.load_everything)
+                self._ui(self._reload_keeping_cursor)
                 continue
             if self._writes.empty():
                 self._ui(self._recount_soon)
@@ -749,8 +749,11 @@ class MainScreen(Screen[None]):
                 markup=False,
                 timeout=8,
             )
+        self._ui(self._reload_keeping_cursor)
+
+    def _reload_keeping_cursor(self) -> None:
         current = self.headlines.current
-        self._ui(self.load_everything, keep=current.id if current else None)
+        self.load_everything(keep=current.id if current else None)
 
     def action_add_feed(self) -> None:
         def answer(url: str | None) -> None:
@@ -770,7 +773,7 @@ class MainScreen(Screen[None]):
             self._ui(self._error, exc)
         else:
             self._ui(self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False)
-            self._ui(self.load_everything)
+            self._ui(self._reload_keeping_cursor)
         finally:
             self._ui(self.status.done)
 
@@ -811,7 +814,7 @@ class MainScreen(Screen[None]):
         self._ui(self.notify, message + ".", title="Imported", markup=False)
         for result in report.failed[:3]:
             self._ui(self.notify, f"{result.path}: {result.error}", severity="error", markup=False)
-        self._ui(self.load_everything)
+        self._ui(self._reload_keeping_cursor)
 
     # -- worker plumbing ----------------------------------------------------------------------
 
