@@ -552,3 +552,33 @@ async def test_quitting_right_after_opening_keeps_the_read_mark(lib: Library) ->
         first = main_screen(app).headlines.articles[0].id
         await pilot.press("enter", "q")  # no pause: the save is still scheduled
     assert fresh(lib).get(first).read
+
+
+async def test_paging_keys_and_article_scroll_keys(lib: Library) -> None:
+    app = make_app(lib)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        index = [a.title for a in screen.headlines.articles].index(OPINION)
+        screen.headlines.move_cursor(index)
+        view = screen.article_view
+        await pilot.press("space")  # nothing open yet: space opens the highlighted article
+        await settle(pilot)
+        assert view.article is not None and view.article.title == OPINION
+        await pilot.press("pagedown")  # pages the article while the list keeps focus
+        assert view.scroll_y > 0 and app.focused is screen.headlines
+        paged = view.scroll_y
+        await pilot.press("b")
+        assert view.scroll_y == 0
+        await pilot.press("pagedown", "pagedown")
+        assert view.scroll_y == 2 * paged
+        await pilot.press("pageup")
+        assert view.scroll_y == paged
+        await pilot.press("tab")
+        top = view.scroll_y
+        await pilot.press("j", "j")
+        assert view.scroll_y == top + 2
+        await pilot.press("k")
+        assert view.scroll_y == top + 1
+        await pilot.press("end")
+        assert view.at_end
