@@ -298,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:
         # `newsreader search putin -biden`: an unknown "-word" is an excluded search word, not an option.
         if getattr(args, "handler", None) is cmd_search and all(
-            e.startswith("-") and len(e) > 1 for e in extra
+            e.startswith("-") and not e.startswith("--") and len(e) > 1 for e in extra
         ):
             args.query = [*args.query, *extra]
         else:

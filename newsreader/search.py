@@ -887,6 +887,7 @@ class SearchIndex:
 
         conn, index = self._open()
         state = self.store.state()
+        index.reload()  # another process (or Library) may have committed since this one looked
         searcher = index.searcher()
         total = searcher.num_docs
         if total == 0:
