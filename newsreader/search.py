@@ -834,8 +834,8 @@ class SearchIndex:
             InvalidQueryError: the query cannot be understood (see ``parse_query``).
         """
         parsed = query if isinstance(query, Query) else parse_query(query)
-        if limit is not None and limit <= 0:
-            return []
+        if (limit is not None and limit <= 0) or _stamp(self.store) is None:
+            return []  # nothing imported yet: no index folder is created in an empty library
         with self._lock:
             self.sync(progress=progress)
             return self._attempt(lambda: self._search(parsed, limit))  # type: ignore[no-any-return]

@@ -333,6 +333,12 @@ def cli(library: Library, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60, check=False)
 
 
+def test_empty_library_searches_without_creating_anything(tmp_path: Path) -> None:
+    lib = _library(tmp_path)
+    assert lib.search("putin") == [] and lib.search("is:unread") == []
+    assert not (tmp_path / "lib").exists()
+
+
 def test_cli_json(library: Library) -> None:
     proc = cli(library, "search", "putin", "-biden", "--json")
     assert proc.returncode == 0, proc.stderr
@@ -376,11 +382,3 @@ def test_cli_prints_untrusted_text_literally(tmp_path: Path) -> None:
     proc = cli(lib, "search", "pwned")
     assert proc.returncode == 0, proc.stderr
     assert "[bold red]Pwned[/]" in proc.stdout and "[i]feed[/i]" in proc.stdout
-
-
-def test_benchmark_smoke() -> None:
-    from tests.bench import bench_search
-
-    rows = bench_search.main(quick=True)
-    assert {r[0] for r in rows} >= {"2000: rare word p95", "2000: search / list process cost"}
-    assert all(r[3] in ("ok", "-", "FAIL") for r in rows)
