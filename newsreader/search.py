@@ -74,10 +74,10 @@ def tokens(text: str) -> list[str]:
 
 
 def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets of the words in ``text`` that match ``terms``.
+    """``(start, end)`` offsets of the words in ``text`` that match ``terms``, in text order.
 
     Matching is case- and accent-insensitive and by whole word; a term ending in ``*`` matches any word it
-    starts. Terms may be phrases (``"off-ramp"``): each of their words is highlighted.
+    starts. A phrase term (``"off ramp"``) matches only where its words follow each other.
 
     Args:
         text: any text (a title, a 30 KB body): it is scanned once, word by word.
@@ -85,25 +85,31 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """
     exact: set[str] = set()
     prefixes: list[str] = []
+    phrases: dict[str, list[tuple[list[str], bool]]] = {}  # first word -> (words, last is a prefix)
     for term in terms:
         star = term.endswith("*")
         words = tokens(term)
-        if not words:
-            continue
-        if star:
-            exact.update(words[:-1])
-            prefixes.append(words[-1])
-        else:
-            exact.update(words)
-    if not exact and not prefixes:
+        if len(words) > 1:
+            phrases.setdefault(words[0], []).append((words, star))
+        elif words and star:
+            prefixes.append(words[0])
+        elif words:
+            exact.add(words[0])
+    if not exact and not prefixes and not phrases:
         return []
     prefix_tuple = tuple(prefixes)
-    spans: list[tuple[int, int]] = []
-    for match in _TOKEN.finditer(text):
-        word = fold(match.group())
+    found = [(fold(m.group()), m.span()) for m in _TOKEN.finditer(text)]
+    marked: set[int] = set()
+    for i, (word, _span) in enumerate(found):
         if word in exact or (prefix_tuple and word.startswith(prefix_tuple)):
-            spans.append(match.span())
-    return spans
+            marked.add(i)
+        for words, star in phrases.get(word, ()):
+            n = len(words)
+            got = [w for w, _ in found[i : i + n]]
+            last = got[-1] if len(got) == n else ""
+            if got[:-1] == words[:-1] and (last == words[-1] or (star and last.startswith(words[-1]))):
+                marked.update(range(i, i + n))
+    return [found[i][1] for i in sorted(marked)]
 
 
 # --- the query language -------------------------------------------------------------------------------

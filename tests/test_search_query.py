@@ -133,6 +133,9 @@ def test_highlight_spans_prefix_and_phrase() -> None:
         "escalator",
     ]
     assert [text[s:e] for s, e in highlight_spans(text, ["off ramp"])] == ["off", "ramp"]
+    text = "Get off the ramp; take the off-ramp. Off Rampart*"
+    assert [text[s:e] for s, e in highlight_spans(text, ["off ramp"])] == ["off", "ramp"]
+    assert [text[s:e] for s, e in highlight_spans(text, ["off ramp*"])] == ["off", "ramp", "Off", "Rampart"]
     assert highlight_spans(text, []) == []
 
 
