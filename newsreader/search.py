@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from newsreader.errors import InvalidQueryError
+from newsreader.errors import InvalidQueryError, StoreError, StoreLockedError
 from newsreader.models import Article, SearchHit, SourceKind
 
 log = logging.getLogger(__name__)
@@ -422,7 +422,7 @@ class SyncReport:
     removed: int = 0
     rebuilt: bool = False
     cancelled: bool = False
-    """The caller's cancel event stopped it; what was indexed so far is kept and resumed next time."""
+    """The caller's cancel event stopped it; nothing was written, the next sync starts over."""
     seconds: float = 0.0
 
 
@@ -557,13 +557,16 @@ class SearchIndex:
                     return operation()
                 except sqlite3.OperationalError as exc:
                     if "locked" in str(exc) or "busy" in str(exc):
-                        raise
+                        raise StoreLockedError(
+                            f"the search index in {self.path} is busy (another newsreader is updating it);"
+                            " try again in a moment"
+                        ) from exc
                     raise _Broken(str(exc)) from exc
                 except (sqlite3.DatabaseError, OSError) as exc:
                     raise _Broken(str(exc)) from exc
             except _Broken as exc:
                 if attempt:
-                    raise
+                    raise StoreError(f"cannot use the search index in {self.path}: {exc}") from exc
                 self._reset(exc)
         raise AssertionError("unreachable")
 
@@ -698,10 +701,8 @@ class SearchIndex:
         with self._lock:
             try:
                 self._attempt(lambda: self._index_ids(article_ids))
-            except sqlite3.OperationalError as exc:
-                log.info("search index busy, deferring %d articles: %s", len(article_ids), exc)
-            except _Broken:
-                return
+            except StoreError as exc:  # busy or broken: the next search catches up or rebuilds
+                log.info("search index not updated now (%d articles): %s", len(article_ids), exc)
 
     def _index_ids(self, article_ids: Sequence[str]) -> None:
         conn, _ = self._open()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.errors import InvalidQueryError
+from newsreader.errors import InvalidQueryError, StoreError
 from newsreader.library import Library
 from newsreader.models import ArticleDraft
 from newsreader.search import INDEX_DIR
@@ -282,6 +282,17 @@ def test_corrupt_index_is_rebuilt(library: Library, caplog: pytest.LogCaptureFix
     assert "unusable" in caplog.text
     headlines = library.path / "headlines.json"
     assert json.loads(headlines.read_bytes())["articles"], "the store was not touched"
+
+
+def test_unusable_index_folder_is_a_one_line_error(library: Library) -> None:
+    blocker = library.path / INDEX_DIR
+    blocker.write_text("a file where the index folder should be")
+    with pytest.raises(StoreError, match="cannot use the search index") as info:
+        library.search("putin")
+    assert "\n" not in str(info.value)
+    assert blocker.read_text().startswith("a file"), "not the index's to delete"
+    blocker.unlink()
+    assert len(library.search("putin")) == 3, "built once it can be"
 
 
 def test_cancelled_build_writes_nothing_and_resumes(library: Library) -> None:
