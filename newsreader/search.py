@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import re
 import shutil
 import sqlite3
@@ -480,7 +481,13 @@ class SearchIndex:
         self._conn: sqlite3.Connection | None = None
         self._text: Any = None  # tantivy.Index
         self._analyzer: Any = None
+        self._inode = 0
+        """Of the docs.sqlite this object opened: another process's rebuild replaces the file."""
+        self._incarnation: str | None = None
+        """A random id written when the index is created, so a reset does not delete a newer rebuild."""
         self._lock = threading.RLock()
+        self._lock_path = self.path.with_name(self.path.name + ".lock")
+        self._lock_depth = 0
 
     # -- opening -------------------------------------------------------------------------------------
 
@@ -494,29 +501,86 @@ class SearchIndex:
         sb.add_float_field("date", fast=True)
         return sb.build()
 
+    @contextlib.contextmanager
+    def _exclusive(self, timeout: float = 60.0) -> Iterator[None]:
+        """The index's write lock across processes (``search.lock`` beside the folder); re-entrant.
+
+        Every write, creation and reset happens under it, so tantivy's single-writer rule holds and one
+        process's reset never deletes what another is building. Searches do not take it.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        import fcntl
+
+        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreLockedError(
+                            f"the search index in {self.path} is busy (another newsreader is updating"
+                            " it); try again in a moment"
+                        ) from None
+                    time.sleep(0.02)
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
     def _open(self) -> tuple[sqlite3.Connection, Any]:
         if self._conn is not None and self._text is not None:
-            return self._conn, self._text
+            try:
+                current = os.stat(self.path / "docs.sqlite").st_ino
+            except OSError:
+                current = 0
+            if current == self._inode:
+                return self._conn, self._text
+            self.close()  # another process reset and rebuilt the index: follow it
+        db = self.path / "docs.sqlite"
+        if db.exists() and (self.path / "text" / "meta.json").exists():
+            return self._connect(create=False)
+        with self._exclusive():
+            return self._connect(create=True)
+
+    def _connect(self, *, create: bool) -> tuple[sqlite3.Connection, Any]:
         import tantivy
 
         self.path.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(
-            self.path / "docs.sqlite", timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        db = self.path / "docs.sqlite"
+        conn = sqlite3.connect(db, timeout=30.0, isolation_level=None, check_same_thread=False)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA):
+            if version not in (0, SCHEMA) or (version == 0 and not create):
                 raise _Broken(f"schema {version}, this newsreader writes {SCHEMA}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             if version == 0:
                 conn.executescript("BEGIN IMMEDIATE;" + _DDL + "COMMIT;")
+                self._set_meta(conn, "incarnation", os.urandom(8).hex())
             text_dir = self.path / "text"
-            fresh = not text_dir.exists()
-            text_dir.mkdir(exist_ok=True)
-            if fresh and conn.execute("SELECT 1 FROM docs LIMIT 1").fetchone():
+            if (
+                not (text_dir / "meta.json").exists()
+                and conn.execute("SELECT 1 FROM docs LIMIT 1").fetchone()
+            ):
                 raise _Broken("its text index is missing")
+            text_dir.mkdir(exist_ok=True)
             index = tantivy.Index(self._schema(), path=str(text_dir), reuse=True)
+            incarnation = self._meta(conn, "incarnation")
+            inode = os.stat(db).st_ino
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _Broken(str(exc)) from exc
@@ -535,6 +599,7 @@ class SearchIndex:
         )
         index.register_tokenizer("folded", self._analyzer)
         self._conn, self._text = conn, index
+        self._inode, self._incarnation = inode, incarnation
         return conn, index
 
     def close(self) -> None:
@@ -544,10 +609,25 @@ class SearchIndex:
             self._conn = self._text = None
 
     def _reset(self, why: object) -> None:
-        """Throw a broken index away; the next sync rebuilds it from the store."""
-        log.warning("search index %s is unusable (%s); rebuilding it", self.path, why)
+        """Throw a broken index away; the next sync rebuilds it from the store.
+
+        Unless another process already did: then the index on disk is not the one that failed here.
+        """
+        seen = self._incarnation
         self.close()
-        shutil.rmtree(self.path, ignore_errors=True)
+        with self._exclusive():
+            current = None
+            with contextlib.suppress(sqlite3.Error, OSError):
+                probe = sqlite3.connect(f"file:{self.path / 'docs.sqlite'}?mode=ro", uri=True, timeout=5)
+                try:
+                    current = self._meta(probe, "incarnation")
+                finally:
+                    probe.close()
+            if seen is not None and current is not None and current != seen:
+                log.info("search index %s was rebuilt by another process", self.path)
+                return
+            log.warning("search index %s is unusable (%s); rebuilding it", self.path, why)
+            shutil.rmtree(self.path, ignore_errors=True)
 
     def _attempt(self, operation: Callable[[], Any]) -> Any:
         """Run an operation; if the index turns out broken, reset it and run it once more."""
@@ -605,6 +685,8 @@ class SearchIndex:
 
         Feed renames are applied too. Safe to call often: when nothing changed it costs a stat.
         """
+        if _stamp(self.store) is None:
+            return SyncReport()  # nothing imported yet: nothing to index, no folder to create
         with self._lock:
             return self._attempt(lambda: self._sync(progress, cancel))  # type: ignore[no-any-return]
 
@@ -616,7 +698,19 @@ class SearchIndex:
         if self._fresh(conn):
             self._sync_feeds(sources)
             return report
-        conn.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
+        with self._exclusive():
+            return self._sync_locked(conn, sources, report, started, progress, cancel)
+
+    def _sync_locked(
+        self,
+        conn: sqlite3.Connection,
+        sources: Mapping[str, Mapping[str, Any]],
+        report: SyncReport,
+        started: float,
+        progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+    ) -> SyncReport:
+        conn.execute("BEGIN IMMEDIATE")
         try:
             if self._fresh(conn):  # another process caught up while we waited
                 conn.execute("COMMIT")
@@ -675,19 +769,19 @@ class SearchIndex:
     def _writer(self, *, big: bool) -> Iterator[Any]:
         """A tantivy writer, committed on success (before the caller commits SQLite), else rolled back."""
         _, index = self._open()
+        assert self._lock_depth, "tantivy allows one writer: write only under _exclusive()"
         writer = index.writer(heap_size=(128 if big else 16) * 2**20, num_threads=0 if big else 1)
         try:
             yield writer
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.rollback()
+                writer.wait_merging_threads()  # releases tantivy's writer lock (rollback alone does not)
             raise
         else:
             writer.commit()
             writer.wait_merging_threads()
             index.reload()
-        finally:
-            del writer
 
     def index_articles(self, article_ids: Sequence[str]) -> None:
         """Index (or re-index) these just-committed articles, if the index exists.
@@ -706,11 +800,11 @@ class SearchIndex:
 
     def _index_ids(self, article_ids: Sequence[str]) -> None:
         conn, _ = self._open()
-        conn.execute("PRAGMA busy_timeout = 2000")
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        finally:
-            conn.execute("PRAGMA busy_timeout = 30000")
+        with self._exclusive(timeout=2.0):
+            self._index_ids_locked(conn, article_ids)
+
+    def _index_ids_locked(self, conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+        conn.execute("BEGIN IMMEDIATE")
         try:
             before = self._meta(conn, "generation")
             stamp = _stamp(self.store)
@@ -807,6 +901,10 @@ class SearchIndex:
         renamed = [src for src, title in feeds.items() if src in known and known[src] != title]
         if not renamed and feeds.keys() <= known.keys():
             return
+        with self._exclusive():
+            self._rename_feeds(conn, feeds, renamed)
+
+    def _rename_feeds(self, conn: sqlite3.Connection, feeds: Mapping[str, str], renamed: list[str]) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             ids = [

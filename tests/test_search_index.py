@@ -326,6 +326,18 @@ def test_two_libraries_syncing_at_once_agree(library: Library) -> None:
         assert len(ids) == len(set(ids)) == 11, "every article indexed once"
 
 
+def test_processes_building_at_once_agree(library: Library) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}
+    argv = [sys.executable, "-m", "newsreader", "--library", str(library.path), "search", "-zzzz", "--json"]
+    procs = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in outputs]
+    counts = [len(json.loads(out)) for out, _ in outputs]
+    assert counts == [11, 11, 11, 11]
+
+
 def test_highlight_spans_via_library(library: Library) -> None:
     hit = library.search("naive plan")[0]
     title = hit.article.title
