@@ -770,7 +770,7 @@ class SearchIndex:
         """A tantivy writer, committed on success (before the caller commits SQLite), else rolled back."""
         _, index = self._open()
         assert self._lock_depth, "tantivy allows one writer: write only under _exclusive()"
-        writer = index.writer(heap_size=(128 if big else 16) * 2**20, num_threads=0 if big else 1)
+        writer = index.writer(heap_size=(64 if big else 16) * 2**20, num_threads=0 if big else 1)
         try:
             yield writer
         except BaseException:
