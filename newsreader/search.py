@@ -42,8 +42,8 @@ STARRED = 2
 
 # --- text folding -----------------------------------------------------------------------------------
 
-# A token as FTS5's unicode61 tokenizer sees it: a run of letters and digits (not underscore), with any
-# combining marks (decomposed accents) attached to it.
+# A token as the index's tokenizer sees it: a run of letters and digits (not underscore), with any
+# combining marks (decomposed accents) attached to it (the index NFC-normalises text first).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _TOKEN = re.compile(rf"[^\W_][^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_]*)*|[^\W_]")
 _fold_cache: dict[str, str] = {}
@@ -54,7 +54,7 @@ _LIGATURES = str.maketrans(
 
 
 def fold(word: str) -> str:
-    """Lower case without diacritics, as ``unicode61 remove_diacritics 2`` folds a token."""
+    """Lower case without diacritics, as the index folds a token (lowercase + ASCII folding)."""
     hit = _fold_cache.get(word)
     if hit is not None:
         return hit
@@ -194,7 +194,10 @@ def _lex(text: str) -> Iterator[_Lexeme]:
             # A minus glued to what follows negates it; a lone one ("a - b") is punctuation, ignored.
             while i < n and text[i] in "-!":
                 i += 1
-            if i >= n or text[i].isspace() or text[i] in "()":
+            if i >= n or text[i].isspace() or text[i] == ")":
+                continue
+            if text[i] == "(":
+                yield _Lexeme("not")  # -(a OR b)
                 continue
             negated = True
             ch = text[i]

@@ -115,6 +115,8 @@ def test_issue_queries_find_the_right_articles(library: Library) -> None:
     assert len(off_ramp) == 2
     putin_not_biden = titles(library, "putin -biden")
     assert putin_not_biden == ["Nuclear escalation fears grow in Europe"]
+    assert titles(library, "putin -(biden OR kremlin)") == ["Nuclear escalation fears grow in Europe"]
+    assert titles(library, "putin -(biden OR escalation)") == []
     kluth = library.search('author:"Andreas Kluth"')
     assert {h.article.author for h in kluth} == {"Andreas Kluth"}
     assert len(kluth) == 2, "the seed's closing bio names him too"

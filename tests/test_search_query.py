@@ -28,6 +28,9 @@ def test_exclusion() -> None:
     assert q.terms == ("putin",), "excluded words are not highlighted"
     assert parse_query('putin -"joe biden"').tree == And((Term(("putin",)), Not(Term(("joe", "biden")))))
     assert parse_query("putin NOT biden").tree == parse_query("putin -biden").tree
+    assert parse_query("putin -(biden OR trump)").tree == And(
+        (Term(("putin",)), Not(Or((Term(("biden",)), Term(("trump",))))))
+    )
 
 
 def test_or_binds_tighter_than_and() -> None:
