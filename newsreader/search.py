@@ -662,12 +662,20 @@ class SearchIndex:
     def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
-    def _fresh(self, conn: sqlite3.Connection) -> bool:
+    def _fresh(self, conn: sqlite3.Connection) -> str | None:
+        """``"stamp"`` or ``"generation"`` when the index matches the store (by what matched), else None.
+
+        The stamp (a stat) is compared first; only when it differs is ``headlines.json`` parsed for its
+        generation. A rewrite that kept the generation (a migration) matches by generation once: the next
+        sync records the new stamp.
+        """
         stamp = _stamp(self.store)
         if stamp is not None and stamp == self._meta(conn, "stamp"):
-            return True
+            return "stamp"
         generation = self._meta(conn, "generation")
-        return generation is not None and generation == self.store.generation
+        if generation is not None and generation == self.store.generation:
+            return "generation"
+        return None
 
     # -- keeping in sync -----------------------------------------------------------------------------
 
@@ -676,7 +684,7 @@ class SearchIndex:
         if not self.path.exists():
             return False
         with self._lock:
-            return bool(self._attempt(lambda: self._fresh(self._open()[0])))
+            return self._attempt(lambda: self._fresh(self._open()[0])) is not None
 
     def sync(
         self,
@@ -698,7 +706,7 @@ class SearchIndex:
         conn, _ = self._open()
         report = SyncReport()
         sources = self.store.sources()
-        if self._fresh(conn):
+        if self._fresh(conn) == "stamp":
             self._sync_feeds(sources)
             return report
         with self._exclusive():
@@ -715,7 +723,10 @@ class SearchIndex:
     ) -> SyncReport:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if self._fresh(conn):  # another process caught up while we waited
+            fresh = self._fresh(conn)
+            if fresh:  # another process caught up while we waited (or only the stamp changed)
+                if fresh == "generation":
+                    self._set_meta(conn, "stamp", _stamp(self.store))
                 conn.execute("COMMIT")
                 self._sync_feeds(sources)
                 return report

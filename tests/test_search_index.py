@@ -210,6 +210,20 @@ def test_import_updates_the_index_incrementally(library: Library, tmp_path: Path
     assert titles(library, "zeppelin") == ["Zeppelin returns"]
 
 
+def test_unchanged_library_is_checked_by_a_stat(library: Library) -> None:
+    library.search("putin")
+    index = library._search_index
+    conn, _ = index._open()
+    assert index._fresh(conn) == "stamp"
+    # The file rewritten with the same generation (as a migration does): one parse, then a stat again.
+    headlines = library.path / "headlines.json"
+    mtime = headlines.stat().st_mtime_ns + 10**9
+    os.utime(headlines, ns=(mtime, mtime))
+    assert index._fresh(conn) == "generation"
+    assert len(library.search("putin")) == 3
+    assert index._fresh(conn) == "stamp"
+
+
 def test_missed_updates_are_caught_up_by_a_diff(library: Library, tmp_path: Path) -> None:
     library.search("putin")
     # Another process commits without telling this index.
