@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import re
@@ -491,6 +492,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._lock_path = self.path.with_name(self.path.name + ".lock")
         self._lock_depth = 0
+        self._opstamp: int | None = None
+        """tantivy's opstamp if the open SQLite transaction committed tantivy; recorded with it."""
 
     # -- opening -------------------------------------------------------------------------------------
 
@@ -677,6 +680,32 @@ class SearchIndex:
             return "generation"
         return None
 
+    def _check_halves(self, conn: sqlite3.Connection) -> None:
+        """Under the write lock: tantivy and SQLite must record the same commit, else rebuild.
+
+        tantivy commits first; a crash before SQLite commits leaves them apart (documents in one and not
+        the other), which no diff can see.
+        """
+        recorded = self._meta(conn, "opstamp")
+        if recorded is None:
+            return
+        try:
+            with open(self.path / "text" / "meta.json", "rb") as fh:
+                current = json.load(fh).get("opstamp")
+        except (OSError, ValueError) as exc:
+            raise _Broken(f"its text index cannot be read: {exc}") from exc
+        if current != recorded:
+            raise _Broken(f"an interrupted write left its halves apart ({current} != {recorded})")
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        self._opstamp = None
+
+    def _commit(self, conn: sqlite3.Connection) -> None:
+        if self._opstamp is not None:
+            self._set_meta(conn, "opstamp", self._opstamp)
+        conn.execute("COMMIT")
+
     # -- keeping in sync -----------------------------------------------------------------------------
 
     def in_sync(self) -> bool:
@@ -721,7 +750,7 @@ class SearchIndex:
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
     ) -> SyncReport:
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin(conn)
         try:
             fresh = self._fresh(conn)
             if fresh:  # another process caught up while we waited (or only the stamp changed)
@@ -730,6 +759,7 @@ class SearchIndex:
                 conn.execute("COMMIT")
                 self._sync_feeds(sources)
                 return report
+            self._check_halves(conn)
             # Stamp and generation before the headlines: if a commit lands in between, the recorded
             # generation is older than what was indexed, which costs one more diff, never a miss.
             stamp = _stamp(self.store)
@@ -767,7 +797,7 @@ class SearchIndex:
             self._set_meta(conn, "generation", generation)
             self._set_meta(conn, "stamp", stamp)
             self._write_feeds(conn, feeds)
-            conn.execute("COMMIT")
+            self._commit(conn)
         except _Cancelled:
             conn.execute("ROLLBACK")
             return SyncReport(cancelled=True)
@@ -793,7 +823,7 @@ class SearchIndex:
                 writer.wait_merging_threads()  # releases tantivy's writer lock (rollback alone does not)
             raise
         else:
-            writer.commit()
+            self._opstamp = writer.commit()
             writer.wait_merging_threads()
             index.reload()
 
@@ -818,8 +848,9 @@ class SearchIndex:
             self._index_ids_locked(conn, article_ids)
 
     def _index_ids_locked(self, conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin(conn)
         try:
+            self._check_halves(conn)
             before = self._meta(conn, "generation")
             stamp = _stamp(self.store)
             generation = self.store.generation
@@ -835,7 +866,7 @@ class SearchIndex:
             if before is not None and generation == before + 1:
                 self._set_meta(conn, "generation", generation)
                 self._set_meta(conn, "stamp", stamp)
-            conn.execute("COMMIT")
+            self._commit(conn)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -919,7 +950,7 @@ class SearchIndex:
             self._rename_feeds(conn, feeds, renamed)
 
     def _rename_feeds(self, conn: sqlite3.Connection, feeds: Mapping[str, str], renamed: list[str]) -> None:
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin(conn)
         try:
             ids = [
                 row[0] for src in renamed for row in conn.execute("SELECT id FROM docs WHERE src = ?", (src,))
@@ -931,7 +962,7 @@ class SearchIndex:
                     for start in range(0, len(ids), _BATCH):
                         self._upsert(conn, writer, ids[start : start + _BATCH], heads, feeds)
             self._write_feeds(conn, feeds)
-            conn.execute("COMMIT")
+            self._commit(conn)
         except BaseException:
             conn.execute("ROLLBACK")
             raise

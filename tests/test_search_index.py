@@ -311,6 +311,22 @@ def test_unusable_index_folder_is_a_one_line_error(library: Library) -> None:
     assert len(library.search("putin")) == 3, "built once it can be"
 
 
+def test_interrupted_write_between_the_halves_is_rebuilt(library: Library, tmp_path: Path) -> None:
+    library.search("putin")
+    index = library._search_index
+    # A writer that died after tantivy committed and before SQLite did: tantivy has a document that
+    # SQLite does not know, and the opstamps differ.
+    with index._exclusive(), index._writer(big=False) as writer:
+        writer.delete_documents_by_term("id", library.search("herring")[0].article.id)
+    assert index._opstamp is not None
+    # The store changes (another import), so the next search takes the write path and checks.
+    (tmp_path / "more.txt").write_text("Zeppelin returns\n\nA zeppelin over the harbour.\n", encoding="utf-8")
+    other = _library(tmp_path)
+    assert other.import_paths([tmp_path / "more.txt"]).new == 1  # its hook finds the halves apart
+    assert len(library.search("herring")) == 2, "rebuilt: the deleted document is back"
+    assert titles(library, "zeppelin") == ["Zeppelin returns"]
+
+
 def test_cancelled_build_writes_nothing_and_resumes(library: Library) -> None:
     assert not (library.path / INDEX_DIR).exists(), "imports leave a missing index to the first search"
     fresh = _library(library.path.parent)
