@@ -469,9 +469,9 @@ def _nfc(text: str) -> str:
 class SearchIndex:
     """The search index of one library: tantivy for the text, SQLite for what a hit prints.
 
-    Thread-safe, and safe with other processes: every write runs inside an SQLite write transaction, which
-    serialises writers across processes, and tantivy commits before SQLite does, so a crash in between
-    leaves documents that the next sync re-indexes (each add is preceded by a delete of the same id).
+    Thread-safe, and safe with other processes: writes run under ``search.lock`` (flock) and inside one
+    SQLite transaction each; tantivy commits first and SQLite records its opstamp in that transaction, so
+    a crash between the two is detected by the next write and the index rebuilt. Searches take no lock.
     Failures never reach the store: an unusable index is logged, deleted and rebuilt from the store.
 
     Args:
