@@ -1,7 +1,7 @@
 """Pilot tests of the flows that need the feeds and search engines: refresh, add feed, search.
 
-Feeds are served by a real HTTP server on 127.0.0.1 (pytest-httpserver). These tests skip only on
-a build whose ``Library`` lacks the engine (the tui branch before feeds and search are merged).
+Feeds are served by a real HTTP server on 127.0.0.1 (pytest-httpserver). The feed tests skip only on
+a build whose ``Library`` lacks the feeds engine (the tui branch before feeds is merged).
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ pytestmark = pytest.mark.anyio
 SIZE = (140, 40)
 needs_feeds = pytest.mark.skipif(
     not hasattr(Library, "refresh"), reason="feeds engine not merged into this build"
-)
-needs_search = pytest.mark.skipif(
-    not hasattr(Library, "search"), reason="search engine not merged into this build"
 )
 
 
@@ -140,7 +137,6 @@ async def test_a_adds_a_feed_and_rejects_bad_urls(lib: Library, httpserver: HTTP
         assert "Valley Post" in visible_text(app)
 
 
-@needs_search
 async def test_slash_searches_as_you_type_and_escape_restores(lib: Library) -> None:
     app = NewsReaderApp(lib, Settings(animations=False), None)
     async with app.run_test(size=SIZE) as pilot:
@@ -177,7 +173,6 @@ async def test_slash_searches_as_you_type_and_escape_restores(lib: Library) -> N
         assert not screen.search_bar.display
 
 
-@needs_search
 async def test_search_drops_stale_results_and_reports_bad_queries(lib: Library) -> None:
     app = NewsReaderApp(lib, Settings(animations=False), None)
     async with app.run_test(size=SIZE) as pilot:

@@ -212,9 +212,6 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="index")
     def update_search_index(self) -> None:
         """Catch the search index up with the library in the background, so ``/`` is instant."""
-        update = getattr(self.library, "update_search_index", None)
-        if update is None:  # a library without search (the search branch not merged)
-            return
         worker = get_current_worker()
         status = self.status
 
@@ -222,7 +219,7 @@ class MainScreen(Screen[None]):
             status.post_message(StatusBar.Progress(done, total, label or "Indexing…"))
 
         try:
-            update(progress=progress, cancel=worker.cancelled_event)
+            self.library.update_search_index(progress=progress, cancel=worker.cancelled_event)
         except NewsreaderError as exc:
             self._ui(self._error, exc)
         finally:
@@ -611,9 +608,6 @@ class MainScreen(Screen[None]):
     # -- search -------------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        if not hasattr(self.library, "search"):
-            self.notify("Search is not available in this build.", severity="warning")
-            return
         bar = self.search_bar
         if self._saved is None:
             self._saved = _SavedList(
