@@ -141,9 +141,10 @@ class NewsReaderApp(App[None]):
             for binding in bindings:
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
+                key = self.keymap.get(binding.id or "", binding.key).split(",")[0]
                 yield SystemCommand(
-                    binding.description,
-                    f"{binding.tooltip or binding.description} ({binding.key.split(',')[0]})",
+                    binding.tooltip or binding.description,
+                    f"{binding.description} (key: {self.get_key_display(binding.with_key(key))})",
                     _bound(main, binding.action),
                 )
         yield SystemCommand("Help", "Show every key (?)", self.action_help)
