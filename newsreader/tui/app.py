@@ -112,6 +112,7 @@ class NewsReaderApp(App[None]):
 
     @classmethod
     def help_sections(cls) -> list[tuple[str, list[BindingType]]]:
+        """Every binding the app has, by where it applies (the help screen and palette list them)."""
         return [
             ("Reading", list(MainScreen.BINDINGS)),
             ("Headline list", list(HeadlineList.BINDINGS)),

@@ -22,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.timer import Timer
@@ -264,8 +264,9 @@ class MainScreen(Screen[None]):
         for name in PANES:
             self.set_class(name == pane, f"-pane-{name}")
 
-    def on_descendant_focus(self, event: Any) -> None:
-        widget: Widget | None = event.widget if hasattr(event, "widget") else None
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Track which pane holds focus: the narrow layouts show that one."""
+        widget: Widget | None = event.widget
         while widget is not None and widget is not self:
             if widget.id in ("sources", "headlines-pane", "article"):
                 self._set_pane({"headlines-pane": "headlines"}.get(widget.id, widget.id))
