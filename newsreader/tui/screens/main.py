@@ -52,6 +52,8 @@ NARROW = 60
 """Below this many columns one pane shows at a time."""
 RECOUNT_DELAY = 0.4
 """Seconds after the last read/star mark before the source counts are reloaded."""
+POLL_INTERVAL = 15.0
+"""Seconds between checks for articles another process (a CLI import) added."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SEARCH_DEBOUNCE = 0.15
@@ -197,6 +199,8 @@ class MainScreen(Screen[None]):
         self._article_cache: OrderedDict[ArticleKey, tuple[Article, Text, list[Strip], int]] = OrderedDict()
         self._search_timer: Timer | None = None
         self._recount_timer: Timer | None = None
+        self._signature: tuple[tuple[str, int], ...] | None = None
+        """Article counts per source when last loaded: a change means another process wrote."""
         self._save_timers: dict[Timer, tuple[list[str], dict[str, bool]]] = {}
         self._search_query = ""
         self._search_terms: tuple[str, ...] = ()
@@ -248,6 +252,7 @@ class MainScreen(Screen[None]):
         self._apply_width(self.app.size.width)
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
+        self.set_interval(POLL_INTERVAL, self._poll)
         self.load_headlines(self._key)  # the sources follow the first paint
 
     def on_resize(self, event: Resize) -> None:
@@ -285,6 +290,7 @@ class MainScreen(Screen[None]):
     # -- loading ------------------------------------------------------------------------------
 
     def load_everything(self, *, keep: str | None = None) -> None:
+        self._signature = None  # the headlines reload too: no change to react to
         self.load_sources()
         self.load_headlines(self._key, keep=keep)
 
@@ -305,14 +311,26 @@ class MainScreen(Screen[None]):
             self._ui(status.done)
 
     @work(thread=True, exclusive=True, group="sources")
-    def load_sources(self) -> None:
+    def load_sources(self, *, poll: bool = False) -> None:
+        """Reload sources and counts; ``poll`` also reloads the headlines if another process
+        (a CLI ``import`` or ``refresh``) changed the library meanwhile."""
         try:
             sources = self.library.sources()
             starred = len(self.library.articles(starred=True))
         except NewsreaderError as exc:
-            self._ui(self._error, exc)
+            if not poll:
+                self._ui(self._error, exc)
             return
-        self._ui(self._show_sources, sources, starred)
+        self._ui(self._show_sources, sources, starred, poll)
+
+    def _poll(self) -> None:
+        if self.loaded.is_set() and not self.workers_busy:
+            self.load_sources(poll=True)
+
+    @property
+    def workers_busy(self) -> bool:
+        """True while this screen's own loading or writing is under way."""
+        return any(w.is_running for w in self.workers)
 
     def _recount_soon(self) -> None:
         """Reload the unread and starred counts once a burst of marks has settled."""
@@ -329,10 +347,15 @@ class MainScreen(Screen[None]):
         """True while a debounced search or recount is still to run (tests wait on it)."""
         return bool(self._recount_timer is not None or self._search_timer is not None or self._save_timers)
 
-    def _show_sources(self, sources: list[Source], starred: int) -> None:
+    def _show_sources(self, sources: list[Source], starred: int, poll: bool = False) -> None:
         total = sum(s.articles for s in sources)
         unread = sum(s.unread for s in sources)
         self.sources.set_sources(sources, unread=unread, starred=starred, total=total)
+        signature = tuple(sorted((s.id, s.articles) for s in sources))
+        changed = self._signature is not None and signature != self._signature
+        self._signature = signature
+        if changed and self._saved is None:
+            self._reload_keeping_cursor()  # articles arrived from outside: show them
         if self.loaded.is_set():
             self._update_titles()  # a source's label may have arrived after its headlines
 
