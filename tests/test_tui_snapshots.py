@@ -57,3 +57,14 @@ def test_sources_and_starred(snap_compare, tmp_path: Path, size: tuple[int, int]
         await settle(pilot)
 
     assert snap_compare(make_snapshot_app(tmp_path), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+def test_search_results(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"cranes")
+        await pilot.pause(0.3)
+        await settle(pilot)
+
+    assert snap_compare(make_snapshot_app(tmp_path), run_before=run_before, terminal_size=size)

@@ -425,7 +425,8 @@ class MainScreen(Screen[None]):
         pane = self.query_one("#headlines-pane")
         pane.border_title = Text(label, end="")
         pane.border_subtitle = f"{count} · {unread} unread"
-        self.status.set_text(Text(f"{label}: {count} articles, {unread} unread", end=""))
+        articles = "article" if count == 1 else "articles"
+        self.status.set_text(Text(f"{label}: {count} {articles}, {unread} unread", end=""))
 
     @on(SourceList.Chosen)
     def _source_chosen(self, event: SourceList.Chosen) -> None:

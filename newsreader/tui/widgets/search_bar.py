@@ -30,6 +30,11 @@ class SearchBar(Input):
             select_on_focus=False,
         )
 
+    def on_mount(self) -> None:
+        # With animations off (tests, slow terminals) the cursor holds still too.
+        if self.app.animation_level == "none":
+            self.cursor_blink = False
+
     def action_close(self) -> None:
         self.post_message(self.Closed())
 
