@@ -101,8 +101,7 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
                 text = data[len(bom) :].decode(codec.removesuffix("-sig"))
             except UnicodeDecodeError as exc:
                 raise ImportFileError(
-                    f"{name}: not valid {codec.upper().removesuffix('-SIG')} "
-                    f"(byte {exc.start}): {exc.reason}"
+                    f"{name}: not valid {codec.upper().removesuffix('-SIG')} (byte {exc.start}): {exc.reason}"
                 ) from exc
             break
     else:
@@ -131,9 +130,7 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
 
 # Latin-1 decodes every byte; this maps the 0x80-0x9f range to Windows-1252 where it is defined.
 _CP1252_FROM_LATIN1 = {
-    i: bytes([i]).decode("cp1252")
-    for i in range(0x80, 0xA0)
-    if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    i: bytes([i]).decode("cp1252") for i in range(0x80, 0xA0) if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
 
 
@@ -185,10 +182,7 @@ def cut_at_word(text: str, limit: int, ellipsis: str = "…") -> str:
         return text
     cut = text[: limit - len(ellipsis) + 1]
     space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    else:
-        cut = cut[: limit - len(ellipsis)]
+    cut = cut[:space] if space > limit // 2 else cut[: limit - len(ellipsis)]
     return cut.rstrip(" ,;:—–-([{\"“‘'") + ellipsis
 
 

@@ -1,0 +1,459 @@
+"""Local text dumps -> article drafts.
+
+A dump has no fixed format. The reader below handles, in one pass over paragraphs:
+
+* separated articles: separator lines (``---``, ``***``, ``* * *``, ``===``, form feed) or two or more blank
+  lines end an article; blank-line paragraphs; an optional title line, byline and date line on top;
+* Markdown-ish files: the top-level ``#`` headings start articles (deeper headings stay in the body);
+* scraped pages (one paragraph a line, no blank lines, no titles): caption/credit lines are
+  metadata, a closing bio ends an article and names its author, and a long paragraph that stops
+  mid-sentence is a teaser, an article of its own flagged ``truncated``.
+
+Where no title is given, one is derived from the lead (:func:`derive_title`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsreader.ingest.text import (
+    clean,
+    clean_line,
+    ends_sentence,
+    excerpt,
+    normalise_for_id,
+    sentences,
+    strip_controls,
+)
+from newsreader.models import ArticleDraft
+
+TITLE_LIMIT = 90
+"""Longest derived headline, in characters."""
+TEASER_MIN = 120
+"""A paragraph this long that stops mid-sentence is a teaser; shorter unterminated lines may be titles."""
+
+_SEPARATOR = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_CREDIT = re.compile(
+    r"""^(?:
+        (?:illustration|photo(?:graph)?s?|image|picture|graphic|cartoon|video|map|chart|artwork|
+           photo\ illustration|main\ photo|top\ photo|header\ image|credit|caption|source|file\ photo)
+        \s*(?:by|courtesy\ of|credit)?\s*[:：|/–—-]
+      | (?:photo|image|picture|illustration)s?\s+(?:by|courtesy\ of|credit)\b
+      | (?:courtesy\ of|credit:)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|den|del|la|le|bin|al|ibn|y))*"
+_BYLINE = re.compile(rf"^by\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|–—-].{{0,40}})?$", re.I)
+_BIO = re.compile(
+    rf"""^(?P<name>{_NAME})\s+(?:is|was|has\ been|writes)\s+(?:a|an|the|an?\ former|currently|also)\b
+        (?P<rest>.*)$""",
+    re.VERBOSE,
+)
+_BIO_ROLE = re.compile(
+    r"\b(columnist|commentator|contributor|correspondent|researcher|professor|lecturer|fellow|writer|"
+    r"editor|journalist|reporter|author|analyst|economist|scholar|director|chair(?:man|woman)?|"
+    r"founder|president|ceo|student|candidate|member|adviser|advisor|expert|historian|novelist|"
+    r"critic|blogger|producer|staff)\b",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"(does not necessarily reflect|do not necessarily reflect|views expressed (?:here|in this)|"
+    r"the opinions expressed|this (?:column|article|piece) (?:was|is) (?:first|originally) published|"
+    r"^(?:contact|follow) (?:the author|him|her|them)\b)",
+    re.IGNORECASE,
+)
+_DATE_PREFIX = re.compile(
+    r"^(?:published|posted|updated|date|last updated)(?:\s+on)?\s*[:\-–—]?\s*", re.IGNORECASE
+)
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%b. %d, %Y",
+    "%B %d %Y",
+    "%A, %B %d, %Y",
+    "%a, %b %d, %Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%B %d, %Y %H:%M",
+)
+
+
+def parse_date(line: str) -> datetime | None:
+    """A date line (``2026-11-02``, ``November 2, 2026``, RFC 2822, ISO 8601) as aware UTC, else ``None``."""
+    text = _DATE_PREFIX.sub("", line.strip()).strip().rstrip(".")
+    if not text or len(text) > 40 or not any(c.isdigit() for c in text):
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            value = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            value = None
+    if value is None:
+        compact = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+        for fmt in _DATE_FORMATS:
+            try:
+                value = datetime.strptime(compact, fmt)
+                break
+            except ValueError:
+                continue
+    if value is None or not 1900 <= value.year <= 2200:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def is_credit(line: str) -> bool:
+    """A caption or credit line (``Illustration: Yusha``, ``Photo courtesy of X``): metadata, not body."""
+    return len(line) <= 160 and bool(_CREDIT.match(line))
+
+
+def byline_author(line: str) -> str | None:
+    """The name in ``By Jane Doe`` (or ``By Jane Doe and John Roe, Reuters``), else ``None``.
+
+    A sentence that merely starts with "By" ("By the same logic, ...") is not a byline: the words after
+    "By" must be capitalised names and the line short.
+    """
+    if len(line) > 100 or line[:3].lower() != "by ":
+        return None
+    match = _BYLINE.match(line.strip())
+    if not match:
+        return None
+    name = match.group("name").strip().rstrip(",")
+    words = name.split()
+    if not 1 <= len(words) <= 12 or not words[0][0].isupper():
+        return None
+    return name
+
+
+def bio_author(paragraph: str) -> str | None:
+    """The author named by a closing bio (``Andreas Kluth is a Bloomberg Opinion columnist ...``)."""
+    match = _BIO.match(paragraph)
+    if not match or len(match.group("name").split()) < 2:
+        return None
+    if not _BIO_ROLE.search(match.group("rest")[:200]):
+        return None
+    return match.group("name")
+
+
+def is_bio(paragraph: str) -> bool:
+    """A closing bio or disclaimer, which ends an article."""
+    return bio_author(paragraph) is not None or bool(_DISCLAIMER.search(paragraph))
+
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:on|in|at|by|for|during|after|before|since|this|last|earlier|later|late|early|"
+    r"ruminating|speaking|writing|asked|according)\b[^,]{0,60}|[A-Z][a-z]+ \d{1,2}),\s+",
+    re.IGNORECASE,
+)
+_STRONG_BREAK = re.compile(r"\s*(?:[:;]|\s[—–]\s|—|,)\s+")
+_WEAK_BREAK = re.compile(
+    r"\s+(?=(?:by|with|for|from|as|while|after|before|because|since|which|who|whose|where|when|"
+    r"that|amid|despite|including|but|and|or|to|in|on|at|over|under|into|of)\s)"
+)
+_DANGLING = frozenset(
+    """a an the of and or but to in on at for with by from as that which who is are was were
+    its their his her""".split()
+)
+
+
+def _tidy_title(text: str) -> str:
+    text = text.strip().rstrip(" ,;:—–-")
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    words = text.split()
+    while len(words) > 3 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    text = " ".join(words).rstrip(" ,;:—–-")
+    return text[:1].upper() + text[1:]
+
+
+def derive_title(paragraphs: list[str], limit: int = TITLE_LIMIT) -> str:
+    """A headline made from the lead: the first sentence if it fits, else its main clause cut at a natural
+    break (clause punctuation or before a preposition/conjunction), never inside a word, never over ``limit``.
+    """
+    lead = next((p for p in paragraphs if p.strip()), "")
+    if not lead:
+        return "Untitled"
+    first = sentences(lead)[0] if lead else ""
+    candidate = _tidy_title(first)
+    if len(candidate) <= limit and len(candidate) >= 12:
+        return candidate
+    # Drop a scene-setting lead-in ("On Tuesday, ", "This month, ") when the rest can stand alone.
+    core = first
+    lead_in = _LEAD_IN.match(core)
+    if lead_in and len(core) - lead_in.end() >= 30:
+        core = core[lead_in.end() :]
+        core = core[:1].upper() + core[1:]
+    if len(_tidy_title(core)) <= limit:
+        return _tidy_title(core)
+    best = ""
+    for pattern, minimum in ((_STRONG_BREAK, 45), (_WEAK_BREAK, 50)):
+        for match in pattern.finditer(core):
+            piece = _tidy_title(core[: match.start()])
+            if minimum <= len(piece) <= limit and len(piece) > len(best):
+                best = piece
+        if best:
+            return best
+    # No natural break: cut at a word boundary and say so.
+    words, out = core.split(), ""
+    for word in words:
+        if len(out) + len(word) + 2 > limit:
+            break
+        out = f"{out} {word}".strip()
+    return _tidy_title(out) + "…"
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An article being assembled."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    credits: list[str] = field(default_factory=list)
+    author_note: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.paragraphs and self.title is None
+
+    @property
+    def at_head(self) -> bool:
+        return not self.paragraphs
+
+
+def article_id(title: str | None, body: str) -> str:
+    """Stable id of a dump article: a hash of its normalised text.
+
+    The text alone, not the file's path: re-importing, or importing a copy saved elsewhere, is a no-op.
+    """
+    basis = normalise_for_id(body) or normalise_for_id(title or "")
+    return hashlib.sha256(b"dump\0" + basis.encode()).hexdigest()[:12]
+
+
+def _blocks(text: str, markdown: bool) -> list[list[list[str]]]:
+    """Split text into article blocks, each a list of paragraphs, each a list of lines.
+
+    Two or more blank lines or a separator line end a block. Inside a block, a blank line ends a paragraph;
+    a block with no blank lines at all is "one paragraph a line" (a scraped page).
+    """
+    blocks: list[list[list[str]]] = []
+    paras: list[list[str]] = []
+    lines: list[str] = []
+    blank_run = 0
+    heading_level = _top_heading_level(text) if markdown else None
+
+    def end_paragraph() -> None:
+        nonlocal lines
+        if lines:
+            paras.append(lines)
+            lines = []
+
+    def end_block() -> None:
+        nonlocal paras
+        end_paragraph()
+        if paras:
+            blocks.append(paras)
+            paras = []
+
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            blank_run += 1
+            end_paragraph()
+            if blank_run == 2:
+                end_block()
+            continue
+        blank_run = 0
+        if _SEPARATOR.match(raw):
+            # A Markdown setext underline ("Title" then "===") is a heading, not a separator.
+            if markdown and lines and len(lines) == 1 and line[0] in "=-":
+                title = lines.pop()
+                end_block() if line[0] == "=" else end_paragraph()
+                paras.append([f"\x00h{1 if line[0] == '=' else 2} {title}"])
+                continue
+            end_block()
+            continue
+        heading = _HEADING.match(line) if markdown or line.startswith("# ") else None
+        if heading and (heading_level is None or len(heading.group(1)) <= heading_level):
+            end_block()
+            paras.append([f"\x00h1 {heading.group(2)}"])
+            continue
+        if heading:
+            end_paragraph()
+            paras.append([f"\x00h2 {heading.group(2)}"])
+            continue
+        lines.append(line)
+    end_block()
+    # A block without blank lines inside is one paragraph a line.
+    out: list[list[list[str]]] = []
+    for block in blocks:
+        if len(block) == 1 and len(block[0]) > 1:
+            out.append([[line] for line in block[0]])
+        elif any(len(p) > 1 for p in block) and _one_per_line(block):
+            out.append([[line] for p in block for line in p])
+        else:
+            out.append(block)
+    return out
+
+
+def _one_per_line(block: list[list[str]]) -> bool:
+    # Hard-wrapped prose has many lines that do not end a sentence; scraped pages almost none.
+    lines = [line for p in block for line in p if not line.startswith("\x00")]
+    long_lines = [line for line in lines if len(line) > 100]
+    return len(long_lines) >= max(2, len(lines) // 2)
+
+
+def _top_heading_level(text: str) -> int | None:
+    levels = [len(m.group(1)) for m in re.finditer(r"^(#{1,6})\s+\S", text, re.MULTILINE)]
+    return min(levels) if levels else None
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])")
+
+
+def _markdown_inline(text: str) -> str:
+    text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    return _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), text)
+
+
+def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list[ArticleDraft]:
+    """Read a decoded dump into article drafts, in file order.
+
+    Args:
+        text: the decoded text (any newline style).
+        name: the file's name, for nothing but error context.
+        markdown: treat ``#`` headings (and setext underlines) as Markdown (``.md`` files); ``# Title`` at
+            the start of a line starts an article in any dump.
+    """
+    del name
+    # A form feed is a separator; make it a separator line before control characters are stripped.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n---\n\n")
+    drafts: list[ArticleDraft] = []
+    for block in _blocks(strip_controls(text), markdown):
+        paragraphs = [" ".join(lines) for lines in block]
+        if markdown:
+            paragraphs = [p if p.startswith("\x00") else _markdown_inline(p) for p in paragraphs]
+        drafts.extend(_segment(paragraphs))
+    return drafts
+
+
+def _segment(paragraphs: list[str]) -> list[ArticleDraft]:
+    """Cut one block's paragraphs into articles (scraped-page rules) and build drafts."""
+    out: list[ArticleDraft] = []
+    cur = _Pending()
+
+    def close() -> None:
+        nonlocal cur
+        if cur.paragraphs or (cur.title and cur.author_note):
+            out.append(_draft(cur))
+        elif cur.title:
+            # A title with nothing under it is a one-line article (a headline-only dump line).
+            cur.paragraphs.append(cur.title)
+            out.append(_draft(cur))
+        cur = _Pending()
+
+    count = len(paragraphs)
+    for i, para in enumerate(paragraphs):
+        para = clean_line(para) if not para.startswith("\x00") else para
+        if not para:
+            continue
+        nxt = paragraphs[i + 1] if i + 1 < count else None
+        if para.startswith("\x00h"):
+            level, heading = para[2], clean_line(para[4:])
+            if level == "1":
+                close()
+                cur.title = heading
+            elif cur.paragraphs:
+                cur.paragraphs.append(f"## {heading}")
+            elif cur.title is None:
+                cur.title = heading
+            continue
+        if cur.author_note:
+            # Anything after a bio belongs to the next article, except more of the bio/disclaimer.
+            if _DISCLAIMER.search(para):
+                cur.author_note.append(para)
+                continue
+            close()
+        if cur.at_head:
+            author = byline_author(para)
+            if author and cur.author is None:
+                cur.author = author
+                continue
+            date = parse_date(para) if len(para) <= 60 else None
+            if date and cur.published is None:
+                cur.published = date
+                continue
+            if (
+                cur.title is None
+                and nxt is not None
+                and len(para) <= TITLE_LIMIT + 30
+                and not ends_sentence(para)
+                and not para.endswith(",")
+                and not is_credit(para)
+            ):
+                cur.title = para.rstrip(" :")
+                continue
+        if is_credit(para):
+            cur.credits.append(para)
+            continue
+        if is_bio(para) and (cur.paragraphs or cur.title):
+            cur.author_note.append(para)
+            cur.author = cur.author or bio_author(para)
+            continue
+        if len(para) >= TEASER_MIN and not ends_sentence(para):
+            # A long paragraph that stops mid-sentence: a teaser. It is its own article unless it opens one
+            # that has a title already (then it is that article's truncated body).
+            if cur.paragraphs:
+                close()
+            cur.paragraphs.append(para)
+            cur.truncated = True
+            close()
+            continue
+        cur.paragraphs.append(para)
+    if cur.author_note or not cur.empty:
+        close()
+    return out
+
+
+def _draft(p: _Pending) -> ArticleDraft:
+    body_paragraphs = [clean(x) for x in p.paragraphs]
+    body = "\n\n".join(x for x in body_paragraphs if x)
+    text_paragraphs = [x for x in body_paragraphs if not x.startswith("## ")]
+    title = clean_line(p.title) if p.title else None
+    derived = title is None
+    if derived:
+        title = derive_title(text_paragraphs)
+    lead = excerpt(text_paragraphs)
+    if p.truncated and len(lead) >= len(" ".join(text_paragraphs)) and not lead.endswith("…"):
+        lead = lead.rstrip() + "…"  # the whole teaser fits: still show that it stops mid-sentence
+    return ArticleDraft(
+        id=article_id(title if not derived else None, body),
+        title=title or "Untitled",
+        body=body,
+        excerpt=lead,
+        author=clean_line(p.author) or None,
+        published=p.published,
+        truncated=p.truncated,
+        author_note="\n\n".join(clean(x) for x in p.author_note) or None,
+        credits=tuple(clean_line(c) for c in p.credits),
+        title_derived=derived,
+    )

@@ -1,0 +1,354 @@
+"""TinyDB persistence, split so that each kind of write touches only a small file.
+
+Layout of a library folder::
+
+    headlines.json   TinyDB: ``articles`` (lean headline records by id) and ``_meta`` (schema, generation)
+    state.json       TinyDB: ``state`` (id -> flags: 1 read, 2 starred); marking an article rewrites only it
+    sources.json     TinyDB: ``sources`` (feeds and imported dumps, with fetch status)
+    bodies/XX.json   TinyDB: ``bodies``, sharded by the id's first two hex digits, so an import of a few
+                     articles rewrites a few small files and opening one article parses ~1/256 of the bodies
+    library.lock     the write lock (see lock.py)
+
+Every file is a valid TinyDB database written by :class:`AtomicOrjsonStorage`. The store reads and writes
+whole documents through that storage because every write here is a batch spanning tables (one write
+per import or refresh), which TinyDB's per-document Table API would turn into one file rewrite per call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from newsreader.errors import SchemaError
+from newsreader.models import ArticleDraft
+from newsreader.store.lock import LibraryLock
+from newsreader.store.schema import MIGRATIONS, VERSION
+from newsreader.store.storage import TMP_SUFFIX, AtomicOrjsonStorage, atomic_write, read_document
+
+__all__ = ["READ", "STARRED", "AtomicOrjsonStorage", "CommitResult", "Store"]
+
+READ = 1
+STARRED = 2
+
+_HEADLINES = "headlines.json"
+_STATE = "state.json"
+_SOURCES = "sources.json"
+_BODIES = "bodies"
+
+
+@dataclass(slots=True)
+class CommitResult:
+    """What one ``Store.commit`` wrote."""
+
+    new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
+    present: int = 0
+    per_source: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    """source id -> (new, updated, present)."""
+
+
+def _ts(value: datetime | None) -> float | None:
+    return value.timestamp() if value is not None else None
+
+
+def _headline_record(draft: ArticleDraft, source_id: str, added: float, order: int) -> dict[str, Any]:
+    # Lean on purpose: this file is parsed at every start-up; falsy optional fields are omitted.
+    rec: dict[str, Any] = {"src": source_id, "title": draft.title, "added": added, "n": order}
+    if draft.excerpt:
+        rec["excerpt"] = draft.excerpt
+    if draft.author:
+        rec["author"] = draft.author
+    if draft.published is not None:
+        rec["published"] = draft.published.timestamp()
+    if draft.updated is not None:
+        rec["updated"] = draft.updated.timestamp()
+    if draft.url:
+        rec["url"] = draft.url
+    if draft.truncated:
+        rec["truncated"] = True
+    return rec
+
+
+def _body_record(draft: ArticleDraft) -> dict[str, Any]:
+    rec: dict[str, Any] = {"body": draft.body}
+    if draft.author_note:
+        rec["author_note"] = draft.author_note
+    if draft.credits:
+        rec["credits"] = list(draft.credits)
+    if draft.links:
+        rec["links"] = list(draft.links)
+    return rec
+
+
+_COMPARED = ("title", "excerpt", "author", "published", "updated", "url", "truncated")
+
+
+class Store:
+    """A library folder on disk. Safe to use from several threads and several processes."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.locked = LibraryLock(self.path / "library.lock", lock_timeout)
+        """Context manager factory: ``with store.locked(): ...`` holds the write lock."""
+        self._cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        self._checked_schema = False
+        self._swept = False
+
+    # -- low level -----------------------------------------------------------------------------
+
+    def _file(self, name: str) -> Path:
+        return self.path / name
+
+    def _read(self, name: str, *, fresh: bool = False) -> dict[str, Any]:
+        """A parsed file (``{}`` if missing). Cached by (inode, mtime, size) unless ``fresh``.
+
+        Cached documents are shared: callers must not mutate them. Writers pass ``fresh=True``.
+        """
+        path = self._file(name)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            self._cache.pop(name, None)
+            return {}
+        except OSError:
+            st = None
+        key = (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
+        if not fresh and key is not None:
+            hit = self._cache.get(name)
+            if hit is not None and hit[0] == key:
+                return hit[1]
+        doc = read_document(path) or {}
+        if not fresh and key is not None:
+            self._cache[name] = (key, doc)
+        return doc
+
+    def _write(self, name: str, doc: dict[str, Any]) -> None:
+        import orjson
+
+        path = self._file(name)
+        atomic_write(path, orjson.dumps(doc))
+        self._cache.pop(name, None)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """The write lock, plus one-time housekeeping: stale temp files, schema check."""
+        with self.locked():
+            if not self._swept:
+                self._sweep_temp_files()
+                self._swept = True
+            self._check_schema(write=True)
+            yield
+
+    def _sweep_temp_files(self) -> None:
+        # Under the exclusive lock no other writer is mid-write, so any temp file is a leftover of a
+        # process killed between write and rename: its target file is still the old, whole one.
+        for folder in (self.path, self.path / _BODIES):
+            with contextlib.suppress(OSError):
+                for entry in os.scandir(folder):
+                    if entry.name.startswith(".") and entry.name.endswith(TMP_SUFFIX):
+                        with contextlib.suppress(OSError):
+                            os.unlink(entry.path)
+
+    def _check_schema(self, *, write: bool = False) -> None:
+        if self._checked_schema:
+            return
+        meta = self._meta(self._read(_HEADLINES))
+        version = meta.get("schema", VERSION if not self._file(_HEADLINES).exists() else 1)
+        if version > VERSION:
+            raise SchemaError(
+                f"library {self.path} has schema {version}, newer than this newsreader understands"
+                f" ({VERSION}); upgrade newsreader"
+            )
+        if version < VERSION:
+            if not write:
+                with self.locked():
+                    self._migrate(version)
+            else:
+                self._migrate(version)
+        self._checked_schema = True
+
+    def _migrate(self, version: int) -> None:
+        while version < VERSION:
+            step = MIGRATIONS.get(version)
+            if step is None:
+                raise SchemaError(f"library {self.path}: no migration from schema {version}")
+            step(self)
+            version += 1
+            doc = self._read(_HEADLINES, fresh=True)
+            self._meta(doc)["schema"] = version
+            self._write(_HEADLINES, doc)
+
+    @staticmethod
+    def _meta(doc: dict[str, Any]) -> dict[str, Any]:
+        table = doc.setdefault("_meta", {})
+        return table.setdefault("1", {})
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    def headlines(self) -> dict[str, dict[str, Any]]:
+        """Article id -> lean headline record (see ``_headline_record``). Do not mutate."""
+        self._check_schema()
+        return self._read(_HEADLINES).get("articles", {})
+
+    @property
+    def generation(self) -> int:
+        """Increases with every write of headlines; derived data (the search index) compares it."""
+        return int(self._read(_HEADLINES).get("_meta", {}).get("1", {}).get("generation", 0))
+
+    def state(self) -> dict[str, int]:
+        """Article id -> flags (``READ | STARRED``); absent means unread and unstarred. Do not mutate."""
+        return self._read(_STATE).get("state", {})
+
+    def sources(self) -> dict[str, dict[str, Any]]:
+        """Source id -> record (``kind``, ``title``, ``location``, ``added``, fetch status). Do not mutate."""
+        return self._read(_SOURCES).get("sources", {})
+
+    def body(self, article_id: str) -> dict[str, Any] | None:
+        """The body record of one article, or ``None``."""
+        doc = read_document(self._shard(article_id)) or {}
+        return doc.get("bodies", {}).get(article_id)
+
+    def _shard(self, article_id: str) -> Path:
+        return self.path / _BODIES / f"{article_id[:2]}.json"
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    def commit(
+        self,
+        drafts_by_source: Mapping[str, Sequence[ArticleDraft]] | None = None,
+        *,
+        now: datetime,
+        update: bool = False,
+        sources: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> CommitResult:
+        """Store new articles (and, with ``update``, changed ones) and source records in one batch.
+
+        Bodies are written first and headlines last: headlines are the commit point, so a crash in
+        between leaves only unreferenced bodies, which the next import of the same text overwrites.
+        """
+        result = CommitResult()
+        added = now.timestamp()
+        with self.writing():
+            doc = self._read(_HEADLINES, fresh=True)
+            articles: dict[str, Any] = doc.setdefault("articles", {})
+            shards: dict[Path, dict[str, Any]] = {}
+            for source_id, drafts in (drafts_by_source or {}).items():
+                new = upd = present = 0
+                for order, draft in enumerate(drafts):
+                    old = articles.get(draft.id)
+                    if old is None:
+                        articles[draft.id] = _headline_record(draft, source_id, added, order)
+                        result.new_ids.append(draft.id)
+                        new += 1
+                    elif update and old.get("src") == source_id:
+                        rec = _headline_record(draft, source_id, old.get("added", added), old.get("n", order))
+                        if all(rec.get(k) == old.get(k) for k in _COMPARED) and (
+                            self.body(draft.id) or {}
+                        ) == _body_record(draft):
+                            present += 1
+                            continue
+                        articles[draft.id] = rec
+                        result.updated_ids.append(draft.id)
+                        upd += 1
+                    else:
+                        present += 1
+                        continue
+                    shards.setdefault(self._shard(draft.id), {})[draft.id] = _body_record(draft)
+                result.per_source[source_id] = (new, upd, present)
+                result.present += present
+            for shard, bodies in shards.items():
+                shard_doc = read_document(shard) or {}
+                shard_doc.setdefault("bodies", {}).update(bodies)
+                atomic_write(shard, _dumps(shard_doc), backup=False)
+            if result.new_ids or result.updated_ids or not self._file(_HEADLINES).exists():
+                meta = self._meta(doc)
+                meta["schema"] = VERSION
+                meta["generation"] = int(meta.get("generation", 0)) + 1
+                self._write(_HEADLINES, doc)
+            if sources:
+                self._merge_sources(sources)
+        return result
+
+    def _merge_sources(self, sources: Mapping[str, Mapping[str, Any]]) -> None:
+        doc = self._read(_SOURCES, fresh=True)
+        table = doc.setdefault("sources", {})
+        for source_id, fields in sources.items():
+            rec = dict(table.get(source_id, {}))
+            for key, value in fields.items():
+                if value is None:
+                    rec.pop(key, None)
+                else:
+                    rec[key] = value
+            table[source_id] = rec
+        self._write(_SOURCES, doc)
+
+    def update_sources(self, sources: Mapping[str, Mapping[str, Any]]) -> None:
+        """Merge fields into source records (``None`` deletes a field); one write."""
+        with self.writing():
+            self._merge_sources(sources)
+
+    def set_state(self, ids: Iterable[str], *, read: bool | None = None, starred: bool | None = None) -> int:
+        """Set or clear flags on articles in one write of the small state file; returns how many changed."""
+        with self.writing():
+            doc = self._read(_STATE, fresh=True)
+            table: dict[str, int] = doc.setdefault("state", {})
+            changed = 0
+            for article_id in ids:
+                old = table.get(article_id, 0)
+                flags = old
+                if read is not None:
+                    flags = flags | READ if read else flags & ~READ
+                if starred is not None:
+                    flags = flags | STARRED if starred else flags & ~STARRED
+                if flags != old:
+                    changed += 1
+                    if flags:
+                        table[article_id] = flags
+                    else:
+                        del table[article_id]
+            if changed:
+                self._write(_STATE, doc)
+            return changed
+
+    def remove_source(self, source_id: str) -> int:
+        """Delete a source with its articles (headlines, bodies, state); returns how many articles."""
+        with self.writing():
+            doc = self._read(_HEADLINES, fresh=True)
+            articles = doc.get("articles", {})
+            gone = [i for i, rec in articles.items() if rec.get("src") == source_id]
+            for article_id in gone:
+                del articles[article_id]
+            if gone:
+                meta = self._meta(doc)
+                meta["generation"] = int(meta.get("generation", 0)) + 1
+                self._write(_HEADLINES, doc)
+            by_shard: dict[Path, list[str]] = {}
+            for article_id in gone:
+                by_shard.setdefault(self._shard(article_id), []).append(article_id)
+            for shard, ids in by_shard.items():
+                shard_doc = read_document(shard) or {}
+                bodies = shard_doc.get("bodies", {})
+                for article_id in ids:
+                    bodies.pop(article_id, None)
+                atomic_write(shard, _dumps(shard_doc), backup=False)
+            state_doc = self._read(_STATE, fresh=True)
+            table = state_doc.get("state", {})
+            if any(article_id in table for article_id in gone):
+                for article_id in gone:
+                    table.pop(article_id, None)
+                self._write(_STATE, state_doc)
+            src_doc = self._read(_SOURCES, fresh=True)
+            if src_doc.get("sources", {}).pop(source_id, None) is not None:
+                self._write(_SOURCES, src_doc)
+            return len(gone)
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    import orjson
+
+    return orjson.dumps(doc)

@@ -1,0 +1,112 @@
+"""A TinyDB storage that serialises with orjson and writes atomically, keeping a backup.
+
+TinyDB's JSONStorage rewrites the file in place: a crash mid-write leaves half a file, and ``json`` is slow.
+This one writes a temp file in the same folder, fsyncs it, hard-links the current file to ``NAME.bak``, then
+``os.replace``s the temp file over it and fsyncs the folder. A file that does not parse is never overwritten:
+``read`` raises :class:`CorruptLibraryError` naming the file and its backup, and every write is a
+read-modify-write, so nothing is written over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from newsreader.errors import CorruptLibraryError, StoreError
+
+TMP_SUFFIX = ".tmp"
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a directory
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
+    """Durably replace ``path`` with ``payload``; the old file stays whole until the rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if backup and path.exists():
+            bak_tmp = path.with_name(f".{path.name}.bak.{os.getpid()}{TMP_SUFFIX}")
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(bak_tmp)
+            try:
+                os.link(path, bak_tmp)
+            except OSError:  # no hard links (some network/FUSE file systems): copy instead
+                bak_tmp.write_bytes(path.read_bytes())
+            os.replace(bak_tmp, path.with_name(path.name + ".bak"))
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    _fsync_dir(path.parent)
+
+
+def read_document(path: Path) -> dict[str, Any] | None:
+    """Parse one library file; ``None`` if it does not exist.
+
+    Raises:
+        CorruptLibraryError: the file exists but is not a JSON object (it is left as it is).
+        StoreError: the file cannot be read (permissions, I/O).
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError as exc:
+        raise StoreError(f"{path} is a folder, not a library file") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise corrupt(path, f"not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict):
+        raise corrupt(path, "not a TinyDB database (top level is not an object)")
+    return doc
+
+
+def corrupt(path: Path, why: str) -> CorruptLibraryError:
+    bak = path.with_name(path.name + ".bak")
+    hint = (
+        f"the previous version is in {bak}; move it over {path.name} to restore it"
+        if bak.exists()
+        else "no backup exists"
+    )
+    return CorruptLibraryError(f"library file {path} is corrupt: {why}; it was left untouched; {hint}")
+
+
+class AtomicOrjsonStorage(Storage):
+    """TinyDB ``Storage``: orjson, atomic replace, backup, refuses to overwrite what it cannot parse."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return read_document(self.path)
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write(self.path, orjson.dumps(data))
+
+    def close(self) -> None:
+        pass
