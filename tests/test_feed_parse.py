@@ -14,12 +14,9 @@ SRC = source_id_for("https://example.org/feed.xml")
 URL = "https://example.org/feed.xml"
 
 
-def rss(
-    items: str, channel: str = "<title>Example</title><link>https://example.org/</link>"
-) -> bytes:
+def rss(items: str, channel: str = "<title>Example</title><link>https://example.org/</link>") -> bytes:
     return (
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>{channel}'
-        f"{items}</channel></rss>"
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>{channel}{items}</channel></rss>'
     ).encode()
 
 
@@ -105,9 +102,7 @@ def test_hostile_titles_are_stored_as_plain_safe_text() -> None:
     assert feed.title == "Feed evil [i]name[/i]"
     assert draft.author.endswith("31mEve") and "\x9b" not in draft.author
     for value in (draft.title, draft.body, draft.excerpt, draft.author, feed.title):
-        assert not any(
-            (ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F for ch in value
-        )
+        assert not any((ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F for ch in value)
 
 
 def test_malformed_feed_keeps_entries_and_records_a_warning() -> None:

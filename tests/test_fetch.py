@@ -136,12 +136,8 @@ def test_size_cap_declared_and_streamed(feed_server: HTTPServer) -> None:
 
     feed_server.expect_request("/chunked").respond_with_handler(chunked)
     small = Fetcher(max_bytes=2048)
-    assert fetch(feed_server.url_for("/declared"), small).error == (
-        "feed larger than the 2 KB size cap"
-    )
-    assert fetch(feed_server.url_for("/chunked"), small).error == (
-        "feed larger than the 2 KB size cap"
-    )
+    assert fetch(feed_server.url_for("/declared"), small).error == ("feed larger than the 2 KB size cap")
+    assert fetch(feed_server.url_for("/chunked"), small).error == ("feed larger than the 2 KB size cap")
 
 
 def test_gzip_is_decoded_and_a_gzip_bomb_hits_the_cap(feed_server: HTTPServer) -> None:
@@ -149,9 +145,7 @@ def test_gzip_is_decoded_and_a_gzip_bomb_hits_the_cap(feed_server: HTTPServer) -
         gzip.compress(FEED), headers={"Content-Encoding": "gzip"}
     )
     bomb = gzip.compress(b"\0" * 3_000_000)
-    feed_server.expect_request("/bomb").respond_with_data(
-        bomb, headers={"Content-Encoding": "gzip"}
-    )
+    feed_server.expect_request("/bomb").respond_with_data(bomb, headers={"Content-Encoding": "gzip"})
     assert fetch(feed_server.url_for("/gz")).content == FEED
     assert len(bomb) < 1_000_000 / 2
     result = fetch(feed_server.url_for("/bomb"), Fetcher(max_bytes=1_000_000))
@@ -166,13 +160,9 @@ def test_connection_refused_is_an_error_not_an_exception() -> None:
 def test_one_bad_feed_does_not_stop_the_rest(feed_server: HTTPServer) -> None:
     feed_server.expect_request("/bad").respond_with_data(b"", 500)
     feed_server.expect_request("/good").respond_with_data(FEED)
-    requests = [
-        FetchRequest(str(i), feed_server.url_for("/good" if i % 2 else "/bad")) for i in range(10)
-    ]
+    requests = [FetchRequest(str(i), feed_server.url_for("/good" if i % 2 else "/bad")) for i in range(10)]
     seen: list[str] = []
-    results = asyncio.run(
-        Fetcher(concurrency=3).fetch_all(requests, on_result=lambda r: seen.append(r.key))
-    )
+    results = asyncio.run(Fetcher(concurrency=3).fetch_all(requests, on_result=lambda r: seen.append(r.key)))
     assert sorted(seen) == sorted(r.key for r in requests)
     assert sum(r.content == FEED for r in results) == 5
     assert sum(r.error == "HTTP 500 Internal Server Error" for r in results) == 5

@@ -6,10 +6,8 @@ from newsreader.ingest.text import html_to_text
 
 
 def test_paragraphs_headings_and_entities() -> None:
-    text, links = html_to_text(
-        "<h2>Rock &amp; roll</h2><p>First&nbsp;one.</p><p>Caf&eacute; &#8212; ok</p>"
-    )
-    assert text == "Rock & roll\n\nFirst one.\n\nCafé — ok"
+    text, links = html_to_text("<h2>Rock &amp; roll</h2><p>First&nbsp;one.</p><p>Caf&eacute; &#8212; ok</p>")
+    assert text == "## Rock & roll\n\nFirst one.\n\nCafé — ok"
     assert links == []
 
 
@@ -35,9 +33,7 @@ def test_lists_nested_and_ordered() -> None:
         '<ol start="3"><li>three</li><li><p>four</p><p>more four</p></li></ol><p>End</p>'
     )
     text, _ = html_to_text(html)
-    assert text == (
-        "Intro\n\n• apples\n• pears\n  • green\n\n3. three\n4. four\n   more four\n\nEnd"
-    )
+    assert text == ("Intro\n\n• apples\n• pears\n  • green\n\n3. three\n4. four\n   more four\n\nEnd")
 
 
 def test_blockquote_images_and_dropped_elements() -> None:
@@ -57,8 +53,7 @@ def test_pre_keeps_its_indentation() -> None:
 
 def test_markup_lookalikes_stay_literal_and_escapes_are_stripped() -> None:
     html = (
-        "<p>[bold]loud[/] [link=http://x]y[/link] \x1b[31mred\x1b[0m "
-        "\x1b]8;;http://e\x07osc\x07 bell\x07</p>"
+        "<p>[bold]loud[/] [link=http://x]y[/link] \x1b[31mred\x1b[0m \x1b]8;;http://e\x07osc\x07 bell\x07</p>"
     )
     text, _ = html_to_text(html)
     assert text == "[bold]loud[/] [link=http://x]y[/link] red osc bell"

@@ -135,7 +135,7 @@ def _entry_draft(
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
     title = _one_line(entry.get("title_detail"), entry.get("title"), base)
     if not title:
-        lead = paragraphs[0].replace("\n", " ") if paragraphs else ""
+        lead = paragraphs[0].removeprefix("## ").replace("\n", " ") if paragraphs else ""
         title = cut_at_word(lead, 80) if lead else "(untitled)"
     title = cut_at_word(title, _TITLE_LIMIT)
     key = clean_line(entry.get("id") or "") or link
@@ -149,7 +149,7 @@ def _entry_draft(
         id=article_id(source_id, key),
         title=title,
         body=body,
-        excerpt=excerpt([_REFERENCE.sub("", p) for p in paragraphs]),
+        excerpt=excerpt([_REFERENCE.sub("", p) for p in paragraphs if not p.startswith("## ")]),
         author=author or None,
         published=published or updated,
         updated=updated,

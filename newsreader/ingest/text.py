@@ -364,8 +364,8 @@ class _HTMLToText(HTMLParser):
         for piece in pieces:
             if not piece.strip():
                 continue
-            if heading:
-                piece = piece.replace("\n", " ")
+            if heading:  # newsreader's body convention (shared with dumps): "## " marks a heading
+                piece = "## " + piece.replace("\n", " ")
             if in_list:
                 if self._marker is not None:
                     first = indent + self._marker
@@ -405,7 +405,8 @@ def html_to_text(
 ) -> tuple[str, list[str]]:
     """Readable plain text from an HTML fragment, and the links it refers to.
 
-    Paragraphs and headings are separated by one blank line, list items get ``•`` or ``1.``,
+    Paragraphs are separated by one blank line, headings are paragraphs starting ``## ``
+    (the body convention dumps use too), list items get ``•`` or ``1.``,
     block quotes ``>``, images become ``[image: alt]``, and each http(s) link is followed by a
     reference ``[n]`` where ``links[n - 1]`` is its URL resolved against ``base_url``. Scripts and
     styles are dropped, entities decoded, control characters and escape sequences removed. Text
