@@ -355,7 +355,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = command("refresh", cmd_refresh, "fetch every subscription concurrently")
-    p.add_argument("--concurrency", type=_positive, metavar="N", help="downloads at once (default 16)")
+    p.add_argument(
+        "--concurrency",
+        type=_positive,
+        metavar="N",
+        help="downloads at once (default 64, at most 48 per host)",
+    )
 
     p = command("export-opml", cmd_export_opml, "write the subscriptions as OPML")
     p.add_argument("file", nargs="?", metavar="FILE", help="where to write (default: standard output)")

@@ -505,7 +505,7 @@ class Library:
         Runs its own event loop, so call it from a worker thread in an async program.
 
         Args:
-            concurrency: downloads at once (default 16; at most 16 to one host).
+            concurrency: downloads at once, overall and to one host (default 64).
             progress: ``progress(done, total, feed_title)`` as each feed finishes.
             cancel: set it to stop; feeds finished so far are still stored.
             on_feed: called with each feed's provisional result as it finishes (for live counts).
@@ -513,6 +513,7 @@ class Library:
         import time
 
         from newsreader.ingest.fetch import Fetcher, FetchRequest
+        from newsreader.store import CommitResult
 
         if concurrency is not None and concurrency < 1:
             raise UserInputError(f"concurrency must be at least 1, not {concurrency}")
@@ -531,21 +532,23 @@ class Library:
                 )
             else:
                 requests.append(FetchRequest(sid, location, rec.get("etag"), rec.get("last_modified")))
-        fetcher = Fetcher(concurrency=concurrency or 16, per_host=16)
-        known = self._store.headlines()
+        fetcher = Fetcher(concurrency=concurrency or DEFAULT_CONCURRENCY, per_host=PER_HOST)
         outcomes = _run_async(
-            _fetch_and_parse(fetcher, requests, feeds, known, progress, cancel, on_feed, len(feeds))
+            _fetch_and_parse(
+                fetcher, requests, feeds, self._store.headlines, progress, cancel, on_feed, len(feeds)
+            )
         )
         now = self.now()
         with self._store.locked():
             current = self._sources_raw()
             outcomes = [o for o in outcomes if o.source_id in current]  # removed meanwhile
-            commit = self._store.commit(
-                {o.source_id: o.drafts for o in outcomes if o.drafts},
-                now=now,
-                update=True,
-                sources={o.source_id: o.fields(current[o.source_id], now) for o in outcomes},
-            )
+            drafts = {o.source_id: o.drafts for o in outcomes if o.drafts}
+            fields = {o.source_id: o.fields(current[o.source_id], now) for o in outcomes}
+            if drafts:
+                commit = self._store.commit(drafts, now=now, update=True, sources=fields)
+            else:  # all 304s or errors: only the small sources file changes
+                self._store.update_sources(fields)
+                commit = CommitResult()  # nothing new, nothing updated
         self._after_commit(commit.new_ids + commit.updated_ids)
         results = []
         for o in outcomes:
@@ -650,6 +653,12 @@ class Library:
 
 # -- feed helpers (module level so a process pool can pickle them) ----------------------------------
 
+DEFAULT_CONCURRENCY = 64
+"""Downloads in flight during a refresh: a warm refresh is 304s, bound by round trips, not CPU."""
+PER_HOST = 64
+"""Downloads in flight to one host. As high as the overall default because a warm refresh of many
+feeds on one host (the benchmark's farm, a self-hosted aggregator) is bound by its round trips;
+``--concurrency`` lowers both."""
 _PARALLEL_PARSE_MIN = 24
 """Refreshes downloading at least this many feeds parse them in a process pool (both cores)."""
 
@@ -756,7 +765,7 @@ async def _fetch_and_parse(
     fetcher: Any,
     requests: list[Any],
     feeds: dict[str, dict[str, Any]],
-    known: dict[str, Any],
+    headlines: Callable[[], dict[str, Any]],
     progress: ProgressCallback | None,
     cancel: threading.Event | None,
     on_feed: Callable[[FeedResult], None] | None,
@@ -765,7 +774,6 @@ async def _fetch_and_parse(
     """Download every feed and parse each as soon as it arrives (in a process pool for big runs)."""
     import asyncio
     import concurrent.futures
-    import multiprocessing
 
     from newsreader.errors import ParseError
 
@@ -784,7 +792,10 @@ async def _fetch_and_parse(
         error = fetch.error
         if isinstance(parsed, ParseError):
             error, parsed = f"{parsed}", None
-        new = sum(1 for d in parsed.drafts if d.id not in known) if parsed is not None else 0
+        new = 0
+        if parsed is not None and parsed.drafts:
+            known = headlines()  # loaded on the first feed with content (cached by the store)
+            new = sum(1 for d in parsed.drafts if d.id not in known)
         url = fetch.moved_to or fetch.url
         result = FeedResult(fetch.key, url, title, new=new, not_modified=fetch.not_modified, error=error)
         outcomes.append(_Outcome(fetch.key, fetch, parsed, result))
@@ -809,8 +820,14 @@ async def _fetch_and_parse(
             finish(fetch, None)
             return
         if use_pool and pool is None:
-            # spawn, not fork: the caller may be a Textual app with threads running.
-            context = multiprocessing.get_context("spawn")
+            import multiprocessing
+
+            from newsreader.ingest import feed  # noqa: F401  (imported before forking: workers share it)
+
+            # fork is instant and shares the imported modules, but forking a process with other
+            # threads (a Textual app's) can deadlock the child: then spawn, which starts clean.
+            method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+            context = multiprocessing.get_context(method)
             pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
         task = asyncio.ensure_future(parse_later(fetch))
         task.add_done_callback(lambda t: None if t.cancelled() else finish(*t.result()))

@@ -182,3 +182,20 @@ def test_non_http_entry_links_are_dropped() -> None:
         url=URL,
     )
     assert feed.drafts[0].url is None
+
+
+def test_feedparser_uses_the_buffering_expat_driver() -> None:
+    import xml.sax
+
+    import feedparser.api
+
+    from newsreader.ingest._expat import BufferedExpatParser
+
+    parser = xml.sax.make_parser(feedparser.api.PREFERRED_XML_PARSERS)
+    assert isinstance(parser, BufferedExpatParser)
+    entity_heavy = rss(
+        "<item><guid>1</guid><title>a &amp; b &lt; c</title>"
+        "<description>&lt;p&gt;x &amp;amp; y&lt;/p&gt;&lt;p&gt;z&lt;/p&gt;</description></item>"
+    )
+    (draft,) = parse_feed(entity_heavy, source_id=SRC, url=URL).drafts
+    assert (draft.title, draft.body) == ("a & b < c", "x & y\n\nz")

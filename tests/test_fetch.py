@@ -204,3 +204,48 @@ def test_cancel_stops_a_refresh(feed_server: HTTPServer) -> None:
     )
     assert results == []
     assert time.monotonic() - started < 0.9
+
+
+def test_warm_refresh_reuses_connections() -> None:
+    """304s and redirects are drained, so their connections serve the next feed (no reconnects)."""
+    from tests.bench.feed_farm import Farm
+
+    farm = Farm(feeds=12, items=2, latency=0.0)
+    connections = 0
+    ready = threading.Event()
+    port: list[int] = []
+    loop = asyncio.new_event_loop()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await farm.handle(reader, writer)
+
+    stop: list[asyncio.Event] = []
+
+    async def serve() -> None:
+        stop.append(asyncio.Event())
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port.append(server.sockets[0].getsockname()[1])
+        ready.set()
+        async with server:
+            await stop[0].wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    ready.wait(5)
+    try:
+        urls = [f"http://127.0.0.1:{port[0]}/feed/{n}.xml" for n in range(12)]
+        fetcher = Fetcher(concurrency=2)
+        cold = asyncio.run(fetcher.fetch_all([FetchRequest(u, u) for u in urls]))
+        assert all(r.content for r in cold)
+        warm = asyncio.run(
+            fetcher.fetch_all([FetchRequest(r.key, r.url, r.etag, r.last_modified) for r in cold])
+        )
+        assert all(r.not_modified for r in warm) and len(warm) == 12
+        assert farm.requests == 24
+        assert connections <= 4  # two per refresh, not one per feed
+    finally:
+        loop.call_soon_threadsafe(stop[0].set)
+        thread.join(5)
+        loop.close()

@@ -204,7 +204,7 @@ def excerpt(paragraphs: list[str], limit: int = 240) -> str:
 
 # --- HTML to text (feeds) ---------------------------------------------------------------------
 
-from html.parser import HTMLParser  # noqa: E402  (kept with the code that uses it)
+from html import unescape  # noqa: E402  (kept with the code that uses it)
 from urllib.parse import urljoin, urlsplit  # noqa: E402
 
 # Elements whose content is never text a reader should see.
@@ -224,11 +224,38 @@ _BREAKS = re.compile(r"\n[ \t]*\n+")
 _LINK_SCHEMES = frozenset({"http", "https"})
 
 
-class _HTMLToText(HTMLParser):
-    """Streams HTML into paragraphs; inline text gathers until a block boundary flushes it."""
+# One HTML token: a comment, CDATA, a declaration or processing instruction, or a tag. Text between
+# tokens is data. A "<" that starts none of these ("a < b") stays text, as browsers treat it.
+_HTML_TOKEN = re.compile(
+    r"""<(?:
+        !--.*?(?:-->|\Z)
+      | !\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)
+      | [!?][^>]*(?:>|\Z)
+      | (?P<end>/)?(?P<tag>[a-zA-Z][^\s/>]*)(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*)>
+    )""",
+    re.DOTALL | re.VERBOSE,
+)
+_HTML_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_HTML_RAW = frozenset({"script", "style"})  # their content is not HTML: skip to the end tag
+
+
+def _attributes(raw: str) -> list[tuple[str, str | None]]:
+    if not raw or raw.isspace():
+        return []
+    return [
+        (m.group(1).lower(), unescape(next((g for g in m.group(2, 3, 4) if g is not None), "")))
+        for m in _HTML_ATTR.finditer(raw)
+    ]
+
+
+class _HTMLToText:
+    """Streams HTML into paragraphs; inline text gathers until a block boundary flushes it.
+
+    A small regex tokenizer drives it rather than ``html.parser``: feeds carry thousands of short
+    HTML bodies, and this is about three times faster while as lenient with broken markup.
+    """
 
     def __init__(self, base_url: str | None, references: bool = True) -> None:
-        super().__init__(convert_charrefs=True)
         self.base_url = base_url or None
         self.references = references
         self.blocks: list[tuple[str, bool, bool]] = []  # (text, in a list, first of its list)
@@ -244,7 +271,40 @@ class _HTMLToText(HTMLParser):
         self._pre = 0
         self._skip = 0
 
-    # The parser's callbacks ------------------------------------------------------------------
+    def feed(self, html: str) -> None:
+        """Tokenize ``html`` and dispatch each piece to the handlers below."""
+        pos = 0
+        search = _HTML_TOKEN.search
+        while True:
+            match = search(html, pos)
+            if match is None:
+                break
+            if match.start() > pos:
+                self.handle_data(unescape(html[pos : match.start()]))
+            pos = match.end()
+            tag = match.group("tag")
+            if tag is None:
+                cdata = match.group("cdata")
+                if cdata:
+                    self.handle_data(cdata)
+                continue
+            tag = tag.lower()
+            if match.group("end"):
+                self.handle_endtag(tag)
+                continue
+            raw_attrs = match.group("attrs")
+            attrs = _attributes(raw_attrs.rstrip("/"))
+            if raw_attrs.endswith("/"):
+                self.handle_startendtag(tag, attrs)
+            elif tag in _HTML_RAW:
+                close = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(html, pos)
+                pos = close.end() if close else len(html)
+            else:
+                self.handle_starttag(tag, attrs)
+        if pos < len(html):
+            self.handle_data(unescape(html[pos:]))
+
+    # Handlers --------------------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HTML_SKIP:
@@ -419,9 +479,5 @@ def html_to_text(
     if not html:
         return "", []
     parser = _HTMLToText(base_url, references)
-    try:
-        parser.feed(html)
-        parser.close()
-    except (AssertionError, ValueError):  # html.parser's last resort on hopeless input
-        return clean(re.sub(r"<[^>]*>", " ", html)), []
+    parser.feed(html)
     return parser.result(), parser.links
