@@ -39,10 +39,10 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _open_library(args: argparse.Namespace) -> Library:
-    from newsreader.config import library_dir
+    from newsreader.config import library_dir, lock_timeout
     from newsreader.library import Library
 
-    return Library(library_dir(args.library))
+    return Library(library_dir(args.library), lock_timeout=lock_timeout())
 
 
 def _print_json(data: Any) -> None:

@@ -29,6 +29,15 @@ def library_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def lock_timeout() -> float:
+    """Seconds a writer waits for another process's lock (``$NEWSREADER_LOCK_TIMEOUT``, default 10)."""
+    raw = os.environ.get("NEWSREADER_LOCK_TIMEOUT", "")
+    try:
+        return max(0.0, float(raw)) if raw else 10.0
+    except ValueError:
+        raise UserInputError(f"NEWSREADER_LOCK_TIMEOUT must be a number of seconds, not {raw!r}") from None
+
+
 def settings_path(override: str | os.PathLike[str] | None = None) -> Path:
     """The settings.toml to read and write."""
     if override or os.environ.get("NEWSREADER_HOME"):

@@ -10,10 +10,10 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from newsreader.errors import ArticleNotFoundError, ImportFileError, NewsreaderError, UserInputError
 from newsreader.models import (
@@ -44,6 +44,61 @@ _BATCH_ARTICLES = 5000
 
 def _dt(ts: float | None) -> datetime | None:
     return datetime.fromtimestamp(ts, UTC) if ts is not None else None
+
+
+class ArticleList(Sequence[Article]):
+    """Headlines, sorted, built into :class:`Article` objects only when looked at.
+
+    A 100k-article list costs one sort of the raw records; a list widget that draws 40 visible rows
+    builds 40 Articles. Indexing, slicing, ``len`` and iteration work as on a list.
+    """
+
+    __slots__ = ("_build", "_cache", "_items")
+
+    def __init__(
+        self, items: list[tuple[str, dict[str, Any]]], build: Callable[[str, dict[str, Any]], Article]
+    ):
+        self._items = items
+        self._build = build
+        self._cache: dict[int, Article] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _at(self, index: int) -> Article:
+        article = self._cache.get(index)
+        if article is None:
+            article = self._cache[index] = self._build(*self._items[index])
+        return article
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Article]: ...
+    def __getitem__(self, index: int | slice) -> Article | list[Article]:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self._items)))]
+        if index < 0:
+            index += len(self._items)
+        if not 0 <= index < len(self._items):
+            raise IndexError("article index out of range")
+        return self._at(index)
+
+    def __iter__(self) -> Iterator[Article]:
+        for index in range(len(self._items)):
+            yield self._at(index)
+
+    @property
+    def ids(self) -> list[str]:
+        """Article ids in list order, without building any Article."""
+        return [item[0] for item in self._items]
+
+    def index_of(self, article_id: str) -> int | None:
+        """Position of an article id, or ``None``."""
+        for index, item in enumerate(self._items):
+            if item[0] == article_id:
+                return index
+        return None
 
 
 def source_id_for(kind: SourceKind, location: str) -> str:
@@ -92,7 +147,7 @@ class Library:
             title=rec.get("title", ""),
             feed=src.get("title") or src.get("location") or "",
             source=src.get("location", ""),
-            kind=SourceKind(src.get("kind", "dump")),
+            kind=SourceKind.FEED if src.get("kind") == "feed" else SourceKind.DUMP,
             excerpt=rec.get("excerpt", ""),
             added=datetime.fromtimestamp(rec.get("added", 0.0), UTC),
             author=rec.get("author"),
@@ -133,8 +188,11 @@ class Library:
         unread: bool = False,
         starred: bool = False,
         limit: int | None = None,
-    ) -> list[Article]:
+    ) -> ArticleList:
         """Headlines (no bodies), newest first; a dump's articles keep file order among equal dates.
+
+        Returns a lazy :class:`ArticleList` (a ``Sequence[Article]``): sorting is done on the raw
+        records and each Article is built when first looked at.
 
         Args:
             source: a source id, URL/path, or title (case-insensitive); ``None`` for all.
@@ -166,7 +224,7 @@ class Library:
             chosen = heapq.nlargest(limit, items, key=key)
         else:
             chosen = sorted(items, key=key, reverse=True)
-        return [self._article(i, r, state.get(i, 0), sources) for i, r in chosen]
+        return ArticleList(chosen, lambda i, r: self._article(i, r, state.get(i, 0), sources))
 
     def _resolve(self, article_id: str, headlines: dict[str, dict[str, Any]]) -> str:
         article_id = article_id.strip().lower()
@@ -253,6 +311,8 @@ class Library:
                     and p.suffix.lower() in known
                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
+                if not found:
+                    out.append((path, f"{path}: no .txt, .md, .xml, .rss, .atom or .opml files here"))
                 out.extend((p, None) for p in found)
             elif path.is_file():
                 out.append((path, None))
@@ -325,14 +385,13 @@ class Library:
                 results.append(ImportResult(path=str(path), kind="dump", present=len(drafts)))
                 continue
             pending[sid] = drafts
-            existing = self._sources_raw().get(sid)
-            pending_sources[sid] = {
-                "kind": SourceKind.DUMP.value,
-                "title": path.name,
-                "location": location,
-                "added": existing.get("added", now.timestamp()) if existing else now.timestamp(),
-                "imported": now.timestamp(),
-            }
+            if sid not in self._sources_raw():  # re-importing writes nothing at all
+                pending_sources[sid] = {
+                    "kind": SourceKind.DUMP.value,
+                    "title": path.name,
+                    "location": location,
+                    "added": now.timestamp(),
+                }
             pending_slots[sid] = (len(results), str(path))
             results.append(None)
             pending_count += len(drafts)

@@ -70,34 +70,63 @@ _DISCLAIMER = re.compile(
 _DATE_PREFIX = re.compile(
     r"^(?:published|posted|updated|date|last updated)(?:\s+on)?\s*[:\-–—]?\s*", re.IGNORECASE
 )
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%b. %d, %Y",
-    "%B %d %Y",
-    "%A, %B %d, %Y",
-    "%a, %b %d, %Y",
-    "%d.%m.%Y",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%B %d, %Y %H:%M",
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_HAS_YEAR = re.compile(r"\b(?:19|20|21)\d\d\b")
+_TIME_TAIL = (
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?"
+    r"(?:\s*(?:[a-z]{2,5}|[+-]\d{2}:?\d{2}))?$"
 )
+_WEEKDAY = r"(?:[a-z]+,?\s+)?"
+_DMY = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+([a-z]+)\.?,?\s+(\d{{4}}){_TIME_TAIL}", re.I)
+_MDY = re.compile(rf"^{_WEEKDAY}([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME_TAIL}", re.I)
+_YMD = re.compile(rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME_TAIL}", re.I)
+_DMY_NUMERIC = re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}){_TIME_TAIL}", re.I)
+
+
+def _ymd(year: int, month: int, day: int) -> datetime | None:
+    try:
+        return datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def parse_date(line: str) -> datetime | None:
-    """A date line (``2026-11-02``, ``November 2, 2026``, RFC 2822, ISO 8601) as aware UTC, else ``None``."""
+    """A date line (``2026-11-02``, ``November 2, 2026``, RFC 2822, ISO 8601) as aware UTC, else None.
+
+    Only a line that is nothing but a date (after an optional ``Published:`` prefix) counts, so a
+    sentence that mentions a year is never taken for one. Regexes rather than strptime: this runs on
+    every article head of a big import.
+    """
     text = _DATE_PREFIX.sub("", line.strip()).strip().rstrip(".")
-    if not text or len(text) > 40 or not any(c.isdigit() for c in text):
+    if not text or len(text) > 40 or not _HAS_YEAR.search(text):
         return None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        value = None
-    if value is None:
+    value: datetime | None = None
+    if text[:4].isdigit() and len(text) > 10:
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            value = None
+    if value is None and ":" in text and "," in text:
         from email.utils import parsedate_to_datetime
 
         try:
@@ -105,13 +134,14 @@ def parse_date(line: str) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             value = None
     if value is None:
-        compact = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-        for fmt in _DATE_FORMATS:
-            try:
-                value = datetime.strptime(compact, fmt)
-                break
-            except ValueError:
-                continue
+        if m := _YMD.match(text):
+            value = _ymd(int(m[1]), int(m[2]), int(m[3]))
+        elif m := _DMY_NUMERIC.match(text):
+            value = _ymd(int(m[3]), int(m[2]), int(m[1]))
+        elif (m := _DMY.match(text)) and m[2].lower() in _MONTHS:
+            value = _ymd(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+        elif (m := _MDY.match(text)) and m[1].lower() in _MONTHS:
+            value = _ymd(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
     if value is None or not 1900 <= value.year <= 2200:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -134,6 +164,8 @@ def byline_author(line: str) -> str | None:
     if not match:
         return None
     name = match.group("name").strip().rstrip(",")
+    if "," in name and not re.search(r"\s(?:and|&)\s", name):
+        name = name.split(",")[0]  # "By Ana de la Cruz, Reuters": the part after the comma is affiliation
     words = name.split()
     if not 1 <= len(words) <= 12 or not words[0][0].isupper():
         return None
@@ -349,11 +381,37 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n---\n\n")
     drafts: list[ArticleDraft] = []
     for block in _blocks(strip_controls(text), markdown):
+        block = _split_head(block)
         paragraphs = [" ".join(lines) for lines in block]
         if markdown:
             paragraphs = [p if p.startswith("\x00") else _markdown_inline(p) for p in paragraphs]
         drafts.extend(_segment(paragraphs))
     return drafts
+
+
+def _is_head_line(line: str) -> bool:
+    plain = _markdown_inline(line).strip()
+    return bool(byline_author(plain) or (len(plain) <= 60 and parse_date(plain)))
+
+
+def _split_head(block: list[list[str]]) -> list[list[str]]:
+    """Split a title, byline and date written on consecutive lines out of the block's first paragraph."""
+    index = next((i for i, p in enumerate(block) if not p[0].startswith("\x00")), None)
+    if index is None or len(block[index]) < 2:
+        return block
+    lines = block[index]
+    head: list[list[str]] = []
+    i = 0
+    if _is_head_line(lines[1]) and len(lines[0]) <= TITLE_LIMIT + 30:
+        head.append([lines[0]])
+        i = 1
+    while i < len(lines) and _is_head_line(lines[i]):
+        head.append([lines[i]])
+        i += 1
+    if not head:
+        return block
+    rest = [lines[i:]] if i < len(lines) else []
+    return block[:index] + head + rest + block[index + 1 :]
 
 
 def _segment(paragraphs: list[str]) -> list[ArticleDraft]:
@@ -415,7 +473,7 @@ def _segment(paragraphs: list[str]) -> list[ArticleDraft]:
         if is_credit(para):
             cur.credits.append(para)
             continue
-        if is_bio(para) and (cur.paragraphs or cur.title):
+        if len(para) <= 700 and (cur.paragraphs or cur.title) and is_bio(para):
             cur.author_note.append(para)
             cur.author = cur.author or bio_author(para)
             continue
@@ -435,7 +493,7 @@ def _segment(paragraphs: list[str]) -> list[ArticleDraft]:
 
 
 def _draft(p: _Pending) -> ArticleDraft:
-    body_paragraphs = [clean(x) for x in p.paragraphs]
+    body_paragraphs = p.paragraphs  # already clean_line()d by _segment
     body = "\n\n".join(x for x in body_paragraphs if x)
     text_paragraphs = [x for x in body_paragraphs if not x.startswith("## ")]
     title = clean_line(p.title) if p.title else None

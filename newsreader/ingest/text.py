@@ -50,8 +50,8 @@ def clean_line(text: str | None) -> str:
     """One line of untrusted text (a title, an author, a feed name): safe, single-spaced, stripped."""
     if not text:
         return ""
-    text = strip_controls(normalise_newlines(text).replace("\t", " "))
-    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+    # str.split() collapses every kind of whitespace (newlines, tabs, NBSP) and is much faster than a regex.
+    return " ".join(strip_controls(text).split())
 
 
 def clean(text: str | None) -> str:

@@ -247,9 +247,9 @@ class Store:
                         new += 1
                     elif update and old.get("src") == source_id:
                         rec = _headline_record(draft, source_id, old.get("added", added), old.get("n", order))
-                        if all(rec.get(k) == old.get(k) for k in _COMPARED) and (
-                            self.body(draft.id) or {}
-                        ) == _body_record(draft):
+                        # Headline fields (the excerpt included) decide, not the body: reading a body
+                        # shard per unchanged entry would make a warm refresh parse every shard.
+                        if all(rec.get(k) == old.get(k) for k in _COMPARED):
                             present += 1
                             continue
                         articles[draft.id] = rec
