@@ -110,3 +110,36 @@ def test_refresh_with_no_subscriptions(tmp_path: Path) -> None:
     result = run(tmp_path / "lib", "refresh")
     assert result.returncode == 0
     assert result.stdout.strip() == "refreshed 0 feeds: 0 new, 0 updated, 0 not modified, 0 failed"
+
+
+def test_refresh_on_a_terminal_shows_a_progress_bar(tmp_path: Path, feed_server: HTTPServer) -> None:
+    import os
+    import pty
+
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/t.xml").respond_with_data(rss_doc("Tty", [("urn:t", "T")]))
+    assert run(lib, "add", feed_server.url_for("/t.xml")).returncode == 0
+    main, replica = pty.openpty()
+    env = dict(os.environ, COLUMNS="100", TERM="xterm")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsreader", "--library", str(lib), "refresh"],
+        stdin=replica,
+        stdout=replica,
+        stderr=replica,
+        env=env,
+    )
+    os.close(replica)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert proc.wait(timeout=60) == 0
+    os.close(main)
+    text = output.decode("utf-8", "replace")
+    assert "refreshed 1 feed: 0 new, 0 updated, 0 not modified, 0 failed" in text
+    assert "refreshing" in text and "\x1b[?25l" in text  # rich hid the cursor to draw the bar
