@@ -429,14 +429,6 @@ class Library:
             raise ImportFileError(f"{path}: no article text found")
         return drafts
 
-    def _import_feed_file(self, path: Path, data: bytes) -> ImportResult:
-        """A local RSS/Atom file: its entries, once (feeds issue)."""
-        raise ImportFileError(f"{path}: importing feed files is not supported yet")
-
-    def _import_opml(self, path: Path, data: bytes) -> ImportResult:
-        """An OPML file: subscribe to every outline (feeds issue)."""
-        raise ImportFileError(f"{path}: importing OPML is not supported yet")
-
     def _after_commit(self, article_ids: Sequence[str]) -> None:
         """Bring derived data (the search index) up to date with freshly committed articles."""
 
@@ -517,13 +509,18 @@ class Library:
             "last_modified": result.last_modified,
             "warning": parsed.warning,
         }
+        saved = self._sources_raw().get(sid)  # a saved copy of this feed, imported from a file
+        if saved is not None:
+            record.update(
+                added=saved.get("added", record["added"]), format=None, feed_url=None, imported=None
+            )
         with self._store.locked():
             if self._find_feed(url) is not None:  # another process was quicker
                 raise UserInputError(f"already subscribed to {url}")
             commit = self._store.commit(
                 {sid: list(parsed.drafts)},
                 now=now,
-                sources={sid: {k: v for k, v in record.items() if v is not None}},
+                sources={sid: {k: v for k, v in record.items() if v is not None or saved is not None}},
             )
         self._after_commit(commit.new_ids)
         return self._feed_source(sid)
@@ -627,25 +624,40 @@ class Library:
         )
 
     def _import_feed_file(self, path: Path, data: bytes) -> ImportResult:
-        """A local RSS/Atom file: its entries, once. It is a one-off source, never refreshed."""
+        """A local RSS/Atom file: its entries, once; it is never refreshed from the file.
+
+        A file that names its own URL (``<atom:link rel="self">``) is a saved copy of that feed: its
+        entries get the ids that feed's entries get, so they land in the subscription if there is
+        one, and subscribing later (``add``, an OPML import) turns the import into that
+        subscription, articles and all. Without a self link it is a source of its own.
+        """
         from newsreader.ingest.feed import parse_feed
+        from newsreader.ingest.feed import source_id_for as feed_id
 
         location = str(path.resolve())
-        sid = source_id_for(SourceKind.DUMP, location)
-        parsed = parse_feed(data, source_id=sid, url=None)
+        probe = parse_feed(data, source_id="", url=None)
+        if probe.self_url:
+            sid = feed_id(probe.self_url)
+            parsed = parse_feed(data, source_id=sid, url=probe.self_url)
+        else:
+            sid = source_id_for(SourceKind.DUMP, location)
+            parsed = parse_feed(data, source_id=sid, url=None)
         now = self.now()
         existing = self._sources_raw().get(sid)
-        record = {
-            "kind": SourceKind.DUMP.value,
-            "title": parsed.title or path.name,
-            "location": location,
-            "added": existing.get("added", now.timestamp()) if existing else now.timestamp(),
-            "imported": now.timestamp(),
-            "format": "feed",
-        }
-        if parsed.site_url:
-            record["site_url"] = parsed.site_url
-        commit = self._store.commit({sid: list(parsed.drafts)}, now=now, sources={sid: record})
+        sources: dict[str, dict[str, Any]] = {}
+        if existing is None or existing.get("kind") != SourceKind.FEED.value:
+            record: dict[str, Any] = {
+                "kind": SourceKind.DUMP.value,
+                "title": parsed.title or path.name,
+                "location": location,
+                "added": existing.get("added", now.timestamp()) if existing else now.timestamp(),
+                "imported": now.timestamp(),
+                "format": "feed",
+                "feed_url": parsed.self_url,
+                "site_url": parsed.site_url,
+            }
+            sources[sid] = record  # None values delete stale keys
+        commit = self._store.commit({sid: list(parsed.drafts)}, now=now, sources=sources)
         self._after_commit(commit.new_ids)
         new, _updated, present = commit.per_source.get(sid, (0, 0, 0))
         return ImportResult(path=str(path), kind="feed", new=new, present=present)
@@ -661,22 +673,26 @@ class Library:
         document = parse(data, str(path))
         now = self.now().timestamp()
         with self._store.locked():
-            known = {str(rec.get("location", "")) for rec in self._sources_raw().values()}
-            known |= set(self._sources_raw())
+            sources = self._sources_raw()
+            known = {str(rec.get("location", "")) for rec in sources.values()}
+            known |= {sid for sid, rec in sources.items() if rec.get("kind") == SourceKind.FEED.value}
             fresh: dict[str, dict[str, Any]] = {}
             for outline in document.outlines:
                 sid = feed_id(outline.url)
                 if outline.url in known or sid in known or sid in fresh:
                     continue
+                saved = sources.get(sid)  # a saved copy of this feed, imported from a file
                 record = {
                     "kind": SourceKind.FEED.value,
-                    "title": outline.title or _host(outline.url),
+                    "title": outline.title or (saved or {}).get("title") or _host(outline.url),
                     "location": outline.url,
-                    "added": now,
+                    "added": (saved or {}).get("added", now),
                     "category": outline.category,
-                    "site_url": outline.site_url,
+                    "site_url": outline.site_url or (saved or {}).get("site_url"),
                 }
                 fresh[sid] = {k: v for k, v in record.items() if v is not None}
+                if saved is not None:
+                    fresh[sid].update(format=None, feed_url=None, imported=None)
             if fresh:
                 self._store.update_sources(fresh)
         return ImportResult(

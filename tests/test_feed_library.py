@@ -267,3 +267,54 @@ def test_refresh_reports_progress(library: Library, feed_server: HTTPServer) -> 
     library.refresh(progress=lambda done, total, label: calls.append((done, total)))
     assert calls[-1] == (3, 3)
     assert [done for done, _ in calls[:3]] == [1, 2, 3]
+
+
+def _saved_copy(url: str) -> bytes:
+    """A feed file that names its own URL, as a saved copy of a feed does."""
+    return rss_doc("Saved", [("urn:s1", "First"), ("urn:s2", "Second")]).replace(
+        b"<channel>",
+        b'<channel><atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="self" href="'
+        + url.encode()
+        + b'"/>',
+    )
+
+
+def test_a_saved_copy_becomes_the_subscription_an_opml_file_adds(library: Library, tmp_path: Path) -> None:
+    url = "https://saved.example/feed.xml"
+    (tmp_path / "a-saved.rss").write_bytes(_saved_copy(url))
+    (tmp_path / "b-subs.opml").write_text(
+        '<opml version="2.0"><body><outline text="Reading">'
+        f'<outline text="Saved feed" xmlUrl="{url}"/></outline></body></opml>'
+    )
+    report = library.import_paths([tmp_path])
+    assert [(r.kind, r.new) for r in report.results] == [("feed", 2), ("opml", 1)]
+    (feed,) = library.feeds()
+    assert (feed.location, feed.title, feed.category, feed.articles) == (url, "Saved feed", "Reading", 2)
+    assert [s.kind for s in library.sources()] == [SourceKind.FEED]  # no second source for the file
+    again = library.import_paths([tmp_path / "a-saved.rss"]).results[0]
+    assert (again.new, again.present) == (0, 2)
+    assert library.feeds()[0].location == url  # re-importing the file leaves the subscription alone
+
+
+def test_subscribing_keeps_the_articles_of_a_saved_copy(
+    library: Library, tmp_path: Path, feed_server: HTTPServer
+) -> None:
+    url = feed_server.url_for("/saved.xml")
+    saved = tmp_path / "saved.xml"
+    saved.write_bytes(_saved_copy(url))
+    library.import_paths([saved])
+    first = library.articles()[0]
+    library.mark([first.id], read=True)
+    feed_server.expect_request("/saved.xml").respond_with_data(_saved_copy(url))
+    source = library.subscribe(url)
+    assert (source.kind, source.articles, source.unread) == (SourceKind.FEED, 2, 1)
+    assert library.get(first.id).read
+    assert library._sources_raw()[source.id].get("format") is None
+
+
+def test_a_feed_file_without_a_self_link_is_its_own_source(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "plain.rss"
+    path.write_bytes(rss_doc("Plain", [("urn:p", "P")]))
+    library.import_paths([path])
+    (source,) = library.sources()
+    assert (source.kind, source.title, source.location) == (SourceKind.DUMP, "Plain", str(path.resolve()))

@@ -63,6 +63,8 @@ class ParsedFeed:
     """Entries in document order, one per id (a repeated guid keeps its first entry)."""
     warning: str | None = None
     """Why the document was malformed, when it still yielded entries."""
+    self_url: str | None = None
+    """The URL the feed says it lives at (``<atom:link rel="self">``), http(s) only."""
     skipped: int = 0
     """Entries dropped because they could not be read."""
 
@@ -231,5 +233,13 @@ def parse_feed(
         site_url=_http_url(feed.get("link"), url),
         drafts=tuple(drafts),
         warning=warning,
+        self_url=_self_url(feed, url),
         skipped=skipped,
     )
+
+
+def _self_url(feed: Mapping[str, Any], base: str | None) -> str | None:
+    for link in feed.get("links") or ():
+        if link.get("rel") == "self":
+            return _http_url(link.get("href"), base)
+    return None
