@@ -199,3 +199,34 @@ def test_feedparser_uses_the_buffering_expat_driver() -> None:
     )
     (draft,) = parse_feed(entity_heavy, source_id=SRC, url=URL).drafts
     assert (draft.title, draft.body) == ("a & b < c", "x & y\n\nz")
+
+
+def test_relative_xml_base_resolves_against_the_document_url() -> None:
+    data = b"""<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/">
+  <title>Relative</title>
+  <entry><id>tag:r,2026:1</id><title>R</title><link href="post-1"/>
+    <content type="html" xml:base="media/"
+      >&lt;img src="a.png" alt="A"&gt; &lt;a href="x"&gt;x&lt;/a&gt;</content>
+  </entry>
+  <entry><id>tag:r,2026:2</id><title>S</title><link href="/elsewhere/post-2"/>
+    <summary type="html">&lt;a href="../up"&gt;up&lt;/a&gt;</summary></entry>
+</feed>"""
+    first, second = parse_feed(data, source_id=SRC, url="https://ex.org/feeds/a.xml").drafts
+    assert first.url == "https://ex.org/blog/post-1"
+    assert first.links == ("https://ex.org/blog/media/x",)
+    assert second.url == "https://ex.org/elsewhere/post-2"
+    assert second.links == ("https://ex.org/up",)
+
+
+def test_relative_links_without_xml_base_resolve_against_the_document_url() -> None:
+    data = rss(
+        "<item><guid>urn:1</guid><title>T</title><link>../posts/1</link>"
+        "<description>&lt;a href='img/a'&gt;a&lt;/a&gt;</description></item>",
+        channel="<title>No base</title><link>/home</link>",
+    )
+    feed = parse_feed(data, source_id=SRC, url="https://ex.org/feeds/rss.xml")
+    assert feed.site_url == "https://ex.org/home"
+    (draft,) = feed.drafts
+    assert draft.url == "https://ex.org/posts/1"
+    assert draft.links == ("https://ex.org/posts/img/a",)

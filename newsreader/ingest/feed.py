@@ -114,8 +114,20 @@ def _text_of(
         return "", []
     kind = (detail or {}).get("type") or "text/html"
     if "html" in kind or ("plain" not in kind and looks_like_html(value)):
-        return html_to_text(value, (detail or {}).get("base") or base, references=references)
+        return html_to_text(value, _join(base, (detail or {}).get("base")), references=references)
     return clean(value), []
+
+
+def _join(base: str | None, ref: str | None) -> str | None:
+    """``ref`` (an xml:base, maybe relative) resolved against ``base``; ``base`` if there is none."""
+    if not ref:
+        return base
+    if ref.startswith(("https://", "http://")) or not base:
+        return ref
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return base
 
 
 def _one_line(detail: Mapping[str, Any] | None, value: str | None, base: str | None) -> str:
@@ -139,7 +151,8 @@ def _entry_draft(
 ) -> ArticleDraft:
     link = _http_url(entry.get("link"), base)
     detail, raw_body = _body_source(entry)
-    body_base = (detail or {}).get("base") or link or base
+    xml_base = (detail or {}).get("base")
+    body_base = _join(base, xml_base) if xml_base else (link or base)
     body, links = _text_of(detail, raw_body, body_base)
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
     title = _one_line(entry.get("title_detail"), entry.get("title"), base)
@@ -188,8 +201,11 @@ def parse_feed(
     Raises:
         ParseError: "not a feed" (with the reason when the XML parser gave one).
     """
+    # Given a Content-Location, feedparser urljoins every element against it: a third of its time.
+    # Without xml:base every relative link is relative to the document, and is resolved against
+    # ``url`` here; only a document that sets xml:base needs feedparser to track bases from ``url``.
     headers: dict[str, str] = {}
-    if url:
+    if url and b"xml:base" in data:
         headers["content-location"] = url
     if content_type and any(t in content_type.lower() for t in ("xml", "rss", "atom")):
         headers["content-type"] = content_type
@@ -208,7 +224,7 @@ def parse_feed(
         detail = f": {clean_line(str(problem))}" if problem and "xml" in str(problem).lower() else ""
         raise ParseError(f"not a feed{detail}")
     feed = parsed.get("feed") or {}
-    base = _http_url(feed.get("link"), url) or url
+    base = url or _http_url(feed.get("link"))
     feed_author = clean_line(feed.get("author") or "") or None
     drafts: list[ArticleDraft] = []
     seen: set[str] = set()
