@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -40,3 +41,17 @@ def feed_server(feed_server_session: HTTPServer) -> Iterator[HTTPServer]:
     feed_server_session.clear()
     yield feed_server_session
     feed_server_session.clear()
+
+
+def serve_pool_feeds(feed_server: HTTPServer, tmp_path: Path, count: int) -> Path:
+    """``count`` small feeds on the server and an OPML file subscribing to them all."""
+    for n in range(count):
+        feed_server.expect_request(f"/pool/{n}.xml").respond_with_data(
+            rss_doc(f"Pool {n}", [(f"urn:{n}:a", f"A{n}"), (f"urn:{n}:b", f"B{n}")])
+        )
+    opml = tmp_path / "pool.opml"
+    outlines = "".join(
+        f'<outline text="P{n}" xmlUrl="{feed_server.url_for(f"/pool/{n}.xml")}"/>' for n in range(count)
+    )
+    opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>')
+    return opml

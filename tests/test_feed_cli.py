@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from tests.feed_helpers import feed_server, feed_server_session, rss_doc
+from tests.feed_helpers import feed_server, feed_server_session, rss_doc, serve_pool_feeds
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
@@ -143,3 +143,16 @@ def test_refresh_on_a_terminal_shows_a_progress_bar(tmp_path: Path, feed_server:
     text = output.decode("utf-8", "replace")
     assert "refreshed 1 feed: 0 new, 0 updated, 0 not modified, 0 failed" in text
     assert "refreshing" in text and "\x1b[?25l" in text  # rich hid the cursor to draw the bar
+
+
+def test_big_refresh_from_the_command_line(tmp_path: Path, feed_server: HTTPServer) -> None:
+    """The CLI is single-threaded, so its process pool forks (the benchmark's path)."""
+    from newsreader.library import _PARALLEL_PARSE_MIN
+
+    lib = tmp_path / "lib"
+    opml = serve_pool_feeds(feed_server, tmp_path, _PARALLEL_PARSE_MIN)
+    assert run(lib, "import", str(opml)).returncode == 0
+    result = run(lib, "refresh")
+    assert result.returncode == 0, result.stderr
+    expected = f"refreshed {_PARALLEL_PARSE_MIN} feeds: {2 * _PARALLEL_PARSE_MIN} new, 0 updated"
+    assert result.stdout.startswith(expected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -18,7 +19,7 @@ from newsreader.errors import (
 )
 from newsreader.library import Library
 from newsreader.models import SourceKind
-from tests.feed_helpers import feed_server, feed_server_session, rss_doc
+from tests.feed_helpers import feed_server, feed_server_session, rss_doc, serve_pool_feeds
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
@@ -318,3 +319,32 @@ def test_a_feed_file_without_a_self_link_is_its_own_source(library: Library, tmp
     library.import_paths([path])
     (source,) = library.sources()
     assert (source.kind, source.title, source.location) == (SourceKind.DUMP, "Plain", str(path.resolve()))
+
+
+def test_big_refresh_from_a_worker_thread_parses_in_spawned_processes(
+    library: Library, tmp_path: Path, feed_server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """24+ feeds parse in a process pool; with other threads running (a TUI) it never forks."""
+    import multiprocessing
+    import threading
+
+    from newsreader import library as library_module
+
+    count = library_module._PARALLEL_PARSE_MIN
+    library.import_paths([serve_pool_feeds(feed_server, tmp_path, count)])
+    methods: list[str | None] = []
+    real_get_context = multiprocessing.get_context
+
+    def spy(method: str | None = None) -> Any:
+        methods.append(method)
+        return real_get_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    reports: list[Any] = []
+    worker = threading.Thread(target=lambda: reports.append(library.refresh()))
+    worker.start()
+    worker.join(60)
+    (report,) = reports
+    assert methods == ["spawn"]
+    assert (report.new, report.errors) == (2 * count, ())
+    assert {a.title for a in library.articles()} >= {"A0", f"B{count - 1}"}

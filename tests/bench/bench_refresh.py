@@ -115,7 +115,7 @@ def _fmt(times: list[float]) -> str:
 def main(quick: bool = False) -> list[Row]:
     """Run the benchmark; ``quick`` uses a tiny farm and skips newsboat (a smoke test)."""
     feeds, items, latency = (6, 4, 0.005) if quick else (200, 30, 0.05)
-    runs = 1 if quick else 3
+    runs = 1 if quick else 5
     farm, port = _start_farm(feeds, items, latency)
     rows: list[Row] = []
     try:
