@@ -249,3 +249,13 @@ def test_warm_refresh_reuses_connections() -> None:
         loop.call_soon_threadsafe(stop[0].set)
         thread.join(5)
         loop.close()
+
+
+def test_odd_validators_are_not_stored_and_3xx_without_redirect_is_an_error(feed_server: HTTPServer) -> None:
+    feed_server.expect_request("/v").respond_with_data(
+        FEED, headers={"ETag": '"' + "x" * 600 + '"', "Last-Modified": "Mon, 05 Jan 2026 10:00:00 GMT"}
+    )
+    feed_server.expect_request("/multiple").respond_with_data(b"choose", 300)
+    result = fetch(feed_server.url_for("/v"))
+    assert result.etag is None and result.last_modified == "Mon, 05 Jan 2026 10:00:00 GMT"
+    assert fetch(feed_server.url_for("/multiple")).error == "HTTP 300 Multiple Choices"

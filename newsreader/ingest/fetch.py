@@ -88,6 +88,13 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth storing: short printable ASCII, safe to send back."""
+    if not value or len(value) > 512 or not value.isascii() or not value.isprintable():
+        return None
+    return value
+
+
 def _size(n: int) -> str:
     return f"{n / 1_048_576:.0f} MB" if n >= 1_048_576 else f"{n // 1024} KB"
 
@@ -238,8 +245,9 @@ class Fetcher:
                         status=status,
                         final_url=url,
                         moved_to=moved,
-                        etag=response.headers.get("etag") or request.etag,
-                        last_modified=response.headers.get("last-modified") or request.last_modified,
+                        etag=_validator(response.headers.get("etag")) or request.etag,
+                        last_modified=_validator(response.headers.get("last-modified"))
+                        or request.last_modified,
                         not_modified=True,
                     )
                 if status == 410:
@@ -263,7 +271,7 @@ class Fetcher:
                         status=status,
                         retry_at=retry_at,
                     )
-                if status >= 400 or status < 200:
+                if not 200 <= status < 300:
                     return self._error(
                         request,
                         f"HTTP {status} {httpx.codes.get_reason_phrase(status)}",
@@ -295,8 +303,8 @@ class Fetcher:
                     content_type=response.headers.get("content-type"),
                     final_url=url,
                     moved_to=moved,
-                    etag=response.headers.get("etag"),
-                    last_modified=response.headers.get("last-modified"),
+                    etag=_validator(response.headers.get("etag")),
+                    last_modified=_validator(response.headers.get("last-modified")),
                 )
 
     @staticmethod
