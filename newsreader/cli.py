@@ -296,6 +296,68 @@ def _positive(value: str) -> int:
     return number
 
 
+def _search_progress(err: Console) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
+    """A progress bar on a terminal for an index build; nothing when stderr is piped."""
+    bar: list[Any] = []
+
+    def update(done: int, total: int, label: str) -> None:
+        if not err.is_terminal:
+            return
+        if not bar:
+            from rich.progress import Progress
+
+            bar.append(Progress(console=err, transient=True))
+            bar[0].start()
+            bar.append(bar[0].add_task(label, total=total))
+        bar[0].update(bar[1], completed=done, total=total, description=label)
+
+    def stop() -> None:
+        if bar:
+            bar[0].stop()
+
+    return update, stop
+
+
+def _highlighted(text: str, spans: Sequence[tuple[int, int]], style: str = "") -> Any:
+    from rich.text import Text
+
+    line = Text(text, style=style)
+    for start, end in spans:
+        line.stylize("bold reverse", start, end)
+    return line
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    update, stop = _search_progress(_console(stderr=True))
+    try:
+        hits = library.search(" ".join(args.query), limit=args.limit, progress=update)
+    finally:
+        stop()
+    if args.json:
+        _print_json([hit.to_json() for hit in hits])
+        return 0
+    out = _console()
+    if not hits:
+        out.print("no articles match")
+    for hit in hits:
+        article = hit.article
+        line = _article_line(article)
+        # Emphasise the matched words in the title (offsets shift by the prefix _article_line adds).
+        offset = line.plain.find(article.title) if article.title else -1
+        if offset >= 0:
+            for start, end in library.highlight_spans(article.title, hit.terms):
+                line.stylize("bold reverse", offset + start, offset + end)
+        out.print(line, soft_wrap=not out.is_terminal, crop=out.is_terminal)
+        if hit.snippet:
+            snippet = _highlighted("    " + hit.snippet, [(s + 4, e + 4) for s, e in hit.snippet_spans])
+            snippet.stylize("dim", 0, len(snippet))
+            for start, end in hit.snippet_spans:
+                snippet.stylize("not dim", start + 4, end + 4)
+            out.print(snippet, soft_wrap=not out.is_terminal, crop=out.is_terminal)
+    return 0
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -359,18 +421,34 @@ def _build_parser() -> argparse.ArgumentParser:
         "--concurrency",
         type=_positive,
         metavar="N",
-        help="downloads at once (default 64, at most 48 per host)",
+        help="downloads at once, overall and per host (default 64)",
     )
 
     p = command("export-opml", cmd_export_opml, "write the subscriptions as OPML")
     p.add_argument("file", nargs="?", metavar="FILE", help="where to write (default: standard output)")
+    p = command(
+        "search", cmd_search, 'search saved articles (words, "phrases", -word, OR, title:, is:unread)'
+    )
+    p.add_argument(
+        "query", nargs="*", metavar="QUERY", help="the search (words are joined; -word excludes a word)"
+    )
+    p.add_argument("--limit", type=int, metavar="N", default=20, help="at most N results (default: 20)")
+    p.add_argument("--json", action="store_true", help="print a JSON array (with snippet and score)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # `newsreader search putin -biden`: an unknown "-word" is an excluded search word, not an option.
+        if getattr(args, "handler", None) is cmd_search and all(
+            e.startswith("-") and not e.startswith("--") and len(e) > 1 for e in extra
+        ):
+            args.query = [*args.query, *extra]
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not hasattr(args, "library"):
         args.library = None
     try:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from newsreader.errors import ArticleNotFoundError, ImportFileError, NewsreaderError, UserInputError
 from newsreader.models import (
@@ -23,10 +23,14 @@ from newsreader.models import (
     ImportReport,
     ImportResult,
     RefreshReport,
+    SearchHit,
     Source,
     SourceKind,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from newsreader.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -431,6 +435,7 @@ class Library:
 
     def _after_commit(self, article_ids: Sequence[str]) -> None:
         """Bring derived data (the search index) up to date with freshly committed articles."""
+        self._index_articles(article_ids)
 
     # -- reading state -----------------------------------------------------------------------
 
@@ -463,6 +468,59 @@ class Library:
             if (sid is None or rec.get("src") == sid) and not state.get(i, 0) & 1
         ]
         return self._store.set_state(ids, read=True) if ids else 0
+
+    # -- search --------------------------------------------------------------------------------
+
+    @property
+    def _search_index(self) -> SearchIndex:
+        from newsreader.search import SearchIndex
+
+        index = self.__dict__.get("_search")
+        if index is None:
+            index = self.__dict__.setdefault("_search", SearchIndex(self._store))
+        return index
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 100,
+        progress: ProgressCallback | None = None,
+    ) -> list[SearchHit]:
+        """Articles matching a query (see README, "Searching"), best first, newest among equals.
+
+        The index is brought up to date with the store first (a stat when nothing changed, a diff
+        when the library changed, a build with ``progress`` when the index is missing or broken).
+
+        Raises:
+            InvalidQueryError: the query cannot be understood; ``str()`` says why.
+        """
+        if limit is not None and limit < 0:
+            raise UserInputError(f"--limit must be 0 or more, not {limit}")
+        return self._search_index.search(query, limit=limit, progress=progress)
+
+    def update_search_index(
+        self,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """Build or catch up the search index now (the TUI calls this in a worker at start-up)."""
+        self._search_index.sync(progress=progress, cancel=cancel)
+
+    @staticmethod
+    def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+        """Offsets of the words in ``text`` matching ``terms`` (``SearchHit.terms``), for highlighting."""
+        from newsreader.search import highlight_spans
+
+        return highlight_spans(text, terms)
+
+    def _index_articles(self, new_or_updated_ids: Sequence[str]) -> None:
+        """Index just-committed articles; never fails the commit (a missed call costs a catch-up)."""
+        try:
+            self._search_index.index_articles(new_or_updated_ids)
+        except Exception:
+            log.exception("search index update failed; the next search catches up")
 
     # -- feeds -------------------------------------------------------------------------------
 

@@ -213,6 +213,18 @@ class Store:
         doc = read_document(self._shard(article_id)) or {}
         return doc.get("bodies", {}).get(article_id)
 
+    def bodies(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+        """Body records of many articles, reading each shard once (the search index builds from this)."""
+        by_shard: dict[Path, list[str]] = {}
+        for article_id in article_ids:
+            by_shard.setdefault(self._shard(article_id), []).append(article_id)
+        out: dict[str, dict[str, Any] | None] = {}
+        for shard, ids in by_shard.items():
+            table = (read_document(shard) or {}).get("bodies", {})
+            for article_id in ids:
+                out[article_id] = table.get(article_id)
+        return out
+
     def _shard(self, article_id: str) -> Path:
         return self.path / _BODIES / f"{article_id[:2]}.json"
 
