@@ -319,7 +319,8 @@ class _HTMLToText:
         elif tag == "a":
             self._anchors.append((self._resolve(dict(attrs).get("href")), len(self.inline)))
         elif tag == "img":
-            alt = clean_line(dict(attrs).get("alt") or dict(attrs).get("title"))
+            found = dict(attrs)
+            alt = clean_line(found.get("alt") or found.get("title"))
             self.inline.append(f" [image: {alt}] " if alt else " [image] ")
         elif tag in ("ul", "ol", "menu"):
             self._flush()
@@ -411,9 +412,12 @@ class _HTMLToText:
         raw = strip_controls(normalise_newlines("".join(self.inline)))
         self.inline = []
         # Anchors still open keep their place relative to the (now empty) buffer.
-        self._anchors = [(href, 0) for href, _ in self._anchors]
+        if self._anchors:
+            self._anchors = [(href, 0) for href, _ in self._anchors]
         if self._pre:
             pieces = [raw.strip("\n").expandtabs(4)]
+        elif "\n" not in raw:  # the common case: one paragraph, no <br>
+            pieces = [" ".join(raw.split())]
         else:
             pieces = [
                 "\n".join(" ".join(line.split()) for line in piece.split("\n") if line.strip())
