@@ -348,3 +348,21 @@ def test_big_refresh_from_a_worker_thread_parses_in_spawned_processes(
     assert methods == ["spawn"]
     assert (report.new, report.errors) == (2 * count, ())
     assert {a.title for a in library.articles()} >= {"A0", f"B{count - 1}"}
+
+
+def test_refresh_handles_content_type_gzip_and_size_cap(library: Library, feed_server: HTTPServer) -> None:
+    import gzip
+
+    feed_server.expect_request("/html-typed.xml").respond_with_data(
+        rss_doc("Mistyped", [("urn:m", "M")]), content_type="text/html; charset=utf-8"
+    )
+    feed_server.expect_request("/zipped.xml").respond_with_data(
+        gzip.compress(rss_doc("Zipped", [("urn:z", "Z")])), headers={"Content-Encoding": "gzip"}
+    )
+    feed_server.expect_request("/huge.xml").respond_with_data(b"<rss>" + b" " * (11 * 1024 * 1024))
+    assert library.subscribe(feed_server.url_for("/html-typed.xml")).articles == 1
+    assert library.subscribe(feed_server.url_for("/zipped.xml")).articles == 1
+    with pytest.raises(FetchError, match="feed larger than the 10 MB size cap"):
+        library.subscribe(feed_server.url_for("/huge.xml"))
+    report = library.refresh()
+    assert report.errors == () and len(report.results) == 2
