@@ -30,6 +30,9 @@ from newsreader.models import (
 )
 
 if TYPE_CHECKING:
+    from newsreader.errors import ParseError
+    from newsreader.ingest.feed import ParsedFeed
+    from newsreader.ingest.fetch import Fetcher, FetchRequest, FetchResult
     from newsreader.search import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -849,7 +852,7 @@ def _run_async(coro: Any) -> Any:
     return box["value"]
 
 
-def _parse_job(data: bytes, source_id: str, url: str, content_type: str | None) -> Any:
+def _parse_job(data: bytes, source_id: str, url: str, content_type: str | None) -> ParsedFeed | ParseError:
     """Parse one downloaded feed; a ParseError is returned, not raised, to cross the pool."""
     from newsreader.errors import ParseError
     from newsreader.ingest.feed import parse_feed
@@ -865,7 +868,9 @@ class _Outcome:
 
     __slots__ = ("drafts", "fetch", "parsed", "result", "source_id")
 
-    def __init__(self, source_id: str, fetch: Any, parsed: Any, result: FeedResult) -> None:
+    def __init__(
+        self, source_id: str, fetch: FetchResult, parsed: ParsedFeed | None, result: FeedResult
+    ) -> None:
         self.source_id = source_id
         self.fetch = fetch
         self.parsed = parsed
@@ -895,8 +900,8 @@ class _Outcome:
 
 
 async def _fetch_and_parse(
-    fetcher: Any,
-    requests: list[Any],
+    fetcher: Fetcher,
+    requests: list[FetchRequest],
     feeds: dict[str, dict[str, Any]],
     headlines: Callable[[], dict[str, Any]],
     progress: ProgressCallback | None,
@@ -914,11 +919,11 @@ async def _fetch_and_parse(
     pool: concurrent.futures.Executor | None = None
     workers = min(os.cpu_count() or 1, 4)
     use_pool = workers > 1 and len(requests) >= _PARALLEL_PARSE_MIN
-    pending: list[asyncio.Future[tuple[Any, Any]]] = []
+    pending: list[asyncio.Future[tuple[FetchResult, ParsedFeed | ParseError]]] = []
     outcomes: list[_Outcome] = []
     done = total - len(requests)
 
-    def finish(fetch: Any, parsed: Any) -> None:
+    def finish(fetch: FetchResult, parsed: ParsedFeed | ParseError | None) -> None:
         nonlocal done
         rec = feeds.get(fetch.key, {})
         title = rec.get("title") or fetch.url
@@ -938,7 +943,7 @@ async def _fetch_and_parse(
         if progress is not None:
             progress(done, total, title)
 
-    async def parse_later(fetch: Any) -> tuple[Any, Any]:
+    async def parse_later(fetch: FetchResult) -> tuple[FetchResult, ParsedFeed | ParseError]:
         args = (fetch.content, fetch.key, fetch.final_url or fetch.url, fetch.content_type)
         try:
             parsed = await loop.run_in_executor(pool, _parse_job, *args)
@@ -947,7 +952,7 @@ async def _fetch_and_parse(
             parsed = ParseError(f"cannot parse: {type(exc).__name__}: {exc}")
         return fetch, parsed
 
-    def on_result(fetch: Any) -> None:
+    def on_result(fetch: FetchResult) -> None:
         nonlocal pool
         if fetch.content is None:
             finish(fetch, None)
