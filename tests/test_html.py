@@ -71,3 +71,30 @@ def test_broken_html_still_gives_text() -> None:
     assert text == "unclosed bold italic\n\nnext"
     assert html_to_text("") == ("", [])
     assert html_to_text(None) == ("", [])
+
+
+def test_hostile_nesting_keeps_the_text_small() -> None:
+    """Thousands of nested quotes/lists are drawn at a bounded depth, so the text stays linear."""
+    html = "<blockquote><ul><li>x" * 5000
+    text, _ = html_to_text(html)
+    assert text.count("x") == 5000
+    assert len(text) < 10 * len(html)
+    assert max(len(line) for line in text.splitlines()) < 60
+
+
+def test_links_do_not_nest_and_odd_list_numbers_are_ignored() -> None:
+    text, links = html_to_text("<p>see <a href='/a'>one <a href='/b'>two</a> three</p>", "http://e/")
+    assert (text, links) == ("see one [1]two [2] three", ["http://e/a", "http://e/b"])
+    huge = "9" * 5000  # int() refuses strings this long
+    assert html_to_text(f"<ol start='{huge}'><li>x</li></ol>")[0] == "1. x"
+
+
+def test_pathological_markup_is_handled_in_linear_time() -> None:
+    """Regression guard, not a benchmark: each input took 10-25 s when the tokenizer or the
+    link/anchor bookkeeping was quadratic; linear handling takes well under a second."""
+    import time
+
+    for html in ("<a " * 100_000, "<a x='" * 100_000, "<b" * 200_000, "<a href='/x'><p>x" * 30_000):
+        started = time.monotonic()
+        html_to_text(html, "http://e/")
+        assert time.monotonic() - started < 10, html[:12]

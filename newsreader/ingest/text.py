@@ -225,18 +225,21 @@ _LINK_SCHEMES = frozenset({"http", "https"})
 
 
 # One HTML token: a comment, CDATA, a declaration or processing instruction, or a tag. Text between
-# tokens is data. A "<" that starts none of these ("a < b") stays text, as browsers treat it.
+# tokens is data. A "<" that starts none of these ("a < b") stays text, as browsers treat it. A tag
+# never spans another "<" (not even inside a quoted value): so a failed attempt stops at the next
+# "<", and hostile input such as "<a " repeated a million times costs linear, not quadratic, time.
 _HTML_TOKEN = re.compile(
     r"""<(?:
         !--.*?(?:-->|\Z)
       | !\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)
       | [!?][^>]*(?:>|\Z)
-      | (?P<end>/)?(?P<tag>[a-zA-Z][^\s/>]*)(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*)>
+      | (?P<end>/)?(?P<tag>[a-zA-Z][^\s/<>]*)(?P<attrs>(?:[^<>"']|"[^<"]*"|'[^<']*')*)>
     )""",
     re.DOTALL | re.VERBOSE,
 )
 _HTML_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _HTML_RAW = frozenset({"script", "style"})  # their content is not HTML: skip to the end tag
+_MAX_DEPTH = 8  # deepest list/quote nesting that is drawn as such
 
 
 def _attributes(raw: str) -> list[tuple[str, str | None]]:
@@ -317,6 +320,8 @@ class _HTMLToText:
         elif tag == "br":
             self.inline.append("\n")
         elif tag == "a":
+            if self._anchors:  # links do not nest: a new <a> closes the open one, as in browsers
+                self.handle_endtag("a")
             self._anchors.append((self._resolve(dict(attrs).get("href")), len(self.inline)))
         elif tag == "img":
             found = dict(attrs)
@@ -325,7 +330,8 @@ class _HTMLToText:
         elif tag in ("ul", "ol", "menu"):
             self._flush()
             start = dict(attrs).get("start") if tag == "ol" else None
-            number = int(start) if start and start.strip().lstrip("-").isdigit() else 1
+            digits = start.strip().lstrip("-") if start else ""
+            number = int(start) if digits.isdigit() and len(digits) <= 9 else 1
             self._new_list = not self._lists
             self._lists.append([tag == "ol", number])
         elif tag == "li":
@@ -424,7 +430,9 @@ class _HTMLToText:
                 for piece in _BREAKS.split(raw)
             ]
         in_list = bool(self._lists)
-        indent = "  " * max(0, len(self._lists) - 1)
+        # Nesting deeper than _MAX_DEPTH is drawn at that depth: hostile markup nesting thousands of
+        # lists or quotes would otherwise make every line's prefix, and the text, grow quadratically.
+        indent = "  " * min(_MAX_DEPTH, max(0, len(self._lists) - 1))
         for piece in pieces:
             if not piece.strip():
                 continue
@@ -441,7 +449,7 @@ class _HTMLToText:
                 pad = indent + self._pad
                 piece = "\n".join([first + lines[0]] + [pad + line for line in lines[1:]])
             if self._quote:
-                prefix = "> " * self._quote
+                prefix = "> " * min(_MAX_DEPTH, self._quote)
                 piece = "\n".join(prefix + line for line in piece.split("\n"))
             self.blocks.append((piece, in_list, self._new_list))
             self._new_list = False
