@@ -156,3 +156,22 @@ def test_big_refresh_from_the_command_line(tmp_path: Path, feed_server: HTTPServ
     assert result.returncode == 0, result.stderr
     expected = f"refreshed {_PARALLEL_PARSE_MIN} feeds: {2 * _PARALLEL_PARSE_MIN} new, 0 updated"
     assert result.stdout.startswith(expected)
+
+
+def test_unloadable_tls_certificates_are_one_clear_error(tmp_path: Path, feed_server: HTTPServer) -> None:
+    import os
+
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/c.xml").respond_with_data(rss_doc("C", [("urn:c", "C")]))
+    assert run(lib, "add", feed_server.url_for("/c.xml")).returncode == 0
+    env = dict(os.environ, SSL_CERT_FILE=str(tmp_path / "missing.pem"))
+    result = subprocess.run(
+        [sys.executable, "-m", "newsreader", "--library", str(lib), "refresh"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("newsreader: error: cannot load TLS certificates:")
+    assert len(result.stderr.strip().splitlines()) == 1

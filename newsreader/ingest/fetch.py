@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
-import certifi
 import httpx
 
 from newsreader import __version__
+from newsreader.errors import FetchError
 from newsreader.ingest.text import clean_line
 
 USER_AGENT = f"newsreader-tui/{__version__} (terminal newsreader; +https://pypi.org/project/newsreader-tui/)"
@@ -331,6 +331,9 @@ class Fetcher:
         ``on_result`` is called in the event loop as each feed finishes (for progress and to
         start parsing early). When ``cancel`` is set, downloads in flight are abandoned and
         only the results finished so far are returned.
+
+        Raises:
+            FetchError: the TLS certificates cannot be loaded (nothing is fetched then).
         """
         requests = list(requests)
         results: list[FetchResult] = []
@@ -346,8 +349,12 @@ class Fetcher:
         shards = -(-self.concurrency // _POOL_SIZE)
         size = -(-self.concurrency // shards)
         async with contextlib.AsyncExitStack() as stack:
-            # One TLS context for all pools: loading the CA bundle costs ~25 ms each time.
-            tls = ssl.create_default_context(cafile=certifi.where())
+            # One TLS context for all pools: loading the CA bundle costs ~25 ms each time. httpx's
+            # own factory, so SSL_CERT_FILE / SSL_CERT_DIR are honoured as with verify=True.
+            try:
+                tls = httpx.create_ssl_context()
+            except (OSError, ssl.SSLError) as exc:  # SSL_CERT_FILE / SSL_CERT_DIR point at nothing
+                raise FetchError(f"cannot load TLS certificates: {exc}") from exc
             clients = [await stack.enter_async_context(self.client(size, tls)) for _ in range(shards)]
             tasks = [asyncio.create_task(self.fetch(clients, r)) for r in requests]
             watcher = asyncio.create_task(self._watch(cancel, tasks)) if cancel else None
