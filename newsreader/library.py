@@ -666,7 +666,8 @@ class Library:
             else:  # all 304s or errors: only the small sources file changes
                 self._store.update_sources(fields)
                 commit = CommitResult()  # nothing new, nothing updated
-        self._after_commit(commit.new_ids + commit.updated_ids)
+        if commit.new_ids or commit.updated_ids:  # a warm refresh need not even load the search module
+            self._after_commit(commit.new_ids + commit.updated_ids)
         results = []
         for o in outcomes:
             new, updated, _present = commit.per_source.get(o.source_id, (0, 0, 0))

@@ -282,22 +282,21 @@ class _HTMLToText:
             match = search(html, pos)
             if match is None:
                 break
-            if match.start() > pos:
-                self.handle_data(unescape(html[pos : match.start()]))
+            start = match.start()
+            if start > pos:
+                self.handle_data(unescape(html[pos:start]))
             pos = match.end()
-            tag = match.group("tag")
+            cdata, end, tag, raw_attrs = match.group("cdata", "end", "tag", "attrs")
             if tag is None:
-                cdata = match.group("cdata")
                 if cdata:
                     self.handle_data(cdata)
                 continue
             tag = tag.lower()
-            if match.group("end"):
+            if end:
                 self.handle_endtag(tag)
                 continue
-            raw_attrs = match.group("attrs")
-            attrs = _attributes(raw_attrs.rstrip("/"))
-            if raw_attrs.endswith("/"):
+            attrs = _attributes(raw_attrs.rstrip("/")) if raw_attrs else []
+            if raw_attrs and raw_attrs.endswith("/"):
                 self.handle_startendtag(tag, attrs)
             elif tag in _HTML_RAW:
                 close = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(html, pos)
