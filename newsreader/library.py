@@ -627,6 +627,7 @@ class Library:
             cancel: set it to stop; feeds finished so far are still stored.
             on_feed: called with each feed's provisional result as it finishes (for live counts).
         """
+        import contextlib
         import time
 
         from newsreader.ingest.fetch import Fetcher, FetchRequest
@@ -656,16 +657,16 @@ class Library:
             )
         )
         now = self.now()
-        with self._store.locked():
+        commit = CommitResult()  # nothing new, nothing updated (unless drafts say otherwise)
+        with self._store.locked() if outcomes else contextlib.nullcontext():
             current = self._sources_raw()
             outcomes = [o for o in outcomes if o.source_id in current]  # removed meanwhile
             drafts = {o.source_id: o.drafts for o in outcomes if o.drafts}
             fields = {o.source_id: o.fields(current[o.source_id], now) for o in outcomes}
             if drafts:
                 commit = self._store.commit(drafts, now=now, update=True, sources=fields)
-            else:  # all 304s or errors: only the small sources file changes
+            elif fields:  # all 304s or errors: only the small sources file changes
                 self._store.update_sources(fields)
-                commit = CommitResult()  # nothing new, nothing updated
         if commit.new_ids or commit.updated_ids:  # a warm refresh need not even load the search module
             self._after_commit(commit.new_ids + commit.updated_ids)
         results = []

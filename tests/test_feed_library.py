@@ -366,3 +366,9 @@ def test_refresh_handles_content_type_gzip_and_size_cap(library: Library, feed_s
         library.subscribe(feed_server.url_for("/huge.xml"))
     report = library.refresh()
     assert report.errors == () and len(report.results) == 2
+
+
+def test_refreshing_an_empty_library_writes_nothing(tmp_path: Path) -> None:
+    library = Library(tmp_path / "empty")
+    assert library.refresh().results == ()
+    assert not (tmp_path / "empty").exists()
