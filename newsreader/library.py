@@ -682,8 +682,11 @@ class Library:
         from newsreader.ingest.opml import Outline, unparse
 
         return unparse(
-            Outline(url=s.location, title=s.title, category=s.category, site_url=s.site_url)
-            for s in self.feeds()
+            (
+                Outline(url=s.location, title=s.title, category=s.category, site_url=s.site_url)
+                for s in self.feeds()
+            ),
+            now=self.now(),
         )
 
     def _import_feed_file(self, path: Path, data: bytes) -> ImportResult:
