@@ -28,7 +28,13 @@ from newsreader.errors import SchemaError
 from newsreader.models import ArticleDraft
 from newsreader.store.lock import LibraryLock
 from newsreader.store.schema import MIGRATIONS, VERSION
-from newsreader.store.storage import TMP_SUFFIX, AtomicOrjsonStorage, atomic_write, read_document
+from newsreader.store.storage import (
+    TMP_SUFFIX,
+    AtomicOrjsonStorage,
+    atomic_write,
+    atomic_write_many,
+    read_document,
+)
 
 __all__ = ["READ", "STARRED", "AtomicOrjsonStorage", "CommitResult", "Store"]
 
@@ -273,10 +279,12 @@ class Store:
                     shards.setdefault(self._shard(draft.id), {})[draft.id] = _body_record(draft)
                 result.per_source[source_id] = (new, upd, present)
                 result.present += present
+            payloads = {}
             for shard, bodies in shards.items():
                 shard_doc = read_document(shard) or {}
                 shard_doc.setdefault("bodies", {}).update(bodies)
-                atomic_write(shard, _dumps(shard_doc), backup=False)
+                payloads[shard] = _dumps(shard_doc)
+            atomic_write_many(payloads)
             if result.new_ids or result.updated_ids or not self._file(_HEADLINES).exists():
                 meta = self._meta(doc)
                 meta["schema"] = VERSION
@@ -342,12 +350,14 @@ class Store:
             by_shard: dict[Path, list[str]] = {}
             for article_id in gone:
                 by_shard.setdefault(self._shard(article_id), []).append(article_id)
+            payloads = {}
             for shard, ids in by_shard.items():
                 shard_doc = read_document(shard) or {}
                 bodies = shard_doc.get("bodies", {})
                 for article_id in ids:
                     bodies.pop(article_id, None)
-                atomic_write(shard, _dumps(shard_doc), backup=False)
+                payloads[shard] = _dumps(shard_doc)
+            atomic_write_many(payloads)
             state_doc = self._read(_STATE, fresh=True)
             table = state_doc.get("state", {})
             if any(article_id in table for article_id in gone):

@@ -62,6 +62,40 @@ def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
     _fsync_dir(path.parent)
 
 
+def atomic_write_many(files: dict[Path, bytes]) -> None:
+    """Durably replace several files in one folder: every temp file is written and fsynced, then all are
+    renamed, then the folder is fsynced once (one directory sync instead of one per file).
+
+    No backups: this is for the body shards, which are written before the headlines that reference them,
+    so a crash halfway through leaves only unreferenced new bodies beside whole old files.
+    """
+    if not files:
+        return
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for path, payload in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
+            temps.append((tmp, path))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _path in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise StoreError(f"cannot write {exc.filename or 'library files'}: {exc.strerror or exc}") from exc
+    for folder in {path.parent for path in files}:
+        _fsync_dir(folder)
+
+
 def read_document(path: Path) -> dict[str, Any] | None:
     """Parse one library file; ``None`` if it does not exist.
 
