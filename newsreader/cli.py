@@ -169,6 +169,133 @@ def cmd_mark(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- feeds ---------------------------------------------------------------------------------------
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    source = _open_library(args).subscribe(args.url)
+    _console().print(
+        f"subscribed to {source.title} ({source.location}): {source.articles} article"
+        f"{'s' if source.articles != 1 else ''}",
+        soft_wrap=True,
+    )
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    source = _open_library(args).unsubscribe(args.feed)
+    _console().print(
+        f"unsubscribed from {source.title} ({source.location}); {source.articles} article"
+        f"{'s' if source.articles != 1 else ''} removed",
+        soft_wrap=True,
+    )
+    return 0
+
+
+def _ago(when: Any) -> str:
+    if when is None:
+        return "never fetched"
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    feeds = _open_library(args).feeds()
+    if args.json:
+        _print_json([s.to_json() for s in feeds])
+        return 0
+    out = _console()
+    if not feeds:
+        out.print("no subscriptions yet (newsreader add URL, or import an OPML file)", soft_wrap=True)
+    for feed in feeds:
+        line = Text()
+        line.append(feed.id, "dim cyan")
+        line.append(f" {feed.unread:>4}/{feed.articles:<4} ", "yellow" if feed.unread else "dim")
+        if feed.category:
+            line.append(f"{feed.category}/", "dim")
+        line.append(feed.title, "bold")
+        line.append(f"  {feed.location}  {_ago(feed.last_fetched)}", "dim")
+        if feed.error:
+            line.append(f"  error: {feed.error}", "red")
+        out.print(line, soft_wrap=True)
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    out, err = _console(), _console(stderr=True)
+    if out.is_terminal and sys.stderr.isatty():
+        report = _refresh_with_progress(library, args.concurrency, err)
+    else:
+        report = library.refresh(concurrency=args.concurrency)
+    for result in report.errors:
+        err.print(f"failed: {result.title} ({result.url}): {result.error}", soft_wrap=True)
+    fresh = sum(1 for r in report.results if r.not_modified)
+    out.print(
+        f"refreshed {len(report.results)} feed{'s' if len(report.results) != 1 else ''}: "
+        f"{report.new} new, {report.updated} updated, {fresh} not modified, {len(report.errors)} failed",
+        soft_wrap=True,
+    )
+    return 0  # a feed that failed is reported, not a user error
+
+
+def _refresh_with_progress(library: Library, concurrency: int | None, console: Console) -> Any:
+    """``refresh`` with a live bar: feeds done / total, new articles and errors so far."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newsreader.models import FeedResult
+
+    counts = {"new": 0, "errors": 0}
+    columns = (
+        TextColumn("refreshing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[new]} new, {task.fields[errors]} errors"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("refresh", total=None, new=0, errors=0)
+
+        def on_feed(result: FeedResult) -> None:
+            counts["new"] += result.new
+            counts["errors"] += bool(result.error)
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, **counts)
+
+        return library.refresh(concurrency=concurrency, progress=progress, on_feed=on_feed)
+
+
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    text = _open_library(args).export_opml()
+    if args.file in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    from pathlib import Path
+
+    path = Path(args.file).expanduser()
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    _console().print(f"wrote {text.count('xmlUrl=')} subscriptions to {path}", soft_wrap=True)
+    return 0
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def _search_progress(err: Console) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
     """A progress bar on a terminal for an index build; nothing when stderr is piped."""
     bar: list[Any] = []
@@ -280,6 +407,25 @@ def _build_parser() -> argparse.ArgumentParser:
     group.add_argument("--star", action="store_true")
     group.add_argument("--unstar", action="store_true")
 
+    p = command("add", cmd_add, "subscribe to an RSS/Atom feed (fetches it once)")
+    p.add_argument("url", metavar="URL", help="the feed's http(s) URL")
+
+    p = command("remove", cmd_remove, "unsubscribe from a feed and delete its articles")
+    p.add_argument("feed", metavar="URL|ID", help="the feed's URL or id (see `newsreader feeds`)")
+
+    p = command("feeds", cmd_feeds, "list subscriptions with their status")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = command("refresh", cmd_refresh, "fetch every subscription concurrently")
+    p.add_argument(
+        "--concurrency",
+        type=_positive,
+        metavar="N",
+        help="downloads at once, overall and per host (default 64)",
+    )
+
+    p = command("export-opml", cmd_export_opml, "write the subscriptions as OPML")
+    p.add_argument("file", nargs="?", metavar="FILE", help="where to write (default: standard output)")
     p = command(
         "search", cmd_search, 'search saved articles (words, "phrases", -word, OR, title:, is:unread)'
     )

@@ -1,0 +1,195 @@
+"""Refresh benchmark: newsreader vs newsboat on the same local feed farm, cold and warm.
+
+The farm (``feed_farm.py``) serves 200 RSS feeds of 30 items each from 127.0.0.1 with 50 ms of
+latency per request and honours ETag / Last-Modified. Both programs run as a user runs them, as
+a fresh process (``newsreader refresh``; ``newsboat -x reload`` with ``reload-threads 8``), each
+with its own library/cache: a cold run starts empty and stores everything, a warm run repeats on
+the filled one and gets 304s. Runs alternate between the two programs and each ratio compares a
+pair run back to back, so load from other processes on the machine hits both alike; the reported
+ratio is the median over the pairs. Targets (issue 4): cold <= 0.8x newsboat, warm <= 0.3x.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+COLD_TARGET = 0.8
+WARM_TARGET = 0.3
+
+Row = tuple[str, str, str, str]
+
+
+def _start_farm(feeds: int, items: int, latency: float) -> tuple[subprocess.Popen[str], int]:
+    farm = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.bench.feed_farm",
+            "--feeds",
+            str(feeds),
+            "--items",
+            str(items),
+            "--latency",
+            str(latency),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert farm.stdout is not None
+    line = farm.stdout.readline()
+    if not line.strip().isdigit():
+        farm.kill()
+        raise RuntimeError("the feed farm did not start")
+    return farm, int(line)
+
+
+def _timed(args: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:4])} failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+    return elapsed, done.stdout.strip()
+
+
+class _Newsreader:
+    """``newsreader refresh`` runs; each cold run gets a new library subscribed from an OPML file."""
+
+    def __init__(self, folder: Path, urls: list[str]) -> None:
+        from newsreader.ingest.opml import Outline, unparse
+
+        folder.mkdir()
+        self.folder = folder
+        self.opml = folder / "farm.opml"
+        self.opml.write_text(unparse(Outline(url, f"farm {i}") for i, url in enumerate(urls)))
+        self.runs = 0
+        self.last: list[str] = []
+
+    def cold(self) -> tuple[float, str]:
+        self.runs += 1
+        self.last = [sys.executable, "-m", "newsreader", "--library", str(self.folder / f"lib{self.runs}")]
+        _timed([*self.last, "import", str(self.opml)])  # subscribes only: no fetching, not timed
+        return _timed([*self.last, "refresh"])
+
+    def warm(self) -> tuple[float, str]:
+        return _timed([*self.last, "refresh"])
+
+
+class _Newsboat:
+    """``newsboat -x reload`` runs with ``reload-threads 8``; each cold run gets a new cache."""
+
+    def __init__(self, folder: Path, urls: list[str]) -> None:
+        folder.mkdir()
+        self.folder = folder
+        (folder / "urls").write_text("".join(f"{u}\n" for u in urls))
+        (folder / "config").write_text("reload-threads 8\n")
+        self.env = dict(os.environ, HOME=str(folder), LANG="C.UTF-8")
+        self.runs = 0
+
+    def _args(self) -> list[str]:
+        f = self.folder
+        cache = f / f"cache{self.runs}.db"
+        return ["newsboat", "-x", "reload", "-u", str(f / "urls"), "-c", str(cache), "-C", str(f / "config")]
+
+    def cold(self) -> float:
+        self.runs += 1
+        return _timed(self._args(), self.env)[0]
+
+    def warm(self) -> float:
+        return _timed(self._args(), self.env)[0]
+
+
+def _fmt(times: list[float]) -> str:
+    return " ".join(f"{t:.2f}" for t in times)
+
+
+def main(quick: bool = False) -> list[Row]:
+    """Run the benchmark; ``quick`` uses a tiny farm and skips newsboat (a smoke test)."""
+    feeds, items, latency = (6, 4, 0.005) if quick else (200, 30, 0.05)
+    runs = 1 if quick else 5
+    farm, port = _start_farm(feeds, items, latency)
+    rows: list[Row] = []
+    try:
+        urls = [f"http://127.0.0.1:{port}/feed/{n}.xml" for n in range(feeds)]
+        with tempfile.TemporaryDirectory(prefix="nr-bench-") as tmp:
+            ours = _Newsreader(Path(tmp) / "newsreader", urls)
+            theirs = None
+            if quick:
+                print("quick run: newsboat comparison skipped")
+            elif shutil.which("newsboat") is None:
+                print("newsboat not installed (apt-get install newsboat); skipping the comparison")
+            else:
+                theirs = _Newsboat(Path(tmp) / "newsboat", urls)
+            cold: list[float] = []
+            warm: list[float] = []
+            nb_cold: list[float] = []
+            nb_warm: list[float] = []
+            for _ in range(runs):  # cold pairs, then warm pairs, alternating programs
+                if theirs is not None:
+                    nb_cold.append(theirs.cold())
+                elapsed, out = ours.cold()
+                cold.append(elapsed)
+                expected = (
+                    f"refreshed {feeds} feeds: {feeds * items} new, 0 updated, 0 not modified, 0 failed"
+                )
+                if out != expected:
+                    raise RuntimeError(f"unexpected cold refresh output: {out!r}")
+            for _ in range(runs):
+                if theirs is not None:
+                    nb_warm.append(theirs.warm())
+                elapsed, out = ours.warm()
+                warm.append(elapsed)
+                expected = f"refreshed {feeds} feeds: 0 new, 0 updated, {feeds} not modified, 0 failed"
+                if out != expected:
+                    raise RuntimeError(f"unexpected warm refresh output: {out!r}")
+            label = f"{feeds} feeds x {items} items, {latency * 1000:.0f} ms latency"
+            print(f"newsreader runs (s): cold {_fmt(cold)}; warm {_fmt(warm)}")
+            if theirs is None:
+                rows.append((f"newsreader cold refresh ({label})", f"{min(cold):.2f} s", "n/a", "n/a"))
+                rows.append(
+                    (f"newsreader warm refresh, all 304 ({label})", f"{min(warm):.2f} s", "n/a", "n/a")
+                )
+            else:
+                print(f"newsboat runs (s):   cold {_fmt(nb_cold)}; warm {_fmt(nb_warm)}")
+                cold_ratio = statistics.median(a / b for a, b in zip(cold, nb_cold, strict=True))
+                warm_ratio = statistics.median(a / b for a, b in zip(warm, nb_warm, strict=True))
+                median = statistics.median
+                rows += [
+                    (f"newsboat cold reload, 8 threads ({label})", f"{median(nb_cold):.2f} s", "-", "-"),
+                    (f"newsboat warm reload ({label})", f"{median(nb_warm):.2f} s", "-", "-"),
+                    (f"newsreader cold refresh ({label})", f"{median(cold):.2f} s", "-", "-"),
+                    (f"newsreader warm refresh, all 304 ({label})", f"{median(warm):.2f} s", "-", "-"),
+                    (
+                        "cold: newsreader / newsboat (median of paired runs)",
+                        f"{cold_ratio:.2f}x",
+                        f"<= {COLD_TARGET}x",
+                        "yes" if cold_ratio <= COLD_TARGET else "NO",
+                    ),
+                    (
+                        "warm: newsreader / newsboat (median of paired runs)",
+                        f"{warm_ratio:.2f}x",
+                        f"<= {WARM_TARGET}x",
+                        "yes" if warm_ratio <= WARM_TARGET else "NO",
+                    ),
+                ]
+    finally:
+        farm.terminate()
+        farm.wait(timeout=10)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'metric':<{width}}  {'value':<10} {'target':<8} ok")
+    for metric, value, target, ok in rows:
+        print(f"{metric:<{width}}  {value:<10} {target:<8} {ok}")
+    return rows
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)
