@@ -1,7 +1,6 @@
 """Pilot tests of the flows that need the feeds and search engines: refresh, add feed, search.
 
-Feeds are served by a real HTTP server on 127.0.0.1 (pytest-httpserver). The feed tests skip only on
-a build whose ``Library`` lacks the feeds engine (the tui branch before feeds is merged).
+Feeds are served by a real HTTP server on 127.0.0.1 (pytest-httpserver).
 """
 
 from __future__ import annotations
@@ -22,9 +21,6 @@ from tests.tui_support import demo_library, row_text, settle, visible_text
 pytestmark = pytest.mark.anyio
 
 SIZE = (140, 40)
-needs_feeds = pytest.mark.skipif(
-    not hasattr(Library, "refresh"), reason="feeds engine not merged into this build"
-)
 
 
 @pytest.fixture
@@ -65,7 +61,6 @@ async def type_search(pilot, query: str) -> None:  # type: ignore[no-untyped-def
     await settle(pilot)
 
 
-@needs_feeds
 async def test_r_refreshes_feeds_and_new_articles_appear(lib: Library, httpserver: HTTPServer) -> None:
     first = rss("Harbour Gazette", [("g1", "Tide tables printed", "The new tables are out.")])
     httpserver.expect_request("/feed.xml").respond_with_data(first, content_type="application/rss+xml")
@@ -94,7 +89,6 @@ async def test_r_refreshes_feeds_and_new_articles_appear(lib: Library, httpserve
         assert not screen.status.query_one("#status-progress").display  # progress bar gone
 
 
-@needs_feeds
 async def test_refresh_errors_become_notifications(lib: Library, httpserver: HTTPServer) -> None:
     feed = rss("Flaky", [("f1", "Only item", "Text.")])
     httpserver.expect_request("/flaky.xml").respond_with_data(feed, content_type="application/rss+xml")
@@ -112,7 +106,6 @@ async def test_refresh_errors_become_notifications(lib: Library, httpserver: HTT
         assert "! Flaky" in visible_text(app)  # the source is marked as failing
 
 
-@needs_feeds
 async def test_a_adds_a_feed_and_rejects_bad_urls(lib: Library, httpserver: HTTPServer) -> None:
     feed = rss("Valley Post", [("v1", "Bridge reopens", "The old bridge reopened today.")])
     httpserver.expect_request("/valley.xml").respond_with_data(feed, content_type="application/rss+xml")
