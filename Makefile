@@ -31,6 +31,7 @@ bench: $(STAMP)
 
 ## screenshots: SVG (and PNG where a converter exists) of the main views into screenshots/
 screenshots: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[screenshots]' || echo "cairosvg unavailable: writing SVGs only"
 	$(BIN)/python -m tests.screenshots
 
 lint: $(STAMP)
