@@ -32,19 +32,28 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def _temp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
+
+
+def _write_synced(tmp: Path, payload: bytes) -> None:
+    """Write ``payload`` to a new file and fsync it, so a later rename publishes whole data."""
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
     """Durably replace ``path`` with ``payload``; the old file stays whole until the rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
+    tmp = _temp_path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _write_synced(tmp, payload)
         if backup and path.exists():
             bak_tmp = path.with_name(f".{path.name}.bak.{os.getpid()}{TMP_SUFFIX}")
             with contextlib.suppress(FileNotFoundError):
@@ -74,17 +83,8 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
     temps: list[tuple[Path, Path]] = []
     try:
         for path, payload in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
-            temps.append((tmp, path))
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            try:
-                view = memoryview(payload)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            temps.append((_temp_path(path), path))
+            _write_synced(temps[-1][0], payload)
         for tmp, path in temps:
             os.replace(tmp, path)
     except OSError as exc:
