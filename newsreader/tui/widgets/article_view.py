@@ -69,7 +69,9 @@ def render_article(
     if article.author:
         add(f"By {safe_line(article.author)}", BYLINE)
         out.append("\n")
-    add(f"{safe_line(article.feed)} · {long_date(article.date)}", META)
+    # A dump without a date line has only its import time: say so rather than pass it off as published.
+    when = long_date(article.published) if article.published else f"imported {article.added:%-d %B %Y}"
+    add(f"{safe_line(article.feed)} · {when}", META)
     out.append("\n")
     if article.url:
         add(safe_line(article.url), LINK)
