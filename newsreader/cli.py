@@ -52,6 +52,11 @@ def _print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 article``, ``3 articles``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _date(article: Article) -> str:
     return article.date.astimezone().strftime("%Y-%m-%d")
 
@@ -95,7 +100,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             out.print(f"{result.path}: {result.new} new, {result.present} already present")
     out.print(
         f"{report.new} new, {report.present} already present, {len(report.failed)} failed"
-        f" ({len(report.results)} file{'s' if len(report.results) != 1 else ''})"
+        f" ({_count(len(report.results), 'file')})"
     )
     return 1 if report.failed else 0
 
@@ -165,7 +170,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
     if read is None and starred is None:
         raise UserInputError("say what to mark: --read, --unread, --star or --unstar")
     changed = library.mark(args.ids, read=read, starred=starred)
-    _console().print(f"{changed} article{'s' if changed != 1 else ''} changed")
+    _console().print(f"{_count(changed, 'article')} changed")
     return 0
 
 
@@ -175,8 +180,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     source = _open_library(args).subscribe(args.url)
     _console().print(
-        f"subscribed to {source.title} ({source.location}): {source.articles} article"
-        f"{'s' if source.articles != 1 else ''}",
+        f"subscribed to {source.title} ({source.location}): {_count(source.articles, 'article')}",
         soft_wrap=True,
     )
     return 0
@@ -185,8 +189,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     source = _open_library(args).unsubscribe(args.feed)
     _console().print(
-        f"unsubscribed from {source.title} ({source.location}); {source.articles} article"
-        f"{'s' if source.articles != 1 else ''} removed",
+        f"unsubscribed from {source.title} ({source.location}); {_count(source.articles, 'article')} removed",
         soft_wrap=True,
     )
     return 0
@@ -233,7 +236,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         err.print(f"failed: {result.title} ({result.url}): {result.error}", soft_wrap=True)
     fresh = sum(1 for r in report.results if r.not_modified)
     out.print(
-        f"refreshed {len(report.results)} feed{'s' if len(report.results) != 1 else ''}: "
+        f"refreshed {_count(len(report.results), 'feed')}: "
         f"{report.new} new, {report.updated} updated, {fresh} not modified, {len(report.errors)} failed",
         soft_wrap=True,
     )
