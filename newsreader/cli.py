@@ -52,6 +52,17 @@ def _print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+def _positive(text: str) -> int:
+    """argparse type for counts: a whole number of at least 1 (``--limit 0`` would print nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _count(n: int, noun: str) -> str:
     """``1 article``, ``3 articles``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
@@ -123,14 +134,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 def render_article(article: Article) -> Any:
     """A rich renderable of one article, built from Text objects (never markup)."""
     from rich.console import Group
-    from rich.padding import Padding
     from rich.text import Text
 
     parts: list[Any] = [Text(article.title, style="bold")]
     meta = Text(style="dim")
     if article.author:
         meta.append(f"By {article.author} · ")
-    meta.append(f"{article.feed} · {_date(article)}")
+    meta.append(f"{article.feed} · {_date(article) if article.published else 'imported ' + _date(article)}")
     if article.truncated:
         meta.append(" · excerpt only")
     parts.append(meta)
@@ -139,11 +149,14 @@ def render_article(article: Article) -> Any:
     for credit in article.credits:
         parts.append(Text(credit, style="dim italic"))
     parts.append(Text(""))
+    # Text with blank Text lines between, not Padding: Padding pads every line to the full width,
+    # which leaves trailing spaces in piped output.
     for paragraph in (article.body or "").split("\n\n"):
         if paragraph.startswith("## "):
-            parts.append(Padding(Text(paragraph[3:], style="bold"), (0, 0, 1, 0)))
+            parts.append(Text(paragraph[3:], style="bold"))
         else:
-            parts.append(Padding(Text(paragraph), (0, 0, 1, 0)))
+            parts.append(Text(paragraph))
+        parts.append(Text(""))
     if article.author_note:
         parts.append(Text(article.author_note, style="italic dim"))
     for number, link in enumerate(article.links, 1):
@@ -159,7 +172,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     out = _console()
     width = min(out.width, 88)
-    out.print(render_article(article), width=width)
+    if out.is_terminal:
+        out.print(render_article(article), width=width)
+    else:  # piped: one line per paragraph, no wrapping, so no trailing spaces for scripts to trip on
+        out.print(render_article(article), soft_wrap=True)
     return 0
 
 
@@ -394,7 +410,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", metavar="F", help="only this feed or dump (id, URL, path or title)")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
-    p.add_argument("--limit", type=int, metavar="N", help="at most N articles (default: all)")
+    p.add_argument("--limit", type=_positive, metavar="N", help="at most N articles (default: all)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = command("show", cmd_show, "print one article")
@@ -435,7 +451,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "query", nargs="*", metavar="QUERY", help="the search (words are joined; -word excludes a word)"
     )
-    p.add_argument("--limit", type=int, metavar="N", default=20, help="at most N results (default: 20)")
+    p.add_argument("--limit", type=_positive, metavar="N", default=20, help="at most N results (default: 20)")
     p.add_argument("--json", action="store_true", help="print a JSON array (with snippet and score)")
     return parser
 

@@ -175,6 +175,8 @@ class Library:
         sources = self._sources_raw()
         if name in sources:
             return name
+        if not name.strip():
+            raise UserInputError("an empty name matches no feed or dump (see `newsreader feeds`)")
         folded = name.casefold()
         matches = [
             sid
@@ -212,7 +214,7 @@ class Library:
         headlines = self._store.headlines()
         state = self._store.state()
         sources = self._sources_raw()
-        source_id = self.resolve_source(source) if source else None
+        source_id = self.resolve_source(source) if source is not None else None
         items: Iterable[tuple[str, dict[str, Any]]] = headlines.items()
         if source_id is not None:
             items = ((i, r) for i, r in items if r.get("src") == source_id)
@@ -314,13 +316,14 @@ class Library:
                 found = sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in known
+                    if p.suffix.lower() in known
+                    and not p.is_dir()
                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
                 if not found:
                     out.append((path, f"{path}: no .txt, .md, .xml, .rss, .atom or .opml files here"))
-                out.extend((p, None) for p in found)
+                # A FIFO or device named like a dump is reported, not silently skipped (nor read).
+                out.extend((p, None if p.is_file() else f"{p}: not a regular file") for p in found)
             elif path.is_file():
                 out.append((path, None))
             elif path.exists():
@@ -392,7 +395,10 @@ class Library:
                 results.append(ImportResult(path=str(path), kind="dump", present=len(drafts)))
                 continue
             pending[sid] = drafts
-            if sid not in self._sources_raw():  # re-importing writes nothing at all
+            known = self._store.headlines()
+            # A new source is recorded only if it brings a new article: re-importing, or importing a copy
+            # of a dump already read from elsewhere, writes nothing at all (and adds no empty source).
+            if sid not in self._sources_raw() and any(d.id not in known for d in drafts):
                 pending_sources[sid] = {
                     "kind": SourceKind.DUMP.value,
                     "title": path.name,

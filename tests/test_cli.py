@@ -226,3 +226,42 @@ def test_newsreader_home_is_honoured(lib: Path) -> None:
         check=False,
     )
     assert result.returncode == 0 and len(json.loads(result.stdout)) == 5
+
+
+def test_zero_limit_and_empty_feed_are_user_errors(lib: Path) -> None:
+    assert_user_error(run_cli("list", "--limit", "0", library=lib), "--limit", "at least 1")
+    assert_user_error(run_cli("search", "putin", "--limit", "0", library=lib), "--limit")
+    assert_user_error(run_cli("list", "--feed", "", library=lib), "empty name")
+
+
+def test_show_piped_has_one_line_per_paragraph_and_no_trailing_spaces(lib: Path) -> None:
+    first = json.loads(run_cli("list", "--json", "--limit", "1", library=lib).stdout)[0]["id"]
+    out = run_cli("show", first, library=lib).stdout
+    assert not [line for line in out.splitlines() if line.endswith(" ")]
+    assert any(
+        line.startswith("Ruminating out loud") and line.endswith("find a way out?”")
+        for line in out.splitlines()
+    )
+    assert (
+        "imported" in out.splitlines()[1]
+    )  # the dump gives no date: the import date is not passed off as one
+
+
+def test_copy_of_an_imported_dump_adds_no_empty_source(lib: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SEED.read_bytes())
+    result = run_cli("import", str(copy), library=lib)
+    assert "0 new, 5 already present" in result.stdout
+    sources = json.loads((lib / "sources.json").read_text())["sources"]
+    assert [s["title"] for s in sources.values()] == ["000_cbd8846d609ab0f0.txt"]
+
+
+def test_fifo_in_a_folder_is_reported_not_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "ok.txt").write_bytes(SEED.read_bytes())
+    result = run_cli("import", str(folder), library=tmp_path / "lib")
+    assert result.returncode == 1
+    assert "pipe.txt: not a regular file" in result.stderr
+    assert "5 new" in result.stdout

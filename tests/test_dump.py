@@ -277,3 +277,19 @@ def test_empty_and_folder_without_dumps_are_reported(tmp_path: Path) -> None:
     assert len(errors) == 2
     assert "empty.txt: empty file" in errors[0]
     assert "no .txt" in errors[1]
+
+
+def test_markdown_subheading_right_after_the_title_stays_in_the_body() -> None:
+    text = "# Alpha Title\n\n## Right After Title\n\nText A here.\n\n## Later heading\n\nText B.\n"
+    (draft,) = parse_dump(text, markdown=True)
+    assert draft.title == "Alpha Title"
+    assert draft.body == "## Right After Title\n\nText A here.\n\n## Later heading\n\nText B."
+    assert draft.excerpt == "Text A here. Text B."
+
+
+def test_markdown_links_become_numbered_references() -> None:
+    text = "# Links\n\nSee the [report](https://x.example/r) and ![a chart](c.png), [again](https://x.example/r).\n"
+    (draft,) = parse_dump(text, markdown=True)
+    assert draft.body == "See the report [1] and [image: a chart], again [1]."
+    assert draft.links == ("https://x.example/r",)
+    assert "[1]" not in draft.excerpt

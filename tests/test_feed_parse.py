@@ -39,7 +39,7 @@ def test_rss_entry_fields() -> None:
     assert draft.body == "Lead sentence. More [1]\n\nSecond."
     assert draft.links == ("https://example.org/more",)
     assert draft.excerpt == "Lead sentence. More Second."
-    assert draft.author == "ann@example.org (Ann)"
+    assert draft.author == "Ann"
 
 
 def test_atom_xml_base_and_updated_dates() -> None:
@@ -230,3 +230,11 @@ def test_relative_links_without_xml_base_resolve_against_the_document_url() -> N
     (draft,) = feed.drafts
     assert draft.url == "https://ex.org/posts/1"
     assert draft.links == ("https://ex.org/posts/img/a",)
+
+
+def test_rss_author_email_with_name_shows_the_name() -> None:
+    from newsreader.ingest.feed import author_name
+
+    assert author_name("qa@example.com (QA Person)") == "QA Person"
+    assert author_name("Jane Doe") == "Jane Doe"
+    assert author_name("jane@example.com") == "jane@example.com"

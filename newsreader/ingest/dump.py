@@ -363,8 +363,24 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)
 
 
 def _markdown_inline(text: str) -> str:
-    text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    """Emphasis markers removed; links are kept for :func:`_number_links` to turn into references."""
     return _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), text)
+
+
+def _number_links(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """``[text](url)`` becomes ``text [n]`` with ``url`` as link n, as HTML bodies do; images become
+    ``[image: alt]``."""
+    links: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        text, url = match.group(1).strip(), match.group(2)
+        if match.group(0).startswith("!"):
+            return f"[image: {text}]" if text else "[image]"
+        if url not in links:
+            links.append(url)
+        return f"{text or url} [{links.index(url) + 1}]"
+
+    return [_MD_LINK.sub(replace, p) for p in paragraphs], tuple(links)
 
 
 def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list[ArticleDraft]:
@@ -385,7 +401,7 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
         paragraphs = [" ".join(lines) for lines in block]
         if markdown:
             paragraphs = [p if p.startswith("\x00") else _markdown_inline(p) for p in paragraphs]
-        drafts.extend(_segment(paragraphs))
+        drafts.extend(_segment(paragraphs, markdown=markdown))
     return drafts
 
 
@@ -414,7 +430,7 @@ def _split_head(block: list[list[str]]) -> list[list[str]]:
     return block[:index] + head + rest + block[index + 1 :]
 
 
-def _segment(paragraphs: list[str]) -> list[ArticleDraft]:
+def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDraft]:
     """Cut one block's paragraphs into articles (scraped-page rules) and build drafts."""
     out: list[ArticleDraft] = []
     cur = _Pending()
@@ -422,11 +438,11 @@ def _segment(paragraphs: list[str]) -> list[ArticleDraft]:
     def close() -> None:
         nonlocal cur
         if cur.paragraphs or (cur.title and cur.author_note):
-            out.append(_draft(cur))
+            out.append(_draft(cur, markdown))
         elif cur.title:
             # A title with nothing under it is a one-line article (a headline-only dump line).
             cur.paragraphs.append(cur.title)
-            out.append(_draft(cur))
+            out.append(_draft(cur, markdown))
         cur = _Pending()
 
     count = len(paragraphs)
@@ -440,10 +456,10 @@ def _segment(paragraphs: list[str]) -> list[ArticleDraft]:
             if level == "1":
                 close()
                 cur.title = heading
-            elif cur.paragraphs:
-                cur.paragraphs.append(f"## {heading}")
-            elif cur.title is None:
+            elif cur.title is None and not cur.paragraphs:
                 cur.title = heading
+            else:  # a section heading: it stays in the body
+                cur.paragraphs.append(f"## {heading}")
             continue
         if cur.author_note:
             # Anything after a bio belongs to the next article, except more of the bio/disclaimer.
@@ -492,14 +508,19 @@ def _segment(paragraphs: list[str]) -> list[ArticleDraft]:
     return out
 
 
-def _draft(p: _Pending) -> ArticleDraft:
+def _draft(p: _Pending, markdown: bool = False) -> ArticleDraft:
     body_paragraphs = p.paragraphs  # already clean_line()d by _segment
+    links: tuple[str, ...] = ()
+    if markdown:
+        body_paragraphs, links = _number_links(body_paragraphs)
     body = "\n\n".join(x for x in body_paragraphs if x)
     text_paragraphs = [x for x in body_paragraphs if not x.startswith("## ")]
     title = clean_line(p.title) if p.title else None
     derived = title is None
     if derived:
         title = derive_title(text_paragraphs)
+    if links:  # link reference numbers mean nothing in a preview
+        text_paragraphs = [re.sub(r" \[\d+\]", "", x) for x in text_paragraphs]
     lead = excerpt(text_paragraphs)
     if p.truncated and len(lead) >= len(" ".join(text_paragraphs)) and not lead.endswith("…"):
         lead = lead.rstrip() + "…"  # the whole teaser fits: still show that it stops mid-sentence
@@ -513,5 +534,6 @@ def _draft(p: _Pending) -> ArticleDraft:
         truncated=p.truncated,
         author_note="\n\n".join(clean(x) for x in p.author_note) or None,
         credits=tuple(clean_line(c) for c in p.credits),
+        links=links,
         title_derived=derived,
     )

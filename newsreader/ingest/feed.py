@@ -146,6 +146,16 @@ def _body_source(entry: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, st
     return entry.get("summary_detail"), entry.get("summary")
 
 
+_RSS_AUTHOR = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^()]+)\)\s*$")
+
+
+def author_name(raw: str | None) -> str:
+    """An author as people read it: RSS's ``jane@example.com (Jane Doe)`` becomes ``Jane Doe``."""
+    text = clean_line(raw or "")
+    match = _RSS_AUTHOR.match(text)
+    return match.group("name").strip() if match else text
+
+
 def _entry_draft(
     entry: Mapping[str, Any], source_id: str, base: str | None, feed_author: str | None
 ) -> ArticleDraft:
@@ -166,7 +176,7 @@ def _entry_draft(
     published = _to_datetime(entry.get("published_parsed") or entry.get("created_parsed"))
     # dict.get: feedparser maps a missing updated_parsed to published_parsed, with a warning.
     updated = _to_datetime(dict.get(entry, "updated_parsed"))
-    author = clean_line(entry.get("author") or "") or feed_author
+    author = author_name(entry.get("author")) or feed_author
     return ArticleDraft(
         id=article_id(source_id, key),
         title=title,
@@ -225,7 +235,7 @@ def parse_feed(
         raise ParseError(f"not a feed{detail}")
     feed = parsed.get("feed") or {}
     base = url or _http_url(feed.get("link"))
-    feed_author = clean_line(feed.get("author") or "") or None
+    feed_author = author_name(feed.get("author")) or None
     drafts: list[ArticleDraft] = []
     seen: set[str] = set()
     skipped = 0
