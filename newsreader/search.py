@@ -359,6 +359,10 @@ def parse_query(text: str) -> Query:
     tree = parser.parse()
     read, starred = parser.flags.get("read"), parser.flags.get("starred")
     if tree is None and read is None and starred is None:
+        if text.strip():  # symbols or emoji only: the index holds words, so nothing can match
+            raise InvalidQueryError(
+                f"nothing to search for in {text.strip()!r}: searches match words and numbers, not symbols"
+            )
         raise InvalidQueryError('empty search: type words, a "phrase", title:/author:/feed: or is:unread')
     if tree is not None:
         _check(tree, top=True)

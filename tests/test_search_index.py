@@ -419,7 +419,7 @@ def test_cli_text_and_limit(library: Library) -> None:
     [
         (["search", "is:bogus"], "unknown filter is:bogus"),
         (["search"], "empty search"),
-        (["search", "--limit", "-1", "x"], "--limit must be 0 or more"),
+        (["search", "--limit", "-1", "x"], "--limit: must be at least 1"),
         (["search", "x", "--bogus-option=1"], "unrecognized arguments"),
     ],
 )

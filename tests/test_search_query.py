@@ -102,9 +102,10 @@ def test_malformed_queries_are_read_best_effort(text: str, tree: object) -> None
     [
         ("", "empty search"),
         ("   ", "empty search"),
-        ('""', "empty search"),
-        ("-", "empty search"),
-        ("!!!", "empty search"),
+        ('""', "nothing to search for in '\"\"'"),
+        ("-", "nothing to search for in '-'"),
+        ("!!!", "nothing to search for in '!!!'"),
+        ("🦀", "not symbols"),
         ("is:bogus", "unknown filter is:bogus"),
         ("putin OR -biden", "cannot be an alternative of OR"),
         ("putin OR (-a -b)", "only excluded words"),
