@@ -1,0 +1,73 @@
+"""Pilot tests for bugs found in QA: each fails on the code before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsreader.config import Settings
+from newsreader.library import Library
+from newsreader.tui.app import NewsReaderApp
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.widgets.headline_list import ROW_HEIGHT
+from tests.tui_support import big_library, demo_library, settle, visible_text
+
+pytestmark = pytest.mark.anyio
+
+SIZE = (140, 40)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Library:
+    return demo_library(tmp_path / "lib")
+
+
+def make_app(library: Library) -> NewsReaderApp:
+    return NewsReaderApp(library, Settings(animations=False), None)
+
+
+def main_screen(app: NewsReaderApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def cursor_rows_on_screen(app: NewsReaderApp) -> list[str]:
+    """The titles of the rows the screen draws with the cursor bar (what the user sees)."""
+    return [line for line in visible_text(app).splitlines() if "▌" in line]
+
+
+async def test_scrolled_list_repaints_the_rows_the_cursor_moves_between(tmp_path: Path) -> None:
+    library = big_library(tmp_path / "lib", 40)
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        headlines = screen.headlines
+        await pilot.press("G")
+        await pilot.pause()
+        assert headlines.cursor == 39 and headlines.scroll_y > 0
+        await pilot.press("k", "k")
+        await pilot.pause()
+        assert headlines.cursor == 37
+        drawn = cursor_rows_on_screen(app)
+        # Only the cursor row's lines carry the bar, and it is row 37's title that is drawn so.
+        assert any("Generated headline 000037" in line for line in drawn), drawn
+        assert not any("Generated headline 000039" in line for line in drawn), drawn
+        # The widget's own lines agree: the cursor row is where the list draws the bar.
+        top = round(headlines.scroll_y)
+        y = 37 * ROW_HEIGHT - top
+        assert "▌" in "".join(s.text for s in headlines.render_line(y))
+        assert "▌" not in "".join(s.text for s in headlines.render_line(39 * ROW_HEIGHT - top))
+        await pilot.press("enter")
+        await settle(pilot)
+        view = screen.article_view
+        assert view.article is not None and "000037" in view.article.title
+        # Its read mark is repainted too: the ● is gone from the row on screen.
+        assert "▌    Generated headline 000037" in visible_text(app)
