@@ -71,3 +71,40 @@ async def test_scrolled_list_repaints_the_rows_the_cursor_moves_between(tmp_path
         assert view.article is not None and "000037" in view.article.title
         # Its read mark is repainted too: the ● is gone from the row on screen.
         assert "▌    Generated headline 000037" in visible_text(app)
+
+
+async def test_leaving_search_shows_what_was_read_and_starred_meanwhile(lib: Library) -> None:
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        headlines = screen.headlines
+        headlines.move_cursor(2)
+        kept = headlines.current
+        assert kept is not None
+        await pilot.press("slash", *"cranes")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert [a.title for a in headlines.articles] == ["Harbour cranes return to the old port"]
+        hit = headlines.articles[0].id
+        await pilot.press("down", "enter")  # open it: marked read
+        await pilot.press("s")  # and starred
+        await settle(pilot)
+        await pilot.press("slash", "ctrl+u")  # clearing the query shows the whole list again
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(headlines.articles) == 7
+        row = headlines.articles[headlines.index_of(hit)]  # type: ignore[index]
+        assert row.read and row.starred
+        await pilot.press("escape")  # leave search
+        await settle(pilot)
+        assert not screen.search_bar.display
+        assert len(headlines.articles) == 7
+        row = headlines.articles[headlines.index_of(hit)]  # type: ignore[index]
+        assert row.read and row.starred
+        assert headlines.current is not None and headlines.current.id == kept.id
+        # The list's counts agree with the sources pane and with the library.
+        unread, starred, total = screen.sources._counts
+        assert (unread, starred, total) == (6, 1, 7)
+        assert sum(1 for a in headlines.articles if not a.read) == unread
+        assert "7 · 6 unread" in visible_text(app)

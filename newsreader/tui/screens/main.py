@@ -61,6 +61,8 @@ SEARCH_DEBOUNCE = 0.15
 ARTICLE_CACHE = 64
 """Rendered articles kept, so going back and forth costs nothing."""
 SEARCH_LIMIT = 200
+WRITE_WAIT = 2.0
+"""Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
 FIRST_PAGE = 300
 """Headlines shown before the whole list has loaded."""
 
@@ -79,6 +81,15 @@ class _SavedList:
 
     articles: list[Article]
     cursor_id: str | None
+    _index: dict[str, int] | None = None
+
+    def update(self, article_id: str, **changes: bool) -> None:
+        """Keep a read/star mark made during the search, for when this list shows again."""
+        if self._index is None:
+            self._index = {a.id: i for i, a in enumerate(self.articles)}
+        index = self._index.get(article_id)
+        if index is not None:
+            self.articles[index] = replace(self.articles[index], **changes)  # type: ignore[arg-type]
 
 
 def _head_length(plain: str) -> int:
@@ -208,6 +219,9 @@ class MainScreen(Screen[None]):
         self._writes: queue.Queue[tuple[list[str], dict[str, bool]]] = queue.Queue()
         self._writer_lock = threading.Lock()
         self._writer_running = False
+        self._writes_idle = threading.Event()
+        """Set while no read/star write is queued or running: reloads wait on it to see them."""
+        self._writes_idle.set()
         self._first_painted = threading.Event()
         self.loaded = threading.Event()
         """Set once the first headline list is on screen (tests and the benchmark wait on it)."""
@@ -314,6 +328,7 @@ class MainScreen(Screen[None]):
     def load_sources(self, *, poll: bool = False) -> None:
         """Reload sources and counts; ``poll`` also reloads the headlines if another process
         (a CLI ``import`` or ``refresh``) changed the library meanwhile."""
+        self._writes_idle.wait(timeout=WRITE_WAIT)
         try:
             sources = self.library.sources()
             starred = len(self.library.articles(starred=True))
@@ -369,6 +384,7 @@ class MainScreen(Screen[None]):
         elif (source_id := source_id_of(key)) is not None:
             kwargs["source"] = source_id
         worker = get_current_worker()
+        self._writes_idle.wait(timeout=WRITE_WAIT)  # read marks just made, not older ones
         try:
             if not self.loaded.is_set() and keep is None:
                 # First paint: a screenful now, everything a moment later (100k rows load in
@@ -645,6 +661,8 @@ class MainScreen(Screen[None]):
         view = self.article_view
         for article_id in ids:
             self.headlines.update_article(article_id, **state)
+            if self._saved is not None:
+                self._saved.update(article_id, **state)
             if view.article is not None and view.article.id == article_id:
                 view.article = replace(view.article, **state)  # type: ignore[arg-type]
         self._update_titles()
@@ -657,6 +675,13 @@ class MainScreen(Screen[None]):
     def _save_later(self, timer: Timer) -> None:
         ids, state = self._save_timers.pop(timer)
         self._save(ids, state)
+
+    def _save_now(self) -> None:
+        """Queue the delayed read marks at once (a reload is about to read the library)."""
+        for timer, (ids, state) in list(self._save_timers.items()):
+            timer.stop()
+            del self._save_timers[timer]
+            self._save(ids, state)
 
     def on_unmount(self) -> None:
         """Quitting right after opening an article still saves its read mark."""
@@ -671,6 +696,7 @@ class MainScreen(Screen[None]):
     def _save(self, ids: list[str], state: dict[str, bool]) -> None:
         with self._writer_lock:
             self._writes.put((ids, state))
+            self._writes_idle.clear()
             if not self._writer_running:
                 self._writer_running = True
                 self._state_writer()
@@ -682,6 +708,7 @@ class MainScreen(Screen[None]):
             with self._writer_lock:
                 if self._writes.empty():
                     self._writer_running = False
+                    self._writes_idle.set()
                     return
                 ids, state = self._writes.get()
             try:
@@ -800,9 +827,16 @@ class MainScreen(Screen[None]):
             bar.value = ""
         bar.display = False
         if restore and saved is not None:
+            # The snapshot taken at ``/`` is stale for whatever was read or starred meanwhile:
+            # show it with the marks the search list knows at once, then reload it (and the
+            # counts) from the library once those marks are saved.
+            known = {a.id: a for a in self.headlines.articles}
+            articles = [known.get(a.id, a) for a in saved.articles]
             self.headlines.empty_text = "No articles here."
-            self.headlines.set_articles(saved.articles, keep=saved.cursor_id)
+            self.headlines.set_articles(articles, keep=saved.cursor_id)
             self._update_titles()
+            self._save_now()
+            self.load_everything(keep=saved.cursor_id)
         self._focus_pane("headlines")
 
     # -- refresh, add, import -----------------------------------------------------------------
