@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 from newsreader.config import Settings
+from newsreader.ingest.text import html_to_text
 from newsreader.library import Library
+from newsreader.models import ArticleDraft
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.headline_list import ROW_HEIGHT
-from tests.tui_support import big_library, demo_library, settle, visible_text
+from tests.tui_support import IMPORTED_AT, add_drafts, big_library, demo_library, settle, visible_text
 
 pytestmark = pytest.mark.anyio
 
@@ -108,3 +110,55 @@ async def test_leaving_search_shows_what_was_read_and_starred_meanwhile(lib: Lib
         assert (unread, starred, total) == (6, 1, 7)
         assert sum(1 for a in headlines.articles if not a.read) == unread
         assert "7 · 6 unread" in visible_text(app)
+
+
+LISTS_HTML = (
+    "<p>Three things   changed at the harbour this week.</p>"
+    "<ul><li>The cranes moved again after a decade standing idle by the old quay wall, to the"
+    " delight of the dock workers</li><li>The access road was repaired</li></ul>"
+    "<ol><li>First ships</li><li>Then the ferry</li></ol>"
+    "<blockquote>Harbour master:<br>we are open<br>for business</blockquote>"
+)
+
+
+async def test_article_keeps_list_items_and_quote_lines_apart(lib: Library) -> None:
+    body, _links = html_to_text(LISTS_HTML)
+    assert "\n• The access road" in body  # what a feed body looks like
+    add_drafts(
+        lib,
+        "lists",
+        "Lists feed",
+        [
+            ArticleDraft(
+                id="lists0000000001",
+                title="Lists at the harbour",
+                body=body,
+                excerpt="Three things changed",
+                published=IMPORTED_AT.replace(hour=11),
+            )
+        ],
+    )
+    app = make_app(lib)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        index = next(i for i, a in enumerate(screen.headlines.articles) if a.id == "lists0000000001")
+        screen.headlines.move_cursor(index)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = screen.article_view
+        plain = view.content.plain
+        assert "Three things changed at the harbour this week." in plain  # spaces still collapsed
+        assert "idle by the old quay wall, to the delight of the dock workers\n• The access" in plain
+        assert "\n1. First ships\n2. Then the ferry\n" in plain
+        assert "\n> Harbour master:\n> we are open\n> for business\n" in plain
+        lines = ["".join(s.text for s in strip).rstrip() for strip in view._lines]
+        first = next(i for i, line in enumerate(lines) if line.startswith("• The cranes"))
+        # A long item wraps under its own text (hanging indent), and the next item starts a line.
+        following = next(i for i in range(first + 1, len(lines)) if not lines[i].startswith("  "))
+        assert following > first + 1
+        assert all(line.strip() for line in lines[first + 1 : following])
+        assert lines[following] == "• The access road was repaired"
+        assert any(line == "1. First ships" for line in lines)
+        assert any(line == "2. Then the ferry" for line in lines)
+        assert any(line == "> we are open" for line in lines)
