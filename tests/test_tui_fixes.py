@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from newsreader.config import Settings
 from newsreader.ingest.text import html_to_text
@@ -12,6 +13,7 @@ from newsreader.library import Library
 from newsreader.models import ArticleDraft
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.widgets.headline_list import ROW_HEIGHT
 from tests.tui_support import IMPORTED_AT, add_drafts, big_library, demo_library, settle, visible_text
 
@@ -162,3 +164,19 @@ async def test_article_keeps_list_items_and_quote_lines_apart(lib: Library) -> N
         assert any(line == "1. First ships" for line in lines)
         assert any(line == "2. Then the ferry" for line in lines)
         assert any(line == "> we are open" for line in lines)
+
+
+async def test_import_errors_name_the_file_once(lib: Library, tmp_path: Path) -> None:
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01\x02 not text \xff\xfe" * 20)
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        app.screen.query_one(Input).value = str(binary)
+        await pilot.press("enter")
+        await settle(pilot)
+        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        assert errors == [f"{binary}: binary file, not text"]

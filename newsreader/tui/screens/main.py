@@ -944,7 +944,10 @@ class MainScreen(Screen[None]):
             message += f", {len(report.failed)} failed"
         self._ui(self.notify, message + ".", title="Imported", markup=False)
         for result in report.failed[:3]:
-            self._ui(self.notify, f"{result.path}: {result.error}", severity="error", markup=False)
+            # Most errors already start with the file's path; name it only when one does not.
+            error = result.error or "failed"
+            message = error if result.path in error else f"{result.path}: {error}"
+            self._ui(self.notify, message, severity="error", markup=False)
         self._ui(self._reload_keeping_cursor)
 
     # -- worker plumbing ----------------------------------------------------------------------
