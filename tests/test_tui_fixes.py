@@ -180,3 +180,23 @@ async def test_import_errors_name_the_file_once(lib: Library, tmp_path: Path) ->
         await settle(pilot)
         errors = [str(n.message) for n in app._notifications if n.severity == "error"]
         assert errors == [f"{binary}: binary file, not text"]
+
+
+async def test_an_article_whose_body_cannot_load_stays_unread(lib: Library) -> None:
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        target = screen.headlines.current
+        assert target is not None and not target.read
+        shard = next(p for p in (lib.path / "bodies").iterdir() if target.id in p.read_text())
+        shard.write_text("{ this is not json", encoding="utf-8")  # a corrupt body shard
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.3)  # past the delayed save of a read mark
+        await settle(pilot)
+        assert any(n.severity == "error" for n in app._notifications)
+        assert screen.article_view.article is None
+        assert not screen.headlines.articles[screen.headlines.index_of(target.id)].read  # type: ignore[index]
+        assert not next(a for a in Library(lib.path).articles() if a.id == target.id).read
+        assert "7 · 7 unread" in visible_text(app)

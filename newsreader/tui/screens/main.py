@@ -463,7 +463,8 @@ class MainScreen(Screen[None]):
             self._focus_pane("article")
 
     def open_article(self, article_id: str) -> None:
-        """Show an article (from the cache, or loaded and rendered in a worker) and mark it read."""
+        """Show an article (from the cache, or loaded and rendered in a worker) and mark it read
+        once it is on screen (an article whose body fails to load stays unread)."""
         key = (article_id, self._search_terms, self.app.theme or "")
         cached = self._article_cache.get(key)
         if cached is not None:
@@ -472,6 +473,9 @@ class MainScreen(Screen[None]):
         else:
             view = self.article_view
             self._load_article(key, view.render_styles(), view.measure)
+
+    def _mark_opened(self, article_id: str) -> None:
+        """Mark an article read now that it is shown."""
         listed = self.headlines.index_of(article_id)
         row = self.headlines.articles[listed] if listed is not None else None
         if row is not None and not row.read:
@@ -520,6 +524,7 @@ class MainScreen(Screen[None]):
         view = self.article_view
         view.show(article, content, lines, width, partial=True)
         view.border_title = Text(safe_line(article.feed), end="")
+        self._mark_opened(article.id)
 
     def _show_article(
         self, key: ArticleKey, article: Article, content: Text, lines: list[Strip], width: int
@@ -536,6 +541,8 @@ class MainScreen(Screen[None]):
                 row = self.headlines.articles[listed]
                 view.article = replace(article, read=row.read, starred=row.starred)
         view.border_title = Text(safe_line(article.feed), end="")
+        if not continuing:  # the head of a long read was marked when it showed
+            self._mark_opened(article.id)
 
     def action_page_article(self, direction: int) -> None:
         view = self.article_view
