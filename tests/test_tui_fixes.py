@@ -12,7 +12,7 @@ from newsreader.ingest.text import html_to_text
 from newsreader.library import Library
 from newsreader.models import ArticleDraft
 from newsreader.tui.app import NewsReaderApp
-from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.main import MainScreen, as_you_type
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.widgets.headline_list import ROW_HEIGHT
 from tests.tui_support import IMPORTED_AT, add_drafts, big_library, demo_library, settle, visible_text
@@ -200,3 +200,49 @@ async def test_an_article_whose_body_cannot_load_stays_unread(lib: Library) -> N
         assert not screen.headlines.articles[screen.headlines.index_of(target.id)].read  # type: ignore[index]
         assert not next(a for a in Library(lib.path).articles() if a.id == target.id).read
         assert "7 · 7 unread" in visible_text(app)
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("harb", "(harb OR harb*)"),
+        ("old harb", "old (harb OR harb*)"),
+        ("(taiwan OR harb", "(taiwan OR (harb OR harb*)"),
+        ("NOT harb", "NOT harb"),
+        ("Straße", "(Straße OR Straße*)"),
+        ("harb ", "harb "),
+        ("-harb", "-harb"),
+        ("title:harb", "title:harb"),
+        ('"old harb', '"old harb'),
+        ('"old harb"', '"old harb"'),
+        ("off-ramp", "off-ramp"),
+        ("harb*", "harb*"),
+        ("taiwan OR", "taiwan OR"),
+        ("", ""),
+    ],
+)
+def test_as_you_type_makes_only_a_plain_last_word_a_prefix(typed: str, searched: str) -> None:
+    assert as_you_type(typed) == searched
+
+
+async def test_search_as_you_type_finds_words_being_typed(lib: Library) -> None:
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"harb")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        titles = [a.title for a in screen.headlines.articles]
+        assert titles == ["Harbour cranes return to the old port"]
+        text = visible_text(app)
+        assert "Search: harb" in text and "Nothing matches" not in text
+        # The word is highlighted whole in the title, as a prefix match.
+        hit = screen.headlines.articles[0]
+        assert screen.headlines._title_spans[hit.id] == ((0, len("Harbour")),)
+        assert "Search: harb" in text and "(harb OR" not in text  # what was typed, as typed
+        await pilot.press(*"our -cranes")  # a negated last word is not a prefix
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert screen.headlines.articles == []
+        assert "Nothing matches harbour -cranes." in visible_text(app)
