@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import re
 import threading
 import webbrowser
 from collections import OrderedDict
@@ -61,6 +62,8 @@ SEARCH_DEBOUNCE = 0.15
 ARTICLE_CACHE = 64
 """Rendered articles kept, so going back and forth costs nothing."""
 SEARCH_LIMIT = 200
+WRITE_WAIT = 2.0
+"""Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
 FIRST_PAGE = 300
 """Headlines shown before the whole list has loaded."""
 
@@ -79,6 +82,41 @@ class _SavedList:
 
     articles: list[Article]
     cursor_id: str | None
+    _index: dict[str, int] | None = None
+
+    def update(self, article_id: str, **changes: bool) -> None:
+        """Keep a read/star mark made during the search, for when this list shows again."""
+        if self._index is None:
+            self._index = {a.id: i for i, a in enumerate(self.articles)}
+        index = self._index.get(article_id)
+        if index is not None:
+            self.articles[index] = replace(self.articles[index], **changes)  # type: ignore[arg-type]
+
+
+_LAST_WORD = re.compile(r"[^\W_]+\Z")
+"""A query's last token when it is a plain word: letters and digits up to the end."""
+_OPERATORS = frozenset({"OR", "AND", "NOT"})
+
+
+def as_you_type(query: str) -> str:
+    """The query with its last word also matched as a prefix, for search as you type:
+    ``old harb`` -> ``old (harb OR harb*)``.
+
+    Only a plain word that is still being typed: not followed by a space, not inside quotes, not a
+    field value (``title:x``), not negated (``-x``, ``NOT x``) or part of a hyphenated word, not an
+    operator. The whole word stays in the query because prefix matches score flat: with it, a
+    finished word ranks by BM25 as it does on ``enter`` in the CLI.
+    """
+    match = _LAST_WORD.search(query)
+    if match is None or match.group() in _OPERATORS:
+        return query
+    before = query[: match.start()]
+    if before and not (before[-1].isspace() or before[-1] == "("):
+        return query  # -word, title:word, off-ramp, "word...
+    if before.count('"') % 2 or before.split()[-1:] == ["NOT"]:
+        return query  # inside an open phrase, or negated
+    word = match.group()
+    return f"{before}({word} OR {word}*)"
 
 
 def _head_length(plain: str) -> int:
@@ -208,6 +246,9 @@ class MainScreen(Screen[None]):
         self._writes: queue.Queue[tuple[list[str], dict[str, bool]]] = queue.Queue()
         self._writer_lock = threading.Lock()
         self._writer_running = False
+        self._writes_idle = threading.Event()
+        """Set while no read/star write is queued or running: reloads wait on it to see them."""
+        self._writes_idle.set()
         self._first_painted = threading.Event()
         self.loaded = threading.Event()
         """Set once the first headline list is on screen (tests and the benchmark wait on it)."""
@@ -314,6 +355,7 @@ class MainScreen(Screen[None]):
     def load_sources(self, *, poll: bool = False) -> None:
         """Reload sources and counts; ``poll`` also reloads the headlines if another process
         (a CLI ``import`` or ``refresh``) changed the library meanwhile."""
+        self._writes_idle.wait(timeout=WRITE_WAIT)
         try:
             sources = self.library.sources()
             starred = len(self.library.articles(starred=True))
@@ -369,6 +411,7 @@ class MainScreen(Screen[None]):
         elif (source_id := source_id_of(key)) is not None:
             kwargs["source"] = source_id
         worker = get_current_worker()
+        self._writes_idle.wait(timeout=WRITE_WAIT)  # read marks just made, not older ones
         try:
             if not self.loaded.is_set() and keep is None:
                 # First paint: a screenful now, everything a moment later (100k rows load in
@@ -447,7 +490,8 @@ class MainScreen(Screen[None]):
             self._focus_pane("article")
 
     def open_article(self, article_id: str) -> None:
-        """Show an article (from the cache, or loaded and rendered in a worker) and mark it read."""
+        """Show an article (from the cache, or loaded and rendered in a worker) and mark it read
+        once it is on screen (an article whose body fails to load stays unread)."""
         key = (article_id, self._search_terms, self.app.theme or "")
         cached = self._article_cache.get(key)
         if cached is not None:
@@ -456,6 +500,9 @@ class MainScreen(Screen[None]):
         else:
             view = self.article_view
             self._load_article(key, view.render_styles(), view.measure)
+
+    def _mark_opened(self, article_id: str) -> None:
+        """Mark an article read now that it is shown."""
         listed = self.headlines.index_of(article_id)
         row = self.headlines.articles[listed] if listed is not None else None
         if row is not None and not row.read:
@@ -504,6 +551,7 @@ class MainScreen(Screen[None]):
         view = self.article_view
         view.show(article, content, lines, width, partial=True)
         view.border_title = Text(safe_line(article.feed), end="")
+        self._mark_opened(article.id)
 
     def _show_article(
         self, key: ArticleKey, article: Article, content: Text, lines: list[Strip], width: int
@@ -520,6 +568,8 @@ class MainScreen(Screen[None]):
                 row = self.headlines.articles[listed]
                 view.article = replace(article, read=row.read, starred=row.starred)
         view.border_title = Text(safe_line(article.feed), end="")
+        if not continuing:  # the head of a long read was marked when it showed
+            self._mark_opened(article.id)
 
     def action_page_article(self, direction: int) -> None:
         view = self.article_view
@@ -645,6 +695,8 @@ class MainScreen(Screen[None]):
         view = self.article_view
         for article_id in ids:
             self.headlines.update_article(article_id, **state)
+            if self._saved is not None:
+                self._saved.update(article_id, **state)
             if view.article is not None and view.article.id == article_id:
                 view.article = replace(view.article, **state)  # type: ignore[arg-type]
         self._update_titles()
@@ -657,6 +709,13 @@ class MainScreen(Screen[None]):
     def _save_later(self, timer: Timer) -> None:
         ids, state = self._save_timers.pop(timer)
         self._save(ids, state)
+
+    def _save_now(self) -> None:
+        """Queue the delayed read marks at once (a reload is about to read the library)."""
+        for timer, (ids, state) in list(self._save_timers.items()):
+            timer.stop()
+            del self._save_timers[timer]
+            self._save(ids, state)
 
     def on_unmount(self) -> None:
         """Quitting right after opening an article still saves its read mark."""
@@ -671,6 +730,7 @@ class MainScreen(Screen[None]):
     def _save(self, ids: list[str], state: dict[str, bool]) -> None:
         with self._writer_lock:
             self._writes.put((ids, state))
+            self._writes_idle.clear()
             if not self._writer_running:
                 self._writer_running = True
                 self._state_writer()
@@ -682,6 +742,7 @@ class MainScreen(Screen[None]):
             with self._writer_lock:
                 if self._writes.empty():
                     self._writer_running = False
+                    self._writes_idle.set()
                     return
                 ids, state = self._writes.get()
             try:
@@ -739,12 +800,19 @@ class MainScreen(Screen[None]):
                 self._update_titles()
             return
         self.status.set_text(Text(f"Searching for {query}…", end=""))
-        self.search(query)
+        self.search(query, as_you_type(query))
 
     @work(thread=True, exclusive=True, group="search")
-    def search(self, query: str) -> None:
+    def search(self, query: str, expanded: str | None = None) -> None:
+        """Search for ``expanded`` (``query`` with its last word a prefix) and show the hits as
+        the results for ``query``, what the user typed."""
         try:
-            hits = self.library.search(query, limit=SEARCH_LIMIT)
+            try:
+                hits = self.library.search(expanded or query, limit=SEARCH_LIMIT)
+            except NewsreaderError:
+                if not expanded or expanded == query:
+                    raise
+                hits = self.library.search(query, limit=SEARCH_LIMIT)
         except NewsreaderError as exc:
             self._ui(self._search_failed, query, str(exc))
             return
@@ -800,9 +868,16 @@ class MainScreen(Screen[None]):
             bar.value = ""
         bar.display = False
         if restore and saved is not None:
+            # The snapshot taken at ``/`` is stale for whatever was read or starred meanwhile:
+            # show it with the marks the search list knows at once, then reload it (and the
+            # counts) from the library once those marks are saved.
+            known = {a.id: a for a in self.headlines.articles}
+            articles = [known.get(a.id, a) for a in saved.articles]
             self.headlines.empty_text = "No articles here."
-            self.headlines.set_articles(saved.articles, keep=saved.cursor_id)
+            self.headlines.set_articles(articles, keep=saved.cursor_id)
             self._update_titles()
+            self._save_now()
+            self.load_everything(keep=saved.cursor_id)
         self._focus_pane("headlines")
 
     # -- refresh, add, import -----------------------------------------------------------------
@@ -910,7 +985,10 @@ class MainScreen(Screen[None]):
             message += f", {len(report.failed)} failed"
         self._ui(self.notify, message + ".", title="Imported", markup=False)
         for result in report.failed[:3]:
-            self._ui(self.notify, f"{result.path}: {result.error}", severity="error", markup=False)
+            # Most errors already start with the file's path; name it only when one does not.
+            error = result.error or "failed"
+            message = error if result.path in error else f"{result.path}: {error}"
+            self._ui(self.notify, message, severity="error", markup=False)
         self._ui(self._reload_keeping_cursor)
 
     # -- worker plumbing ----------------------------------------------------------------------

@@ -8,10 +8,12 @@ the UI thread nothing but drawing the visible lines; Textual's Markdown widget t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -85,7 +87,12 @@ def render_article(
         add("Excerpt only." + hint, TEASER)
         out.append("\n")
     body = safe(article.body or article.excerpt)
-    paragraphs = [" ".join(p.split()) for p in body.split("\n\n")]
+    # Line breaks inside a block separate list items and quoted lines: keep them, and collapse
+    # only the whitespace within each line.
+    paragraphs = [
+        "\n".join(line for line in (" ".join(part.split()) for part in p.split("\n")) if line)
+        for p in body.split("\n\n")
+    ]
     for paragraph in paragraphs:
         if paragraph:
             out.append("\n")
@@ -113,11 +120,52 @@ MEASURE = 78
 PLACEHOLDER = "Select a headline and press enter to read it."
 
 
+LIST_ITEM = re.compile(r"(?:• |\d{1,4}[.)] |> )")
+"""The start of a list item or quoted line (as ``html_to_text`` writes them): wrapped lines of
+the item are indented to its text."""
+
+
 def wrap_article(content: Text, width: int, console: Console) -> list[Strip]:
-    """Wrap rendered text into lines once: pure, so a worker thread can run it (~8 ms for 30 KB)."""
+    """Wrap rendered text into lines once: pure, so a worker thread can run it (~8 ms for 30 KB).
+
+    Runs of ordinary lines are wrapped together; a list item or quoted line is wrapped on its own
+    with a hanging indent, so its continuation lines sit under its text, not under the bullet.
+    """
     options = console.options.update(width=width, height=None, no_wrap=False, overflow="fold")
-    lines = console.render_lines(content, options, pad=False, new_lines=False)
-    return [Strip(line) for line in lines]
+    plain = content.plain
+    if "\n" not in plain or not any(LIST_ITEM.match(line) for line in plain.split("\n")):
+        lines = console.render_lines(content, options, pad=False, new_lines=False)
+        return [Strip(line) for line in lines]
+    strips: list[Strip] = []
+    run: list[Text] = []
+
+    def flush() -> None:
+        if run:
+            text = Text("\n", end="").join(run)
+            strips.extend(Strip(line) for line in console.render_lines(text, options, pad=False))
+            run.clear()
+
+    lines = list(content.split("\n", allow_blank=True))
+    if plain.endswith("\n"):
+        lines.pop()  # the text's last newline ends its last line, as when wrapped whole
+    for line in lines:
+        if not line.plain:
+            flush()
+            strips.append(Strip([]))
+            continue
+        marker = LIST_ITEM.match(line.plain)
+        indent = marker.end() if marker else 0
+        if not indent or indent >= width // 2:
+            run.append(line)
+            continue
+        flush()
+        head = console.render_lines(line[:indent], options.update(width=indent), pad=False)[0]
+        body = console.render_lines(line[indent:], options.update(width=width - indent), pad=False)
+        pad = Segment(" " * indent)
+        for number, segments in enumerate(body):
+            strips.append(Strip([*(head if number == 0 else [pad]), *segments]))
+    flush()
+    return strips
 
 
 class ArticleView(ScrollView, can_focus=True):

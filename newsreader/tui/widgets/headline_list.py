@@ -197,8 +197,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=top + ROW_HEIGHT - height, animate=False, immediate=True)
 
     def _refresh_row(self, index: int) -> None:
-        y = index * ROW_HEIGHT - round(self.scroll_y)
-        self.refresh_lines(max(0, y), ROW_HEIGHT)
+        # refresh_lines takes virtual (list) coordinates and subtracts the scroll offset itself.
+        self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
 
     @property
     def _page_rows(self) -> int:
