@@ -32,6 +32,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """Pilot tests run on asyncio (Textual's loop), never on trio."""
+    return "asyncio"
+
+
+@pytest.fixture
 def library(tmp_path: Path) -> Library:
     """An empty library with a fixed clock."""
     lib = Library(tmp_path / "lib")

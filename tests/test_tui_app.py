@@ -35,11 +35,6 @@ OPINION = "US President Joe Biden expressed what is on many people’s minds"
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def lib(tmp_path: Path) -> Library:
     return demo_library(tmp_path / "lib")
 

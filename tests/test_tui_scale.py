@@ -17,11 +17,6 @@ pytestmark = pytest.mark.anyio
 COUNT = 100_000
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Library:
     return big_library(tmp_path_factory.mktemp("big") / "lib", COUNT)
