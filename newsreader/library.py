@@ -95,11 +95,6 @@ class ArticleList(Sequence[Article]):
         for index in range(len(self._items)):
             yield self._at(index)
 
-    @property
-    def ids(self) -> list[str]:
-        """Article ids in list order, without building any Article."""
-        return [item[0] for item in self._items]
-
     def index_of(self, article_id: str) -> int | None:
         """Position of an article id, or ``None``."""
         for index, item in enumerate(self._items):

@@ -41,8 +41,6 @@ class ArticleDraft:
     """Caption and credit lines (``Illustration: Yusha``): metadata, not body."""
     links: tuple[str, ...] = ()
     """Numbered link references from an HTML body, ``[1]`` is ``links[0]``."""
-    title_derived: bool = False
-    """True when the dump gave no title and one was made from the text."""
 
 
 @dataclass(frozen=True, slots=True)

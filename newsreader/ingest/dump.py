@@ -535,5 +535,4 @@ def _draft(p: _Pending, markdown: bool = False) -> ArticleDraft:
         author_note="\n\n".join(clean(x) for x in p.author_note) or None,
         credits=tuple(clean_line(c) for c in p.credits),
         links=links,
-        title_derived=derived,
     )
