@@ -23,7 +23,7 @@ demo: $(STAMP)
 
 ## test: the whole suite (benchmarks run once on tiny sizes as a smoke test)
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 ## bench: the benchmarks at full size, printing tables
 bench: $(STAMP)
