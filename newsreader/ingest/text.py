@@ -13,15 +13,21 @@ from newsreader.errors import ImportFileError
 
 # ANSI/ECMA-48 escape sequences: CSI (ESC [ or 8-bit CSI), OSC/DCS/SOS/PM/APC strings up to BEL or ST,
 # and two-byte ESC sequences. Removed whole, so no parameter bytes are left behind as text.
+# A string sequence is removed only when its terminator comes before the end of its line (and before
+# another introducer); otherwise the introducer alone goes. U+009D is what the common mojibake of "”"
+# leaves behind (and byte 0x9D of a Windows-1252 file): running such a string to the end of the text
+# silently deleted the rest of a dump. Excluding introducers from the body keeps the scan linear.
 _ESCAPES = re.compile(
     r"""
       (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]              # CSI ... final byte
-    | (?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]) .*? (?:\x07|\x1b\\|\x9c|$)   # OSC, DCS, SOS, PM, APC
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])          # OSC, DCS, SOS, PM, APC ...
+      [^\n\r\x07\x1b\x90\x98\x9c\x9d\x9e\x9f]*+ (?:\x07|\x1b\\|\x9c)  # ... terminated on its line
     | \x1b [ -/]* [0-~]                                # other ESC sequences (charset, keypad ...)
     | \x1b                                             # a lone ESC
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
+_ESCAPE_STARTS = "\x1b\x9b\x90\x98\x9d\x9e\x9f"
 # C0 controls except \t and \n, DEL, C1 controls, and bidi overrides/isolates (which can disguise text).
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _SPACES = re.compile(r"[^\S\n]+")  # runs of whitespace other than newline
@@ -32,7 +38,7 @@ def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters, keeping ``\\n`` and ``\\t``."""
     if not text:
         return text
-    if "\x1b" in text or "\x9b" in text or "\x9d" in text or "\x90" in text:
+    if any(ch in text for ch in _ESCAPE_STARTS):  # seven substring scans beat one per-char set test
         text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
 
