@@ -213,9 +213,10 @@ def excerpt(paragraphs: list[str], limit: int = 240) -> str:
 from html import unescape  # noqa: E402  (kept with the code that uses it)
 from urllib.parse import urljoin, urlsplit  # noqa: E402
 
-# Elements whose content is never text a reader should see.
+# Elements whose content is never text a reader should see. Not <embed> (void: nothing would end the
+# skip) nor <object>, whose content is the fallback a browser shows when it cannot play the object.
 _HTML_SKIP = frozenset(
-    {"script", "style", "head", "title", "template", "noscript", "iframe", "object", "embed"}
+    {"script", "style", "head", "title", "template", "noscript", "iframe"}
     | {"svg", "math", "select", "button"}
 )
 # Elements that start and end a paragraph-like block.
@@ -231,15 +232,18 @@ _LINK_SCHEMES = frozenset({"http", "https"})
 
 
 # One HTML token: a comment, CDATA, a declaration or processing instruction, or a tag. Text between
-# tokens is data. A "<" that starts none of these ("a < b") stays text, as browsers treat it. A tag
-# never spans another "<" (not even inside a quoted value): so a failed attempt stops at the next
-# "<", and hostile input such as "<a " repeated a million times costs linear, not quadratic, time.
+# tokens is data. A "<" that starts none of these ("a < b") stays text, as browsers treat it. As in
+# browsers, a quote opens a value only right after "=" (elsewhere it is part of a name or value), and a
+# quoted value may hold "<" and ">". Outside quotes a tag never spans another "<", and the attribute
+# loop is possessive: a failed attempt stops at the next "<" or the next matching quote, so hostile
+# input such as "<a " repeated a million times costs linear, not quadratic, time.
 _HTML_TOKEN = re.compile(
     r"""<(?:
         !--.*?(?:-->|\Z)
       | !\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)
       | [!?][^>]*(?:>|\Z)
-      | (?P<end>/)?(?P<tag>[a-zA-Z][^\s/<>]*)(?P<attrs>(?:[^<>"']|"[^<"]*"|'[^<']*')*)>
+      | (?P<end>/)?(?P<tag>[a-zA-Z][^\s/<>]*)
+        (?P<attrs>(?:\s+|/|[^\s/<>=][^\s/<>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>]*))?|=[^\s<>]*)*+)>
     )""",
     re.DOTALL | re.VERBOSE,
 )
