@@ -25,6 +25,7 @@ import feedparser
 import feedparser.api
 
 from newsreader.errors import ParseError
+from newsreader.ingest import _budget, _expat
 from newsreader.ingest.text import (
     clean,
     clean_line,
@@ -41,6 +42,34 @@ log = logging.getLogger(__name__)
 _DRIVER = "newsreader.ingest._expat"
 if _DRIVER not in feedparser.api.PREFERRED_XML_PARSERS:  # see _expat.py: same parse, fewer callbacks
     feedparser.api.PREFERRED_XML_PARSERS.insert(0, _DRIVER)
+
+
+class _BoundedLooseFeedParser(feedparser.api.LooseFeedParser):  # type: ignore[misc]
+    """feedparser's loose parser (for documents that are not well-formed) under the driver's bounds.
+
+    feedparser.parse builds it by its module-level name, so it is replaced there below.
+    """
+
+    _nesting = 0
+    _elements = 0
+
+    def unknown_starttag(self, tag: str, attrs: list[tuple[str, str]]) -> Any:
+        self._elements += 1
+        if self._elements % _budget.CHECK_EVERY == 0:
+            _budget.check()
+        self._nesting += 1
+        if self._nesting <= _expat.MAX_DEPTH:
+            return super().unknown_starttag(tag, attrs)
+        return None
+
+    def unknown_endtag(self, tag: str) -> Any:
+        self._nesting = max(0, self._nesting - 1)
+        if self._nesting < _expat.MAX_DEPTH:
+            return super().unknown_endtag(tag)
+        return None
+
+
+feedparser.api.LooseFeedParser = _BoundedLooseFeedParser
 
 # bozo exceptions that say nothing is wrong with the entries themselves.
 _BENIGN_BOZO = (
@@ -67,6 +96,8 @@ class ParsedFeed:
     """The URL the feed says it lives at (``<atom:link rel="self">``), http(s) only."""
     skipped: int = 0
     """Entries dropped because they could not be read."""
+    source_id: str = ""
+    """The id the entries' ids are scoped to (for a saved copy of a feed, that feed's id)."""
 
 
 def source_id_for(url: str) -> str:
@@ -196,6 +227,7 @@ def parse_feed(
     source_id: str,
     url: str | None = None,
     content_type: str | None = None,
+    budget: float = _budget.PARSE_SECONDS,
 ) -> ParsedFeed:
     """Parse one RSS/Atom document.
 
@@ -207,9 +239,10 @@ def parse_feed(
         source_id: the feed's id; article ids are scoped to it.
         url: where the document came from; the base for relative links.
         content_type: the HTTP Content-Type, used for its charset when it names an XML type.
+        budget: seconds the whole parse (XML and every entry's HTML) may take; past them it fails.
 
     Raises:
-        ParseError: "not a feed" (with the reason when the XML parser gave one).
+        ParseError: "not a feed" (with the reason when the XML parser gave one, or the budget ran out).
     """
     # Given a Content-Location, feedparser urljoins every element against it: a third of its time.
     # Without xml:base every relative link is relative to the document, and is resolved against
@@ -220,12 +253,51 @@ def parse_feed(
     if content_type and any(t in content_type.lower() for t in ("xml", "rss", "atom")):
         headers["content-type"] = content_type
     try:
+        with _budget.budget(budget):
+            return _parse(data, headers, source_id, url)
+    except _budget.ParseBudgetExceeded as exc:
+        raise ParseError(
+            f"not a feed: parsing stopped after {budget:g} s (the document is too complex)"
+        ) from exc
+
+
+def parse_feed_file(
+    data: bytes, *, name: str, source_id: str, budget: float = _budget.PARSE_SECONDS
+) -> ParsedFeed:
+    """Parse a feed document saved to a file, once.
+
+    A document that names its own URL (``<atom:link rel="self">``) is a saved copy of that feed:
+    its entries get the ids that feed's entries get (``source_id_for(self_url)``, in the result's
+    ``source_id``) and relative links resolve against that URL. Otherwise ``source_id`` scopes the
+    ids, and relative links resolve against the document's ``xml:base`` or its site link, or are left
+    out (a path relative to a file on disk is no link a reader can follow).
+
+    Raises:
+        ParseError: as :func:`parse_feed`, the message starting with ``name``.
+    """
+    try:
+        with _budget.budget(budget):
+            return _parse(data, {}, source_id, None, saved_copy=True)
+    except _budget.ParseBudgetExceeded as exc:
+        raise ParseError(
+            f"{name}: not a feed: parsing stopped after {budget:g} s (the document is too complex)"
+        ) from exc
+    except ParseError as exc:
+        raise ParseError(f"{name}: {exc}") from exc
+
+
+def _parse(
+    data: bytes, headers: dict[str, str], source_id: str, url: str | None, *, saved_copy: bool = False
+) -> ParsedFeed:
+    try:
         parsed = feedparser.parse(
             io.BytesIO(data),
             response_headers=headers,
             sanitize_html=False,
             resolve_relative_uris=False,
         )
+    except _budget.ParseBudgetExceeded:
+        raise
     except Exception as exc:  # feedparser should not raise; if it does, this feed fails alone
         raise ParseError(f"not a feed: {exc}") from exc
     entries = parsed.get("entries") or []
@@ -234,6 +306,8 @@ def parse_feed(
         detail = f": {clean_line(str(problem))}" if problem and "xml" in str(problem).lower() else ""
         raise ParseError(f"not a feed{detail}")
     feed = parsed.get("feed") or {}
+    if saved_copy and (own_url := _self_url(feed, None)):
+        source_id, url = source_id_for(own_url), own_url
     base = url or _http_url(feed.get("link"))
     feed_author = author_name(feed.get("author")) or None
     drafts: list[ArticleDraft] = []
@@ -242,6 +316,8 @@ def parse_feed(
     for entry in entries:
         try:
             draft = _entry_draft(entry, source_id, base, feed_author)
+        except _budget.ParseBudgetExceeded:
+            raise
         except Exception as exc:  # lenient per entry: one odd item never costs the feed
             log.warning("skipping an entry of %s: %s", url or source_id, exc)
             skipped += 1
@@ -261,6 +337,7 @@ def parse_feed(
         warning=warning,
         self_url=_self_url(feed, url),
         skipped=skipped,
+        source_id=source_id,
     )
 
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from newsreader.errors import ImportFileError
+from newsreader.ingest import _budget
 
 # ANSI/ECMA-48 escape sequences: CSI (ESC [ or 8-bit CSI), OSC/DCS/SOS/PM/APC strings up to BEL or ST,
 # and two-byte ESC sequences. Removed whole, so no parameter bytes are left behind as text.
@@ -288,10 +289,14 @@ class _HTMLToText:
         """Tokenize ``html`` and dispatch each piece to the handlers below."""
         pos = 0
         search = _HTML_TOKEN.search
+        tokens = 0
         while True:
             match = search(html, pos)
             if match is None:
                 break
+            tokens += 1
+            if tokens % _budget.CHECK_EVERY == 0:
+                _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
             start = match.start()
             if start > pos:
                 self.handle_data(unescape(html[pos:start]))
