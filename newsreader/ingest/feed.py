@@ -177,14 +177,41 @@ def _body_source(entry: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, st
     return entry.get("summary_detail"), entry.get("summary")
 
 
-_RSS_AUTHOR = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^()]+)\)\s*$")
+# "jane@example.com (Jane Doe)", "Jane Doe (jane@example.com)", "Jane Doe <jane@example.com>".
+_AUTHOR_FORMS = (
+    re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$"),
+    re.compile(r"^(?P<name>.+?)\s*\(\s*[^\s()]+@[^\s()]+\s*\)$"),
+    re.compile(r"^(?P<name>.+?)\s*<\s*[^\s<>]+@[^\s<>]+\s*>$"),
+)
+_AUTHORS_LIMIT = 200
 
 
 def author_name(raw: str | None) -> str:
-    """An author as people read it: RSS's ``jane@example.com (Jane Doe)`` becomes ``Jane Doe``."""
+    """An author as people read it, without an e-mail address next to the name.
+
+    RSS's ``jane@example.com (Jane Doe)``, feedparser's ``Jane Doe (jane@example.com)`` and
+    ``Jane Doe <jane@example.com>`` all become ``Jane Doe``; a bare address is all there is, so it stays.
+    """
     text = clean_line(raw or "")
-    match = _RSS_AUTHOR.match(text)
-    return match.group("name").strip() if match else text
+    for form in _AUTHOR_FORMS:
+        match = form.match(text)
+        if match:
+            return match.group("name").strip()
+    return text
+
+
+def _authors(*groups: Any) -> str:
+    """The names of the first group of authors that has any, ``", "``-joined (newsboat's order:
+    the entry's own authors, then its source's, then the feed's)."""
+    for group in groups:
+        names: list[str] = []
+        for person in group or ():
+            name = author_name(person.get("name")) if isinstance(person, Mapping) else ""
+            if name and name not in names:
+                names.append(name)
+        if names:
+            return cut_at_word(", ".join(names), _AUTHORS_LIMIT)
+    return ""
 
 
 def _entry_draft(
@@ -207,7 +234,12 @@ def _entry_draft(
     published = _to_datetime(entry.get("published_parsed") or entry.get("created_parsed"))
     # dict.get: feedparser maps a missing updated_parsed to published_parsed, with a warning.
     updated = _to_datetime(dict.get(entry, "updated_parsed"))
-    author = author_name(entry.get("author")) or feed_author
+    source = entry.get("source")
+    author = (
+        _authors(entry.get("authors"), source.get("authors") if isinstance(source, Mapping) else None)
+        or author_name(entry.get("author"))
+        or feed_author
+    )
     return ArticleDraft(
         id=article_id(source_id, key),
         title=title,
@@ -309,7 +341,7 @@ def _parse(
     if saved_copy and (own_url := _self_url(feed, None)):
         source_id, url = source_id_for(own_url), own_url
     base = url or _http_url(feed.get("link"))
-    feed_author = author_name(feed.get("author")) or None
+    feed_author = _authors(feed.get("authors")) or author_name(feed.get("author")) or None
     drafts: list[ArticleDraft] = []
     seen: set[str] = set()
     skipped = 0

@@ -1,0 +1,89 @@
+"""What a feed's entries come out as (issue 9 item 10), against feedparser's and newsboat's expectations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsreader.ingest.feed import parse_feed, source_id_for
+
+FEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "feeds"
+URL = "https://example.org/feed.xml"
+SRC = source_id_for(URL)
+
+
+def corpus(relative: str) -> bytes:
+    path = FEEDS / relative
+    if not path.exists():
+        pytest.skip(f"feed corpus missing: {path}")
+    return path.read_bytes()
+
+
+def atom(entries: str, head: str = "<title>A</title>", attrs: str = "") -> bytes:
+    return f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"{attrs}>{head}{entries}</feed>'.encode()
+
+
+# --- authors ----------------------------------------------------------------------------------
+
+
+def test_newsboat_atom_authors_entry_then_source_then_feed() -> None:
+    data = corpus("newsboat/test/data/atom10_feed_authors.xml")
+    # Entries 4-9 share one <id> (newsboat keeps all; newsreader keeps the first of an id): give each
+    # its own, so every author case is read.
+    parts = data.split(b"<id>http://example.com/4.html</id>")
+    data = (
+        b"".join(part + f"<id>urn:entry-{n}</id>".encode() for n, part in enumerate(parts[:-1])) + parts[-1]
+    )
+    feed = parse_feed(data, source_id=SRC, url=URL)
+    assert len(feed.drafts) == 9
+    by_title = {d.title: d.author for d in feed.drafts}
+    both_feed = "First Feed Author, Second Feed Author"
+    assert by_title["Entry Without Author"] == both_feed
+    assert by_title["Entry With Single Author"] == "Entry Author"
+    assert by_title["Entry With Multiple Authors"] == "Entry Author 1, Entry Author 2"
+    assert by_title["Entry With Empty Author Names"] == both_feed
+    assert by_title["Entry With Single Source Author"] == "Entry Source Author"
+    # newsboat reads all three names across two <source> elements (illegal: at most one); feedparser
+    # keeps the last <source>, so its two authors are what there is to read.
+    assert by_title["Entry With Multiple Source Authors"] == "Entry Source Author 2, Entry Source Author 3"
+    assert by_title["Entry With Empty Source Author Names"] == both_feed
+    assert by_title["Entry With Single Author And Source Author"] == "Entry Author"
+    assert by_title["Entry With Multiple Author And Source Authors"] == "Entry Author 1, Entry Author 2"
+
+
+def test_feedparser_several_authors_are_all_kept() -> None:
+    (draft,) = parse_feed(corpus("feedparser/wellformed/atom10/entry_authors_name.xml"), source_id=SRC).drafts
+    assert draft.author == "one, two"
+
+
+@pytest.mark.parametrize(
+    ("name", "email"), [("Example author", "<email>me@example.com</email>"), ("Example author", "")]
+)
+def test_atom_author_is_the_name_without_the_email(name: str, email: str) -> None:
+    data = atom(f"<entry><id>1</id><title>t</title><author><name>{name}</name>{email}</author></entry>")
+    assert parse_feed(data, source_id=SRC).drafts[0].author == "Example author"
+    path = "feedparser/wellformed/atom10/entry_author_map_author.xml"
+    assert parse_feed(corpus(path), source_id=SRC).drafts[0].author == "Example author"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("Example author (me@example.com)", "Example author"),
+        ("Name <me@example.com>", "Name"),
+        ("me@example.com (Name)", "Name"),
+        ("Author (name)", "Author (name)"),
+        ("Author name)", "Author name)"),
+    ],
+)
+def test_rss_author_strings_lose_their_email(raw: str, shown: str) -> None:
+    from newsreader.ingest.feed import author_name
+
+    assert author_name(raw) == shown
+    data = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><guid>1</guid>'
+        f"<title>t</title><dc:creator xmlns:dc='http://purl.org/dc/elements/1.1/'>{raw.replace('<', '&lt;')}"
+        "</dc:creator></item></channel></rss>"
+    ).encode()
+    assert parse_feed(data, source_id=SRC).drafts[0].author == shown
