@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,30 @@ def test_rss_author_strings_lose_their_email(raw: str, shown: str) -> None:
         "</dc:creator></item></channel></rss>"
     ).encode()
     assert parse_feed(data, source_id=SRC).drafts[0].author == shown
+
+
+# --- titles derived from the lead -------------------------------------------------------------
+
+
+def rss_item(inner: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://example.org/</link>'
+        f"<item><guid>1</guid>{inner}</item></channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("html", "title"),
+    [
+        ('<p><a href="/mp">Mark Pilgrim</a> weighs in on feeds.</p>', "Mark Pilgrim weighs in on feeds."),
+        ("<h2>Section head</h2><p>Body.</p>", "Section head"),
+        ("<blockquote><h2>Quoted head</h2></blockquote>", "Quoted head"),
+        ("<ul><li><h3>Listed <a href='/x'>head</a></h3></li></ul>", "Listed head"),
+        ("<p>First line<br>second <a href='/y'>line</a></p>", "First line second line"),
+    ],
+)
+def test_a_title_taken_from_the_lead_has_no_link_markers_or_heading_marks(html: str, title: str) -> None:
+    data = rss_item(f"<description>{escape(html)}</description>")
+    (draft,) = parse_feed(data, source_id=SRC, url=URL).drafts
+    assert draft.title == title
+    assert ("[1]" in draft.body) == ("href" in html)  # the body keeps its references

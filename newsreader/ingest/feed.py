@@ -214,6 +214,15 @@ def _authors(*groups: Any) -> str:
     return ""
 
 
+_LINE_MARKS = re.compile(r"^(?:> ?)*\s*(?:(?:• |\d+\. )\s*)?(?:## )?", re.MULTILINE)
+
+
+def _lead_line(paragraph: str) -> str:
+    """A body paragraph as one line of plain words for a title: without the link references, quote
+    and list marks and heading mark that html_to_text draws."""
+    return " ".join(_LINE_MARKS.sub("", _REFERENCE.sub("", paragraph)).split())
+
+
 def _entry_draft(
     entry: Mapping[str, Any], source_id: str, base: str | None, feed_author: str | None
 ) -> ArticleDraft:
@@ -225,7 +234,7 @@ def _entry_draft(
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
     title = _one_line(entry.get("title_detail"), entry.get("title"), base)
     if not title:
-        lead = paragraphs[0].removeprefix("## ").replace("\n", " ") if paragraphs else ""
+        lead = _lead_line(paragraphs[0]) if paragraphs else ""
         title = cut_at_word(lead, 80) if lead else "(untitled)"
     title = cut_at_word(title, _TITLE_LIMIT)
     key = clean_line(entry.get("id") or "") or link
