@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -115,3 +117,73 @@ def test_a_title_taken_from_the_lead_has_no_link_markers_or_heading_marks(html: 
     (draft,) = parse_feed(data, source_id=SRC, url=URL).drafts
     assert draft.title == title
     assert ("[1]" in draft.body) == ("href" in html)  # the body keeps its references
+
+
+# --- relative links ---------------------------------------------------------------------------
+
+BASE = FEEDS / "feedparser" / "wellformed" / "base"
+_EXPECTED_BASE = re.compile(r"entries\[0\]\['(?:content'\]\[0\]|summary_detail)\['base'\] == '([^']+)'")
+_BODY_HREF = re.compile(
+    r"""entries\[0\]\['(?:content|summary|description)'.*href="(http://127\.0\.0\.1:8097/[^"]+)\""""
+)
+
+
+def _cases(pattern: str, expectation: re.Pattern[str]) -> list[tuple[str, str]]:
+    """(file name, expected value) for the files whose header states ``expectation``."""
+    if not BASE.exists():
+        return [("(corpus missing)", "")]
+    found = []
+    for path in sorted(BASE.glob(pattern)):
+        match = expectation.search(path.read_text("utf-8", "replace").split("-->", 1)[0])
+        if match:
+            found.append((path.name, match.group(1)))
+    return found
+
+
+@pytest.mark.parametrize(("name", "href"), _cases("http_*_docuri.xml", _BODY_HREF))
+def test_feedparser_relative_links_resolve_against_the_document_url(name: str, href: str) -> None:
+    """feedparser's test harness serves each file from http://127.0.0.1:8097/base/<name>."""
+    data = corpus(f"feedparser/wellformed/base/{name}")
+    (draft,) = parse_feed(data, source_id=SRC, url=f"http://127.0.0.1:8097/base/{name}").drafts
+    assert href in draft.links
+
+
+@pytest.mark.parametrize(("name", "base"), _cases("entry_*_xml_base*.xml", _EXPECTED_BASE))
+def test_feedparser_xml_base_of_content_and_summary(name: str, base: str) -> None:
+    data = corpus(f"feedparser/wellformed/base/{name}")
+    (draft,) = parse_feed(data, source_id=SRC, url="http://elsewhere.example/feed").drafts
+    hrefs = re.findall(r'href="([^"]+)"', data.decode().split("-->", 1)[1])
+    assert draft.links
+    assert draft.links[0] in {urljoin(base, h) for h in hrefs}
+
+
+def test_atom_content_resolves_against_xml_base_or_the_document_not_the_entry_link() -> None:
+    url = "https://example.org/feeds/atom.xml"
+    entry = (
+        '<entry><id>1</id><title>a</title><link href="https://other.example/posts/1"/>'
+        '<content type="html"{base}>&lt;a href="img/a.png"&gt;a&lt;/a&gt;</content></entry>'
+    )
+    (plain,) = parse_feed(atom(entry.format(base="")), source_id=SRC, url=url).drafts
+    assert plain.links == ("https://example.org/feeds/img/a.png",)
+    based = entry.format(base=' xml:base="https://cdn.example/x/"')
+    (draft,) = parse_feed(atom(based), source_id=SRC, url=url).drafts
+    assert draft.links == ("https://cdn.example/x/img/a.png",)
+
+
+def test_a_local_feed_file_resolves_against_its_own_url_or_leaves_relative_links_out() -> None:
+    from newsreader.ingest.feed import parse_feed_file
+
+    entry = (
+        '<entry><id>1</id><title>a</title><link href="posts/1"/>'
+        '<content type="html">&lt;a href="img/a.png"&gt;rel&lt;/a&gt; &lt;a href="https://abs.example/"&gt;abs'
+        "&lt;/a&gt;</content></entry>"
+    )
+    plain = parse_feed_file(atom(entry), name="saved.atom", source_id="local")
+    (draft,) = plain.drafts
+    assert draft.url is None
+    assert draft.links == ("https://abs.example/",)
+    assert draft.body == "rel abs [1]"
+    own = '<link rel="self" href="https://blog.example/feeds/atom.xml"/>'
+    (copy,) = parse_feed_file(atom(entry, head=f"<title>A</title>{own}"), name="s", source_id="local").drafts
+    assert copy.url == "https://blog.example/feeds/posts/1"
+    assert copy.links == ("https://blog.example/feeds/img/a.png", "https://abs.example/")

@@ -224,12 +224,14 @@ def _lead_line(paragraph: str) -> str:
 
 
 def _entry_draft(
-    entry: Mapping[str, Any], source_id: str, base: str | None, feed_author: str | None
+    entry: Mapping[str, Any], source_id: str, base: str | None, feed_author: str | None, atom: bool
 ) -> ArticleDraft:
     link = _http_url(entry.get("link"), base)
     detail, raw_body = _body_source(entry)
     xml_base = (detail or {}).get("base")
-    body_base = _join(base, xml_base) if xml_base else (link or base)
+    # Atom (RFC 4287 section 2) resolves against xml:base, else the document's URL. RSS says nothing;
+    # there, relative links are most often relative to the entry's own page.
+    body_base = _join(base, xml_base) if xml_base else base if atom else (link or base)
     body, links = _text_of(detail, raw_body, body_base)
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
     title = _one_line(entry.get("title_detail"), entry.get("title"), base)
@@ -351,12 +353,13 @@ def _parse(
         source_id, url = source_id_for(own_url), own_url
     base = url or _http_url(feed.get("link"))
     feed_author = _authors(feed.get("authors")) or author_name(feed.get("author")) or None
+    atom = str(parsed.get("version") or "").startswith("atom")
     drafts: list[ArticleDraft] = []
     seen: set[str] = set()
     skipped = 0
     for entry in entries:
         try:
-            draft = _entry_draft(entry, source_id, base, feed_author)
+            draft = _entry_draft(entry, source_id, base, feed_author, atom)
         except _budget.ParseBudgetExceeded:
             raise
         except Exception as exc:  # lenient per entry: one odd item never costs the feed
