@@ -187,3 +187,21 @@ def test_a_local_feed_file_resolves_against_its_own_url_or_leaves_relative_links
     (copy,) = parse_feed_file(atom(entry, head=f"<title>A</title>{own}"), name="s", source_id="local").drafts
     assert copy.url == "https://blog.example/feeds/posts/1"
     assert copy.links == ("https://blog.example/feeds/img/a.png", "https://abs.example/")
+
+
+# --- content over summary ---------------------------------------------------------------------
+
+
+def test_content_wins_over_a_longer_summary() -> None:
+    feed = parse_feed(corpus("newsboat/test/data/atom10_2.xml"), source_id=SRC, url=URL)
+    by_title = {d.title: d.body for d in feed.drafts}
+    assert by_title["regular title"] == "regular content"
+    assert by_title["using regular content"] == "regular html content"
+    data = rss_item(
+        "<description>A long summary, longer than the content it summarises, as some feeds do.</description>"
+        "<content:encoded xmlns:content='http://purl.org/rss/1.0/modules/content/'>Short content."
+        "</content:encoded>"
+    )
+    assert parse_feed(data, source_id=SRC).drafts[0].body == "Short content."
+    summary_only = rss_item("<description>Only a summary.</description>")
+    assert parse_feed(summary_only, source_id=SRC).drafts[0].body == "Only a summary."

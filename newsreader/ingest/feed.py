@@ -167,13 +167,13 @@ def _one_line(detail: Mapping[str, Any] | None, value: str | None, base: str | N
 
 
 def _body_source(entry: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str | None]:
-    """The fullest text an entry carries: the longest ``content``, else its summary."""
+    """An entry's text: its ``content`` (the longest, HTML first, when there are several), else its
+    summary. A summary never wins over content, even a longer one (newsboat's ``atom10_2.xml``): it
+    is the summary, often a media description, and the content is what the entry says."""
     contents = [c for c in entry.get("content") or () if c.get("value")]
     if contents:
         best = max(contents, key=lambda c: ("html" in (c.get("type") or ""), len(c["value"])))
-        summary = entry.get("summary") or ""
-        if len(best["value"]) >= len(summary):
-            return best, best["value"]
+        return best, best["value"]
     return entry.get("summary_detail"), entry.get("summary")
 
 
