@@ -26,6 +26,7 @@ import feedparser.api
 
 from newsreader.errors import ParseError
 from newsreader.ingest import _budget, _expat
+from newsreader.ingest.decoding import feed_charset
 from newsreader.ingest.text import (
     clean,
     clean_line,
@@ -332,6 +333,10 @@ def parse_feed_file(
 def _parse(
     data: bytes, headers: dict[str, str], source_id: str, url: str | None, *, saved_copy: bool = False
 ) -> ParsedFeed:
+    charset, charset_warning = feed_charset(data, headers.get("content-type"))
+    if charset is not None:  # an HTTP charset is what feedparser trusts first (RFC 3023)
+        kind = headers.get("content-type") or "application/xml"
+        headers = {**headers, "content-type": f"{kind}; charset={charset}"}
     try:
         parsed = feedparser.parse(
             io.BytesIO(data),
@@ -371,9 +376,10 @@ def _parse(
             drafts.append(draft)
     if entries and not drafts:
         raise ParseError("not a feed: no entry could be read")
-    warning = None
+    warning = charset_warning
     if problem is not None and not isinstance(problem, _BENIGN_BOZO):
-        warning = f"malformed feed, entries kept: {clean_line(str(problem))}"
+        malformed = f"malformed feed, entries kept: {clean_line(str(problem))}"
+        warning = f"{malformed}; {warning}" if warning else malformed
     return ParsedFeed(
         title=cut_at_word(_one_line(feed.get("title_detail"), feed.get("title"), base), 200),
         site_url=_http_url(feed.get("link"), url),
