@@ -63,6 +63,16 @@ def test_utf8_and_declared_documents_are_not_second_guessed() -> None:
         assert feed.warning is None
 
 
+def test_utf16_declared_over_plain_ascii_is_read_as_what_it_is() -> None:
+    data = (
+        '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>Plain</title>'
+        "<item><guid>1</guid><title>Only ASCII here</title></item></channel></rss>"
+    ).encode("ascii")
+    feed = parse_feed(data, source_id="x")
+    assert feed.title == "Plain"
+    assert [d.title for d in feed.drafts] == ["Only ASCII here"]
+
+
 def test_real_utf16_with_a_declaration_still_parses() -> None:
     path = FEEDS / "newsboat" / "inline" / "utf16_decl_japanese.xml"
     if not path.exists():

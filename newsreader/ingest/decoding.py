@@ -13,6 +13,11 @@ import re
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 _CHARSET_PARAM = re.compile(r";\s*charset\s*=", re.IGNORECASE)
+# Declarations of a 16- or 32-bit encoding: over bytes that start "<?xml" in ASCII they are wrong.
+_WIDE = frozenset(
+    "utf-16 utf16 utf_16 u16 utf-16le utf-16be utf-32 utf32 utf_32 u32 utf-32le utf-32be "
+    "ucs-2 ucs-4 iso-10646-ucs-2 iso-10646-ucs-4 csunicode csucs4".split()
+)
 # Latin-script code pages. Short Western text gives the detector too little to tell them apart (it
 # took "Prøve" for Windows-1257), so an unsure guess among them is read as Windows-1252, as before.
 _LATIN = frozenset(
@@ -37,14 +42,14 @@ def feed_charset(data: bytes, content_type: str | None = None) -> tuple[str | No
         return None, None  # UTF-16/32 without a BOM: feedparser reads it from the NUL pattern
     match = _XML_ENCODING.match(data[:512])
     declared = match.group(1).decode("ascii").lower() if match else None
-    if declared is not None:
+    if declared is not None and declared not in _WIDE:
         return None, None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    else:  # undeclared UTF-8 is feedparser's default
-        return None, None
+    else:  # undeclared UTF-8 is feedparser's default; a wide declaration over it is simply wrong
+        return ("utf-8" if declared else None), None
     return _guess(data)
 
 
