@@ -205,3 +205,33 @@ def test_content_wins_over_a_longer_summary() -> None:
     assert parse_feed(data, source_id=SRC).drafts[0].body == "Short content."
     summary_only = rss_item("<description>Only a summary.</description>")
     assert parse_feed(summary_only, source_id=SRC).drafts[0].body == "Only a summary."
+
+
+# --- documents that are no feed ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<rss version="0.92"><![CDATA[]]>',
+        b'<?xml version="1.0"?><rss version="2.0"></rss>',
+        b'<?xml version="1.0"?><rss version="2.0"><item><title>orphan</title></item></rss>',
+    ],
+)
+def test_rss_without_a_channel_is_an_error(data: bytes) -> None:
+    from newsreader.errors import ParseError
+
+    with pytest.raises(ParseError, match=r"^not a feed: no RSS channel found$"):
+        parse_feed(data, source_id=SRC)
+
+
+def test_newsboat_rss_without_channel_and_an_empty_channel() -> None:
+    from newsreader.errors import ParseError
+
+    with pytest.raises(ParseError, match="no RSS channel found"):
+        parse_feed(corpus("newsboat/inline/rss092_no_channel.xml"), source_id=SRC)
+    empty = parse_feed(b'<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>', source_id=SRC)
+    assert empty.drafts == ()
+    channel = "<channel>".encode("utf-16-le")
+    wide = b"\xff\xfe" + '<?xml version="1.0" encoding="utf-16"?><rss version="2.0">'.encode("utf-16-le")
+    assert parse_feed(wide + channel + "</channel></rss>".encode("utf-16-le"), source_id=SRC).drafts == ()

@@ -353,6 +353,8 @@ def _parse(
     if not parsed.get("version") and not entries:
         detail = f": {clean_line(str(problem))}" if problem and "xml" in str(problem).lower() else ""
         raise ParseError(f"not a feed{detail}")
+    if str(parsed.get("version") or "").startswith("rss") and not _has_channel(data):
+        raise ParseError("not a feed: no RSS channel found")  # newsboat's words for it
     feed = parsed.get("feed") or {}
     if saved_copy and (own_url := _self_url(feed, None)):
         source_id, url = source_id_for(own_url), own_url
@@ -389,6 +391,15 @@ def _parse(
         skipped=skipped,
         source_id=source_id,
     )
+
+
+_CHANNEL = re.compile(rb"<(?:[\w.-]+:)?channel[\s/>]", re.IGNORECASE)
+_WIDE_CHANNELS = tuple("<channel".encode(codec) for codec in ("utf-16-le", "utf-16-be"))
+
+
+def _has_channel(data: bytes) -> bool:
+    """Whether an RSS document has a ``<channel>`` (feedparser accepts one without as an empty feed)."""
+    return _CHANNEL.search(data) is not None or any(wide in data for wide in _WIDE_CHANNELS)
 
 
 def _self_url(feed: Mapping[str, Any], base: str | None) -> str | None:
