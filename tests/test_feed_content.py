@@ -215,7 +215,6 @@ def test_content_wins_over_a_longer_summary() -> None:
     [
         b'<rss version="0.92"><![CDATA[]]>',
         b'<?xml version="1.0"?><rss version="2.0"></rss>',
-        b'<?xml version="1.0"?><rss version="2.0"><item><title>orphan</title></item></rss>',
     ],
 )
 def test_rss_without_a_channel_is_an_error(data: bytes) -> None:
@@ -223,6 +222,13 @@ def test_rss_without_a_channel_is_an_error(data: bytes) -> None:
 
     with pytest.raises(ParseError, match=r"^not a feed: no RSS channel found$"):
         parse_feed(data, source_id=SRC)
+
+
+def test_items_without_a_channel_are_kept_with_a_warning() -> None:
+    data = b'<?xml version="1.0"?><rss version="2.0"><item><title>orphan</title></item></rss>'
+    feed = parse_feed(data, source_id=SRC)
+    assert [d.title for d in feed.drafts] == ["orphan"]
+    assert feed.warning == "no RSS channel found, items kept"
 
 
 def test_newsboat_rss_without_channel_and_an_empty_channel() -> None:

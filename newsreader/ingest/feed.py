@@ -353,7 +353,8 @@ def _parse(
     if not parsed.get("version") and not entries:
         detail = f": {clean_line(str(problem))}" if problem and "xml" in str(problem).lower() else ""
         raise ParseError(f"not a feed{detail}")
-    if str(parsed.get("version") or "").startswith("rss") and not _has_channel(data):
+    channel_missing = str(parsed.get("version") or "").startswith("rss") and not _has_channel(data)
+    if channel_missing and not entries:  # feedparser would call it an empty feed
         raise ParseError("not a feed: no RSS channel found")  # newsboat's words for it
     feed = parsed.get("feed") or {}
     if saved_copy and (own_url := _self_url(feed, None)):
@@ -378,7 +379,9 @@ def _parse(
             drafts.append(draft)
     if entries and not drafts:
         raise ParseError("not a feed: no entry could be read")
-    warning = charset_warning
+    warning = "no RSS channel found, items kept" if channel_missing else charset_warning
+    if channel_missing and charset_warning:
+        warning = f"{warning}; {charset_warning}"
     if problem is not None and not isinstance(problem, _BENIGN_BOZO):
         malformed = f"malformed feed, entries kept: {clean_line(str(problem))}"
         warning = f"{malformed}; {warning}" if warning else malformed
