@@ -120,6 +120,12 @@ FIELDS = ("title", "author", "feed")
 _FLAGS = {"unread": ("read", False), "read": ("read", True), "starred": ("starred", True)}
 BARE_FIELDS = ("title", "author", "body")
 """Fields a word without ``field:`` searches: the feed name only with ``feed:``."""
+MAX_DEPTH = 32
+"""Parentheses nested deeper are refused: the parser recurses per level (600 pasted ``(`` were a
+RecursionError), and no one means a query 32 groups deep."""
+MAX_PREFIXES = 16
+"""Words ending in ``*`` per query: each is a term-dictionary scan in every field it searches (1000 of
+them took 6 s), so a flood of them is refused rather than left to run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +246,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.lexemes = list(_lex(text))
         self.pos = 0
+        self.depth = 0
         self.flags: dict[str, bool] = {}
 
     def peek(self) -> _Lexeme | None:
@@ -289,10 +296,23 @@ class _Parser:
             return None
         self.pos += 1
         if lex.kind == "not":
-            node = self.unary()
-            return _negate(node)
+            # A run of NOTs is read by its parity, in a loop: 1000 of them must not recurse 1000 deep.
+            negations = 1
+            while (after := self.peek()) is not None and after.kind == "not":
+                self.pos += 1
+                negations += 1
+            inner = self.unary()
+            return _negate(inner) if negations % 2 else inner
         if lex.kind == "(":
-            return self.sequence()
+            if self.depth >= MAX_DEPTH:
+                raise InvalidQueryError(
+                    f"the search nests parentheses more than {MAX_DEPTH} deep; remove some"
+                )
+            self.depth += 1
+            try:
+                return self.sequence()
+            finally:
+                self.depth -= 1
         if lex.kind in ("or", "and", ")"):
             return None
         if lex.field == "is":
@@ -346,26 +366,41 @@ def _positive_terms(node: Node | None) -> list[str]:
     return [t for n in node.nodes for t in _positive_terms(n)]
 
 
+def _count_prefixes(node: Node) -> int:
+    if isinstance(node, Term):
+        return int(node.prefix)
+    if isinstance(node, Not):
+        return _count_prefixes(node.node)
+    return sum(_count_prefixes(n) for n in node.nodes)
+
+
 def parse_query(text: str) -> Query:
     """Read a query; malformed input gets a best-effort reading.
 
     Unbalanced quotes run to the end, a lone ``-`` and stray operators or parentheses are ignored.
 
     Raises:
-        InvalidQueryError: the query asks for nothing, names an unknown ``is:`` filter, or uses an
-            excluded word as an alternative of ``OR``.
+        InvalidQueryError: the query asks for nothing, names an unknown ``is:`` filter, uses an
+            excluded word as an alternative of ``OR``, nests parentheses more than ``MAX_DEPTH`` deep
+            or has more than ``MAX_PREFIXES`` words ending in ``*``.
     """
     parser = _Parser(text)
     tree = parser.parse()
     read, starred = parser.flags.get("read"), parser.flags.get("starred")
     if tree is None and read is None and starred is None:
-        if text.strip():  # symbols or emoji only: the index holds words, so nothing can match
+        if shown := text.strip():  # symbols or emoji only: the index holds words, so nothing can match
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
             raise InvalidQueryError(
-                f"nothing to search for in {text.strip()!r}: searches match words and numbers, not symbols"
+                f"nothing to search for in {shown!r}: searches match words and numbers, not symbols"
             )
         raise InvalidQueryError('empty search: type words, a "phrase", title:/author:/feed: or is:unread')
     if tree is not None:
         _check(tree, top=True)
+        prefixes = _count_prefixes(tree)
+        if prefixes > MAX_PREFIXES:
+            raise InvalidQueryError(
+                f"a search can have at most {MAX_PREFIXES} words ending in *; this one has {prefixes}"
+            )
     terms = tuple(dict.fromkeys(_positive_terms(tree)))
     return Query(text, tree, read, starred, terms)
 
