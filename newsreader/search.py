@@ -12,6 +12,7 @@ Why tantivy and not SQLite FTS5 or a hand-written index: see README ("Search eng
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -19,9 +20,11 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 import unicodedata
+import weakref
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +34,7 @@ from typing import Any, Protocol
 
 from newsreader.errors import InvalidQueryError, StoreError, StoreLockedError
 from newsreader.models import Article, SearchHit, SourceKind
+from newsreader.store.lock import LibraryLock
 
 log = logging.getLogger(__name__)
 
@@ -505,6 +509,69 @@ def _nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+_DENIED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_OS_ERROR = re.compile(r"os error (\d+)")
+"""How tantivy's ``ValueError`` names the OS error under it (``No space left on device (os error 28)``)."""
+_SQLITE_IOERR, _SQLITE_READONLY, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 8, 13, 14
+
+
+def _writable(path: Path) -> bool:
+    """Whether the nearest existing folder at or above ``path`` can be written (EROFS counts, for root)."""
+    for folder in (path, *path.parents):
+        if folder.exists():
+            return os.access(folder, os.W_OK)
+    return False
+
+
+def _disk_trouble(exc: BaseException, path: Path) -> str | None:
+    """``"full"`` or ``"read-only"`` when a failure is the disk's, not the index's: no rebuild helps."""
+    if isinstance(exc, StoreError) and exc.__cause__ is not None:
+        exc = exc.__cause__  # the store's lock wraps the OSError
+    codes: set[int] = set()
+    if isinstance(exc, OSError) and exc.errno is not None:
+        codes.add(exc.errno)
+    elif isinstance(exc, ValueError):  # tantivy
+        codes.update(int(n) for n in _OS_ERROR.findall(str(exc)))
+    elif isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code == _SQLITE_FULL or (
+            code == _SQLITE_IOERR and shutil.disk_usage(_existing(path)).free < 2**20
+        ):
+            return "full"
+        if code == _SQLITE_READONLY or (code == _SQLITE_CANTOPEN and not _writable(path)):
+            return "read-only"
+    if codes & _FULL:
+        return "full"
+    if codes & _DENIED or (codes and not _writable(path)):
+        return "read-only"
+    return None
+
+
+def _existing(path: Path) -> Path:
+    return next((p for p in (path, *path.parents) if p.exists()), Path("/"))
+
+
+def _disk_error(trouble: str, path: Path) -> StoreError:
+    if trouble == "full":
+        return StoreError(
+            f"cannot write the search index in {path}: no space left on device; free some space and"
+            " search again (the library itself is unchanged)"
+        )
+    return StoreError(
+        f"cannot update the search index in {path}: the library is read-only; search it where it can"
+        " be written once, and it searches read-only after"
+    )
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open: SQLite ends one itself on some errors (a full disk),
+    and a ROLLBACK then would hide the real error behind 'no transaction is active'."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
 class SearchIndex:
     """The search index of one library: tantivy for the text, SQLite for what a hit prints.
 
@@ -531,6 +598,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._lock_path = self.path.with_name(self.path.name + ".lock")
         self._lock_depth = 0
+        self._read_only = False
+        """Opened read-only (the folder cannot be written): searches work while the index is fresh."""
         self._opstamp: int | None = None
         """tantivy's opstamp if the open SQLite transaction committed tantivy; recorded with it."""
 
@@ -560,31 +629,26 @@ class SearchIndex:
             finally:
                 self._lock_depth -= 1
             return
-        import fcntl
-
-        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreLockedError(
-                            f"the search index in {self.path} is busy (another newsreader is updating"
-                            " it); try again in a moment"
-                        ) from None
-                    time.sleep(0.02)
+        if self._read_only:
+            raise _disk_error("read-only", self.path)
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(LibraryLock(self._lock_path, timeout)())
+            except StoreLockedError:
+                raise StoreLockedError(
+                    f"the search index in {self.path} is busy (another newsreader is updating it);"
+                    " try again in a moment"
+                ) from None
+            except (StoreError, OSError) as exc:
+                trouble = _disk_trouble(exc, self._lock_path)
+                if trouble is None and isinstance(exc, StoreError):
+                    raise
+                raise _disk_error(trouble or "read-only", self.path) from exc
             self._lock_depth = 1
             try:
                 yield
             finally:
                 self._lock_depth = 0
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
 
     def _open(self) -> tuple[sqlite3.Connection, Any]:
         if self._conn is not None and self._text is not None:
@@ -597,7 +661,12 @@ class SearchIndex:
             self.close()  # another process reset and rebuilt the index: follow it
         db = self.path / "docs.sqlite"
         if db.exists() and (self.path / "text" / "meta.json").exists():
-            return self._connect(create=False)
+            try:
+                return self._connect(create=False)
+            except _Broken as exc:
+                if exc.__cause__ is None or _disk_trouble(exc.__cause__, self.path) != "read-only":
+                    raise
+            return self._connect_read_only()
         with self._exclusive():
             return self._connect(create=True)
 
@@ -635,6 +704,43 @@ class SearchIndex:
         except BaseException:
             conn.close()
             raise
+        self._register(index)
+        self._read_only = False
+        self._conn, self._text = conn, index
+        self._inode, self._incarnation = inode, incarnation
+        return conn, index
+
+    def _connect_read_only(self) -> tuple[sqlite3.Connection, Any]:
+        """Open an index that cannot be written (a read-only library), to search it while it is fresh.
+
+        SQLite reads it as immutable (its WAL was checkpointed when the last writer closed). tantivy
+        insists on creating lock files even to read, so it opens a temporary folder of symlinks to the
+        index files: nothing is copied.
+        """
+        import tantivy
+
+        db = self.path / "docs.sqlite"
+        mirror = Path(tempfile.mkdtemp(prefix="newsreader-search-"))
+        weakref.finalize(self, shutil.rmtree, mirror, True)
+        try:
+            conn = sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True, check_same_thread=False)
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                raise _Broken(f"it is read-only and of another schema than {SCHEMA}")
+            for entry in (self.path / "text").iterdir():
+                if not entry.name.startswith(".tantivy-"):
+                    (mirror / entry.name).symlink_to(entry)
+            index = tantivy.Index(self._schema(), path=str(mirror), reuse=True)
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            raise StoreError(f"cannot read the search index in {self.path}: {exc}") from exc
+        self._register(index)
+        self._read_only = True
+        self._conn, self._text = conn, index
+        self._inode, self._incarnation = os.stat(db).st_ino, self._meta(conn, "incarnation")
+        return conn, index
+
+    def _register(self, index: Any) -> None:
+        import tantivy
+
         self._analyzer = (
             tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
             .filter(tantivy.Filter.remove_long(64))
@@ -643,9 +749,6 @@ class SearchIndex:
             .build()
         )
         index.register_tokenizer("folded", self._analyzer)
-        self._conn, self._text = conn, index
-        self._inode, self._incarnation = inode, incarnation
-        return conn, index
 
     def close(self) -> None:
         with self._lock:
@@ -675,21 +778,32 @@ class SearchIndex:
             shutil.rmtree(self.path, ignore_errors=True)
 
     def _attempt(self, operation: Callable[[], Any]) -> Any:
-        """Run an operation; if the index turns out broken, reset it and run it once more."""
+        """Run an operation; if the index turns out broken, reset it and run it once more.
+
+        A full or read-only disk is not a broken index: it is reported, and nothing is reset.
+        """
         for attempt in range(2):
             try:
                 try:
                     return operation()
-                except sqlite3.OperationalError as exc:
-                    if "locked" in str(exc) or "busy" in str(exc):
+                except (sqlite3.Error, OSError, ValueError) as exc:
+                    trouble = _disk_trouble(exc, self.path)
+                    if trouble is not None:
+                        raise _disk_error(trouble, self.path) from exc
+                    if isinstance(exc, sqlite3.OperationalError) and (
+                        "locked" in str(exc) or "busy" in str(exc)
+                    ):
                         raise StoreLockedError(
                             f"the search index in {self.path} is busy (another newsreader is updating it);"
                             " try again in a moment"
                         ) from exc
-                    raise _Broken(str(exc)) from exc
-                except (sqlite3.DatabaseError, OSError) as exc:
-                    raise _Broken(str(exc)) from exc
+                    if isinstance(exc, sqlite3.DatabaseError | OSError):
+                        raise _Broken(str(exc)) from exc
+                    raise  # a ValueError that is no I/O failure: a bug, reported as one
             except _Broken as exc:
+                trouble = _disk_trouble(exc.__cause__, self.path) if exc.__cause__ is not None else None
+                if trouble is not None:
+                    raise _disk_error(trouble, self.path) from exc.__cause__
                 if attempt:
                     raise StoreError(f"cannot use the search index in {self.path}: {exc}") from exc
                 self._reset(exc)
@@ -838,10 +952,10 @@ class SearchIndex:
             self._write_feeds(conn, feeds)
             self._commit(conn)
         except _Cancelled:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             return SyncReport(cancelled=True)
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         report.seconds = time.perf_counter() - started
         if total:
@@ -907,7 +1021,7 @@ class SearchIndex:
                 self._set_meta(conn, "stamp", stamp)
             self._commit(conn)
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
     @staticmethod
@@ -1003,7 +1117,7 @@ class SearchIndex:
             self._write_feeds(conn, feeds)
             self._commit(conn)
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
     # -- searching -------------------------------------------------------------------------------------
