@@ -12,7 +12,6 @@ Why tantivy and not SQLite FTS5 or a hand-written index: see README ("Search eng
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -20,7 +19,6 @@ import shutil
 import sqlite3
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +26,11 @@ from typing import Any, Protocol
 
 from newsreader.errors import StoreError, StoreLockedError
 from newsreader.models import SearchHit
+from newsreader.search import _docs
 from newsreader.search._disk import disk_error, disk_trouble, rollback
 from newsreader.search._tantivy import TextIndex, TextWriter
-from newsreader.search.hits import HIT_COLUMNS, build_hits, passes
+from newsreader.search.hits import build_hits, passes
 from newsreader.search.query import Query, parse_query
-from newsreader.search.text import nfc
 from newsreader.store.lock import LibraryLock
 
 log = logging.getLogger(__name__)
@@ -58,31 +56,11 @@ class StoreLike(Protocol):
     def body(self, article_id: str) -> Mapping[str, Any] | None: ...
 
 
+SCHEMA = _docs.SCHEMA
+_BATCH = 1000
+"""Articles per SQLite statement and tantivy batch; above one batch, a bigger tantivy writer."""
 INDEX_DIR = "search"
 """``<library>/search/``: ``docs.sqlite`` (what a hit prints, sync bookkeeping) and ``text/`` (tantivy)."""
-SCHEMA = 1
-"""Bumped when the index layout or tokenizer changes: an index of another schema is rebuilt."""
-_BATCH = 1000
-
-_DDL = f"""
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);
-CREATE TABLE IF NOT EXISTS docs(
-    id TEXT NOT NULL UNIQUE,
-    src TEXT NOT NULL,
-    title TEXT NOT NULL,
-    author TEXT,
-    url TEXT,
-    excerpt TEXT,
-    published REAL,
-    added REAL,
-    truncated INTEGER NOT NULL DEFAULT 0,
-    n INTEGER NOT NULL DEFAULT 0,
-    body BLOB,
-    sig BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feeds(src TEXT PRIMARY KEY, title TEXT NOT NULL);
-PRAGMA user_version = {SCHEMA};
-"""
 
 
 @dataclass(slots=True)
@@ -104,13 +82,6 @@ class _Cancelled(Exception):
 
 class _Broken(Exception):
     """The index files are unusable: throw them away and rebuild."""
-
-
-def _signature(rec: Mapping[str, Any], feed: str) -> bytes:
-    """A digest of what the index copies from a headline record; a change means re-index."""
-    keys = ("src", "title", "author", "url", "excerpt", "published", "updated", "added", "truncated", "n")
-    parts = (*(rec.get(k) for k in keys), feed)
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 
 def _stamp(store: StoreLike) -> str | None:
@@ -223,8 +194,8 @@ class SearchIndex:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             if version == 0:
-                conn.executescript("BEGIN IMMEDIATE;" + _DDL + "COMMIT;")
-                self._set_meta(conn, "incarnation", os.urandom(8).hex())
+                conn.executescript("BEGIN IMMEDIATE;" + _docs.DDL + "COMMIT;")
+                _docs.set_meta(conn, "incarnation", os.urandom(8).hex())
             text_dir = self.path / "text"
             if (
                 not (text_dir / "meta.json").exists()
@@ -233,7 +204,7 @@ class SearchIndex:
                 raise _Broken("its text index is missing")
             text_dir.mkdir(exist_ok=True)
             index = TextIndex(text_dir)
-            incarnation = self._meta(conn, "incarnation")
+            incarnation = _docs.meta(conn, "incarnation")
             inode = os.stat(db).st_ino
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -264,7 +235,7 @@ class SearchIndex:
             raise StoreError(f"cannot read the search index in {self.path}: {exc}") from exc
         self._read_only = True
         self._conn, self._text = conn, index
-        self._inode, self._incarnation = os.stat(db).st_ino, self._meta(conn, "incarnation")
+        self._inode, self._incarnation = os.stat(db).st_ino, _docs.meta(conn, "incarnation")
         return conn, index
 
     def close(self) -> None:
@@ -285,7 +256,7 @@ class SearchIndex:
             with contextlib.suppress(sqlite3.Error, OSError):
                 probe = sqlite3.connect(f"file:{self.path / 'docs.sqlite'}?mode=ro", uri=True, timeout=5)
                 try:
-                    current = self._meta(probe, "incarnation")
+                    current = _docs.meta(probe, "incarnation")
                 finally:
                     probe.close()
             if seen is not None and current is not None and current != seen:
@@ -326,15 +297,6 @@ class SearchIndex:
                 self._reset(exc)
         raise AssertionError("unreachable")
 
-    @staticmethod
-    def _meta(conn: sqlite3.Connection, key: str) -> Any:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    @staticmethod
-    def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-
     def _fresh(self, conn: sqlite3.Connection) -> str | None:
         """``"stamp"`` or ``"generation"`` when the index matches the store (by what matched), else None.
 
@@ -343,9 +305,9 @@ class SearchIndex:
         sync records the new stamp.
         """
         stamp = _stamp(self.store)
-        if stamp is not None and stamp == self._meta(conn, "stamp"):
+        if stamp is not None and stamp == _docs.meta(conn, "stamp"):
             return "stamp"
-        generation = self._meta(conn, "generation")
+        generation = _docs.meta(conn, "generation")
         if generation is not None and generation == self.store.generation:
             return "generation"
         return None
@@ -356,7 +318,7 @@ class SearchIndex:
         tantivy commits first; a crash before SQLite commits leaves them apart (documents in one and not
         the other), which no diff can see.
         """
-        recorded = self._meta(conn, "opstamp")
+        recorded = _docs.meta(conn, "opstamp")
         if recorded is None:
             return
         try:
@@ -373,7 +335,7 @@ class SearchIndex:
 
     def _commit(self, conn: sqlite3.Connection) -> None:
         if self._opstamp is not None:
-            self._set_meta(conn, "opstamp", self._opstamp)
+            _docs.set_meta(conn, "opstamp", self._opstamp)
         conn.execute("COMMIT")
 
     # -- keeping in sync -----------------------------------------------------------------------------
@@ -425,7 +387,7 @@ class SearchIndex:
             fresh = self._fresh(conn)
             if fresh:  # another process caught up while we waited (or only the stamp changed)
                 if fresh == "generation":
-                    self._set_meta(conn, "stamp", _stamp(self.store))
+                    _docs.set_meta(conn, "stamp", _stamp(self.store))
                 conn.execute("COMMIT")
                 self._sync_feeds(sources)
                 return report
@@ -435,38 +397,29 @@ class SearchIndex:
             stamp = _stamp(self.store)
             generation = self.store.generation
             heads = self.store.headlines()
-            feeds = {src: str(rec.get("title") or src) for src, rec in sources.items()}
-            indexed = dict(conn.execute("SELECT id, sig FROM docs"))
-            report.rebuilt = not indexed
-            todo: list[str] = []
-            for article_id, rec in heads.items():
-                old = indexed.pop(article_id, None)
-                src = str(rec.get("src", ""))
-                if old != _signature(rec, feeds.get(src, src)):
-                    todo.append(article_id)
-                    report.added += old is None
-                    report.updated += old is not None
-            gone = list(indexed)
-            todo.sort()  # bodies are sharded by id prefix: sorted batches read each shard about once
+            feeds = _docs.feed_titles(sources)
+            report.rebuilt = conn.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+            todo, gone, report.added = _docs.diff(conn, heads, feeds)
+            report.updated = len(todo) - report.added
             total = len(todo) + len(gone)
             label = "building search index" if report.rebuilt else "updating search index"
             if progress is not None and total:
                 progress(0, total, label)
             with self._writer(big=total > _BATCH) as writer:
-                self._drop(conn, writer, gone)
+                _docs.drop(conn, writer, gone)
                 report.removed = len(gone)
                 done = len(gone)
                 for start in range(0, len(todo), _BATCH):
                     if cancel is not None and cancel.is_set():
                         raise _Cancelled
                     batch = todo[start : start + _BATCH]
-                    self._upsert(conn, writer, batch, heads, feeds)
+                    _docs.upsert(conn, writer, batch, heads, feeds, self._bodies(batch))
                     done += len(batch)
                     if progress is not None:
                         progress(done, total, label)
-            self._set_meta(conn, "generation", generation)
-            self._set_meta(conn, "stamp", stamp)
-            self._write_feeds(conn, feeds)
+            _docs.set_meta(conn, "generation", generation)
+            _docs.set_meta(conn, "stamp", stamp)
+            _docs.write_feeds(conn, feeds)
             self._commit(conn)
         except _Cancelled:
             rollback(conn)
@@ -512,31 +465,26 @@ class SearchIndex:
         self._begin(conn)
         try:
             self._check_halves(conn)
-            before = self._meta(conn, "generation")
+            before = _docs.meta(conn, "generation")
             stamp = _stamp(self.store)
             generation = self.store.generation
             heads = self.store.headlines()
-            feeds = {src: str(rec.get("title") or src) for src, rec in self.store.sources().items()}
+            feeds = _docs.feed_titles(self.store.sources())
             wanted = sorted(dict.fromkeys(article_ids))
             present = [i for i in wanted if i in heads]
             with self._writer(big=len(present) > _BATCH) as writer:
-                self._drop(conn, writer, [i for i in wanted if i not in heads])
+                _docs.drop(conn, writer, [i for i in wanted if i not in heads])
                 for start in range(0, len(present), _BATCH):
-                    self._upsert(conn, writer, present[start : start + _BATCH], heads, feeds)
+                    batch = present[start : start + _BATCH]
+                    _docs.upsert(conn, writer, batch, heads, feeds, self._bodies(batch))
             # One commit since the last sync, and it was this one: the index is whole again.
             if before is not None and generation == before + 1:
-                self._set_meta(conn, "generation", generation)
-                self._set_meta(conn, "stamp", stamp)
+                _docs.set_meta(conn, "generation", generation)
+                _docs.set_meta(conn, "stamp", stamp)
             self._commit(conn)
         except BaseException:
             rollback(conn)
             raise
-
-    @staticmethod
-    def _drop(conn: sqlite3.Connection, writer: TextWriter, article_ids: Sequence[str]) -> None:
-        for article_id in article_ids:
-            writer.delete(article_id)
-        conn.executemany("DELETE FROM docs WHERE id = ?", ((i,) for i in article_ids))
 
     def _bodies(self, article_ids: Sequence[str]) -> Mapping[str, Mapping[str, Any] | None]:
         bulk = getattr(self.store, "bodies", None)
@@ -544,58 +492,10 @@ class SearchIndex:
             return bulk(article_ids)  # type: ignore[no-any-return]
         return {article_id: self.store.body(article_id) for article_id in article_ids}
 
-    def _upsert(
-        self,
-        conn: sqlite3.Connection,
-        writer: TextWriter,
-        batch: Sequence[str],
-        heads: Mapping[str, Mapping[str, Any]],
-        feeds: Mapping[str, str],
-    ) -> None:
-        bodies = self._bodies(batch)
-        rows = []
-        for article_id in batch:
-            rec = heads[article_id]
-            src = str(rec.get("src", ""))
-            feed = feeds.get(src, src)
-            body_rec = bodies.get(article_id) or {}
-            body = nfc(str(body_rec.get("body") or rec.get("excerpt") or ""))
-            note = body_rec.get("author_note")
-            text = f"{body}\n\n{note}" if note else body
-            published, added = rec.get("published"), rec.get("added")
-            date = published if isinstance(published, int | float) else added or 0.0
-            title, author = nfc(str(rec.get("title") or "")), nfc(str(rec.get("author") or ""))
-            writer.add(article_id, title=title, author=author, feed=nfc(feed), body=text, date=float(date))
-            rows.append(
-                (
-                    article_id,
-                    src,
-                    rec.get("title") or "",
-                    rec.get("author"),
-                    rec.get("url"),
-                    rec.get("excerpt"),
-                    published,
-                    added,
-                    1 if rec.get("truncated") else 0,
-                    int(rec.get("n") or 0),
-                    zlib.compress(body.encode("utf-8", "surrogatepass"), 1),
-                    _signature(rec, feed),
-                )
-            )
-        conn.executemany(
-            f"INSERT OR REPLACE INTO docs({HIT_COLUMNS}, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-
-    @staticmethod
-    def _write_feeds(conn: sqlite3.Connection, feeds: Mapping[str, str]) -> None:
-        conn.execute("DELETE FROM feeds")
-        conn.executemany("INSERT INTO feeds(src, title) VALUES (?, ?)", feeds.items())
-
     def _sync_feeds(self, sources: Mapping[str, Mapping[str, Any]]) -> None:
         """Re-index the articles of renamed feeds (``feed:`` searches the name); cheap when none was."""
         conn, _ = self._open()
-        feeds = {src: str(rec.get("title") or src) for src, rec in sources.items()}
+        feeds = _docs.feed_titles(sources)
         known = dict(conn.execute("SELECT src, title FROM feeds"))
         renamed = [src for src, title in feeds.items() if src in known and known[src] != title]
         if not renamed and feeds.keys() <= known.keys():
@@ -614,8 +514,9 @@ class SearchIndex:
                 ids = sorted(i for i in ids if i in heads)
                 with self._writer(big=len(ids) > _BATCH) as writer:
                     for start in range(0, len(ids), _BATCH):
-                        self._upsert(conn, writer, ids[start : start + _BATCH], heads, feeds)
-            self._write_feeds(conn, feeds)
+                        batch = ids[start : start + _BATCH]
+                        _docs.upsert(conn, writer, batch, heads, feeds, self._bodies(batch))
+            _docs.write_feeds(conn, feeds)
             self._commit(conn)
         except BaseException:
             rollback(conn)
