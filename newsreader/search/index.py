@@ -99,10 +99,11 @@ def _stamp(store: StoreLike) -> str | None:
 class SearchIndex:
     """The search index of one library: tantivy for the text, SQLite for what a hit prints.
 
-    Thread-safe, and safe with other processes: writes run under ``search.lock`` (flock) and inside one
-    SQLite transaction each; tantivy commits first and SQLite records its opstamp in that transaction, so
-    a crash between the two is detected by the next write and the index rebuilt. Searches take no lock.
-    Failures never reach the store: an unusable index is logged, deleted and rebuilt from the store.
+    Thread-safe, and safe with other processes: writes run under ``search.lock`` (the store's lock
+    implementation) and inside one SQLite transaction each; tantivy commits first and SQLite records its
+    opstamp in that transaction, so a crash between the two is detected by the next write and the index
+    rebuilt. Searches take no lock. Failures never reach the store: an unusable index is logged, deleted
+    and rebuilt from the store; a full or read-only disk is reported and nothing is deleted.
 
     Args:
         store: the library's store (read only: the index never writes it).
