@@ -2,7 +2,7 @@
 
 feedparser does the XML work; it is called on a byte stream (never a string, which it would
 treat as a URL or a file name to open) with its HTML sanitiser and relative-URI pass turned off,
-because :func:`newsreader.ingest.text.html_to_text` turns HTML into plain text itself and resolves
+because :func:`newsreader.ingest.html_text.html_to_text` turns HTML into plain text itself and resolves
 links against each value's ``xml:base``. Those two passes are most of feedparser's time
 (kurtmckee/feedparser issue 209). Every stored string goes through ``clean``/``clean_line``.
 """
@@ -26,16 +26,10 @@ import feedparser.api
 
 from newsreader.errors import ParseError
 from newsreader.ingest import _budget, _expat
+from newsreader.ingest.cleaning import clean, clean_line, normalise_for_id
 from newsreader.ingest.decoding import feed_charset
-from newsreader.ingest.text import (
-    clean,
-    clean_line,
-    cut_at_word,
-    excerpt,
-    html_to_text,
-    looks_like_html,
-    normalise_for_id,
-)
+from newsreader.ingest.html_text import html_to_text, looks_like_html
+from newsreader.ingest.sentences import cut_at_word, excerpt
 from newsreader.models import ArticleDraft
 
 log = logging.getLogger(__name__)
