@@ -1,13 +1,26 @@
-"""HTML fragments (feed bodies) to the plain text newsreader stores, and the links they refer to."""
+"""HTML fragments (feed bodies) to the plain text newsreader stores, and the links they refer to.
+
+lxml's HTML parser (libxml2, HTML5 tokenization since 2.14) tokenizes; the handlers of
+:class:`_HTMLToText` hold the formatting rules and are driven by a walk over the tree it builds.
+libxml2 gets attribute values with "<" in them, raw-text elements (``<textarea>``, ``<xmp>``,
+``<plaintext>``) and stray quotes right where the regex tokenizer before it leaked markup into the
+text. Input nested deeper than libxml2 allows (2048 elements) goes through that regex tokenizer
+(:mod:`newsreader.ingest._html_regex`), which converts it whole in linear time.
+"""
 
 from __future__ import annotations
 
 import re
-from html import unescape
+import threading
+from html import escape
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from newsreader.ingest import _budget
+from newsreader.ingest import _budget, _html_regex
 from newsreader.ingest.cleaning import clean_line, normalise_newlines, strip_controls
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 # Elements whose content is never text a reader should see. Not <embed> (void: nothing would end the
 # skip) nor <object>, whose content is the fallback a browser shows when it cannot play the object.
@@ -27,42 +40,11 @@ _BREAKS = re.compile(r"\n[ \t]*\n+")
 _LINK_SCHEMES = frozenset({"http", "https"})
 
 
-# One HTML token: a comment, CDATA, a declaration or processing instruction, or a tag. Text between
-# tokens is data. A "<" that starts none of these ("a < b") stays text, as browsers treat it. As in
-# browsers, a quote opens a value only right after "=" (elsewhere it is part of a name or value), and a
-# quoted value may hold "<" and ">". Outside quotes a tag never spans another "<", and the attribute
-# loop is possessive: a failed attempt stops at the next "<" or the next matching quote, so hostile
-# input such as "<a " repeated a million times costs linear, not quadratic, time.
-_HTML_TOKEN = re.compile(
-    r"""<(?:
-        !--.*?(?:-->|\Z)
-      | !\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)
-      | [!?][^>]*(?:>|\Z)
-      | (?P<end>/)?(?P<tag>[a-zA-Z][^\s/<>]*)
-        (?P<attrs>(?:\s+|/|[^\s/<>=][^\s/<>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>]*))?|=[^\s<>]*)*+)>
-    )""",
-    re.DOTALL | re.VERBOSE,
-)
-_HTML_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_HTML_RAW = frozenset({"script", "style"})  # their content is not HTML: skip to the end tag
 _MAX_DEPTH = 8  # deepest list/quote nesting that is drawn as such
 
 
-def _attributes(raw: str) -> list[tuple[str, str | None]]:
-    if not raw or raw.isspace():
-        return []
-    return [
-        (m.group(1).lower(), unescape(next((g for g in m.group(2, 3, 4) if g is not None), "")))
-        for m in _HTML_ATTR.finditer(raw)
-    ]
-
-
 class _HTMLToText:
-    """Streams HTML into paragraphs; inline text gathers until a block boundary flushes it.
-
-    A small regex tokenizer drives it rather than ``html.parser``: feeds carry thousands of short
-    HTML bodies, and this is about three times faster while as lenient with broken markup.
-    """
+    """Streams HTML into paragraphs; inline text gathers until a block boundary flushes it."""
 
     def __init__(self, base_url: str | None, references: bool = True) -> None:
         self.base_url = base_url or None
@@ -79,42 +61,6 @@ class _HTMLToText:
         self._quote = 0
         self._pre = 0
         self._skip = 0
-
-    def feed(self, html: str) -> None:
-        """Tokenize ``html`` and dispatch each piece to the handlers below."""
-        pos = 0
-        search = _HTML_TOKEN.search
-        tokens = 0
-        while True:
-            match = search(html, pos)
-            if match is None:
-                break
-            tokens += 1
-            if tokens % _budget.CHECK_EVERY == 0:
-                _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
-            start = match.start()
-            if start > pos:
-                self.handle_data(unescape(html[pos:start]))
-            pos = match.end()
-            cdata, end, tag, raw_attrs = match.group("cdata", "end", "tag", "attrs")
-            if tag is None:
-                if cdata:
-                    self.handle_data(cdata)
-                continue
-            tag = tag.lower()
-            if end:
-                self.handle_endtag(tag)
-                continue
-            attrs = _attributes(raw_attrs.rstrip("/")) if raw_attrs else []
-            if raw_attrs and raw_attrs.endswith("/"):
-                self.handle_startendtag(tag, attrs)
-            elif tag in _HTML_RAW:
-                close = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(html, pos)
-                pos = close.end() if close else len(html)
-            else:
-                self.handle_starttag(tag, attrs)
-        if pos < len(html):
-            self.handle_data(unescape(html[pos:]))
 
     # Handlers --------------------------------------------------------------------------------
 
@@ -140,7 +86,7 @@ class _HTMLToText:
             self._flush()
             start = dict(attrs).get("start") if tag == "ol" else None
             digits = start.strip().lstrip("-") if start else ""
-            number = int(start) if digits.isdigit() and len(digits) <= 9 else 1
+            number = int(start) if start and digits.isdigit() and len(digits) <= 9 else 1
             self._new_list = not self._lists
             self._lists.append([tag == "ol", number])
         elif tag == "li":
@@ -281,6 +227,63 @@ def looks_like_html(text: str) -> bool:
     return ("<" in text and ">" in text) or ("&" in text and ";" in text)
 
 
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.DOTALL)
+_local = threading.local()  # an lxml parser is not to be shared between threads
+
+
+def _parser() -> etree.HTMLParser:
+    parser: etree.HTMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        from lxml import etree  # lazy: ~30 ms, paid only by code that converts HTML
+
+        # huge_tree: without it libxml2 stops at 256 open elements (and at 10 MB text nodes).
+        parser = etree.HTMLParser(
+            recover=True,
+            no_network=True,
+            remove_comments=True,
+            remove_pis=True,
+            huge_tree=True,
+            encoding="utf-8",
+        )
+        _local.parser = parser
+    return parser
+
+
+def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
+    """Drive ``handler`` from lxml's parse of ``html``; False if libxml2 gave up part-way."""
+    from lxml import etree
+
+    if "<![CDATA[" in html:  # HTML has no CDATA outside SVG/MathML: libxml2 drops it, browsers show it
+        html = _CDATA.sub(lambda m: escape(m.group(1), quote=False), html)
+    parser = _parser()
+    data = html.replace("\x00", "").encode("utf-8", "replace")  # bytes: a str may not declare an encoding
+    root = etree.fromstring(data, parser)
+    if any(error.level_name == "FATAL" for error in parser.error_log):
+        return False  # a resource limit: the tree holds only what came before it
+    if root is None:
+        return True
+    events = 0
+    start = handler.handle_starttag
+    end = handler.handle_endtag
+    data_ = handler.handle_data
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag: Any = element.tag
+        if event == "start":
+            events += 1
+            if events % _budget.CHECK_EVERY == 0:
+                _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
+            if isinstance(tag, str):
+                start(tag, list(element.items()))
+            if element.text:
+                data_(element.text)
+        else:
+            if isinstance(tag, str):
+                end(tag)
+            if element.tail:
+                data_(element.tail)
+    return True
+
+
 def html_to_text(
     html: str | None, base_url: str | None = None, *, references: bool = True
 ) -> tuple[str, list[str]]:
@@ -299,6 +302,8 @@ def html_to_text(
     """
     if not html:
         return "", []
-    parser = _HTMLToText(base_url, references)
-    parser.feed(html)
-    return parser.result(), parser.links
+    handler = _HTMLToText(base_url, references)
+    if not _walk_lxml(handler, html):
+        handler = _HTMLToText(base_url, references)
+        _html_regex.feed(handler, html)
+    return handler.result(), handler.links
