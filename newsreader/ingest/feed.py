@@ -239,7 +239,7 @@ def _entry_draft(
         key = "sha256:" + hashlib.sha256(normalise_for_id(f"{title}\n{body}").encode()).hexdigest()
     published = _to_datetime(entry.get("published_parsed") or entry.get("created_parsed"))
     # dict.get: feedparser maps a missing updated_parsed to published_parsed, with a warning.
-    updated = _to_datetime(dict.get(entry, "updated_parsed"))
+    updated = _to_datetime(dict.get(entry, "updated_parsed") if isinstance(entry, dict) else None)
     source = entry.get("source")
     author = (
         _authors(entry.get("authors"), source.get("authors") if isinstance(source, Mapping) else None)
