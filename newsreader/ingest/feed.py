@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import feedparser.api
+import lxml.etree  # noqa: F401  (html_text imports it lazily; here so forked parse workers share it)
 
 from newsreader.errors import ParseError
 from newsreader.ingest import _budget, _expat
