@@ -325,6 +325,17 @@ def parse_feed_file(
         raise ParseError(f"{name}: {exc}") from exc
 
 
+def _feedparser(data: bytes, headers: dict[str, str]) -> Any:
+    try:
+        return feedparser.parse(
+            io.BytesIO(data), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except _budget.ParseBudgetExceeded:
+        raise
+    except Exception as exc:  # feedparser should not raise; if it does, this feed fails alone
+        raise ParseError(f"not a feed: {exc}") from exc
+
+
 def _parse(
     data: bytes, headers: dict[str, str], source_id: str, url: str | None, *, saved_copy: bool = False
 ) -> ParsedFeed:
@@ -332,17 +343,7 @@ def _parse(
     if charset is not None:  # an HTTP charset is what feedparser trusts first (RFC 3023)
         kind = headers.get("content-type") or "application/xml"
         headers = {**headers, "content-type": f"{kind}; charset={charset}"}
-    try:
-        parsed = feedparser.parse(
-            io.BytesIO(data),
-            response_headers=headers,
-            sanitize_html=False,
-            resolve_relative_uris=False,
-        )
-    except _budget.ParseBudgetExceeded:
-        raise
-    except Exception as exc:  # feedparser should not raise; if it does, this feed fails alone
-        raise ParseError(f"not a feed: {exc}") from exc
+    parsed = _feedparser(data, headers)
     entries = parsed.get("entries") or []
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") and not entries:
@@ -368,10 +369,10 @@ def _parse(
         except Exception as exc:  # lenient per entry: one odd item never costs the feed
             log.warning("skipping an entry of %s: %s", url or source_id, exc)
             skipped += 1
-            continue
-        if draft.id not in seen:
-            seen.add(draft.id)
-            drafts.append(draft)
+        else:
+            if draft.id not in seen:
+                seen.add(draft.id)
+                drafts.append(draft)
     if entries and not drafts:
         raise ParseError("not a feed: no entry could be read")
     warning = "no RSS channel found, items kept" if channel_missing else charset_warning
