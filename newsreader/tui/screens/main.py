@@ -33,10 +33,11 @@ from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, SearchHit, Source
+from newsreader.render import render_article
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.text import safe_line
-from newsreader.tui.widgets.article_view import ArticleView, render_article, wrap_article
+from newsreader.tui.widgets.article_view import ArticleView, wrap_article
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import ALL, STARRED, UNREAD, SourceList, source_id_of
