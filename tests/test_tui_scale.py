@@ -6,9 +6,9 @@ import pytest
 
 from newsreader.config import Settings
 from newsreader.library import Library
+from newsreader.render import render_article
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.main import MainScreen
-from newsreader.tui.widgets.article_view import render_article
 from newsreader.tui.widgets.headline_list import ROW_HEIGHT
 from tests.tui_support import big_library, row_text, visible_text
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import queue
 import re
 import threading
 import webbrowser
@@ -34,6 +33,7 @@ from textual.worker import get_current_worker
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, SearchHit, Source
 from newsreader.render import render_article
+from newsreader.tui.marks import MarkWriter
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.text import safe_line
@@ -240,16 +240,11 @@ class MainScreen(Screen[None]):
         self._recount_timer: Timer | None = None
         self._signature: tuple[tuple[str, int], ...] | None = None
         """Article counts per source when last loaded: a change means another process wrote."""
-        self._save_timers: dict[Timer, tuple[list[str], dict[str, bool]]] = {}
         self._search_query = ""
         self._search_terms: tuple[str, ...] = ()
         self._saved: _SavedList | None = None
-        self._writes: queue.Queue[tuple[list[str], dict[str, bool]]] = queue.Queue()
-        self._writer_lock = threading.Lock()
-        self._writer_running = False
-        self._writes_idle = threading.Event()
-        """Set while no read/star write is queued or running: reloads wait on it to see them."""
-        self._writes_idle.set()
+        self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
+        """Saves read/star marks in order; reloads wait for it, so they see the marks."""
         self._first_painted = threading.Event()
         self.loaded = threading.Event()
         """Set once the first headline list is on screen (tests and the benchmark wait on it)."""
@@ -356,7 +351,7 @@ class MainScreen(Screen[None]):
     def load_sources(self, *, poll: bool = False) -> None:
         """Reload sources and counts; ``poll`` also reloads the headlines if another process
         (a CLI ``import`` or ``refresh``) changed the library meanwhile."""
-        self._writes_idle.wait(timeout=WRITE_WAIT)
+        self._marks.wait(WRITE_WAIT)
         try:
             sources = self.library.sources()
             starred = len(self.library.articles(starred=True))
@@ -367,7 +362,7 @@ class MainScreen(Screen[None]):
         self._ui(self._show_sources, sources, starred, poll)
 
     def _poll(self) -> None:
-        if self.loaded.is_set() and not self.workers_busy:
+        if self.loaded.is_set() and not self.workers_busy and self._marks.idle:
             self.load_sources(poll=True)
 
     @property
@@ -388,7 +383,7 @@ class MainScreen(Screen[None]):
     @property
     def pending(self) -> bool:
         """True while a debounced search or recount is still to run (tests wait on it)."""
-        return bool(self._recount_timer is not None or self._search_timer is not None or self._save_timers)
+        return bool(self._recount_timer is not None or self._search_timer is not None or not self._marks.idle)
 
     def _show_sources(self, sources: list[Source], starred: int, poll: bool = False) -> None:
         total = sum(s.articles for s in sources)
@@ -412,7 +407,7 @@ class MainScreen(Screen[None]):
         elif (source_id := source_id_of(key)) is not None:
             kwargs["source"] = source_id
         worker = get_current_worker()
-        self._writes_idle.wait(timeout=WRITE_WAIT)  # read marks just made, not older ones
+        self._marks.wait(WRITE_WAIT)  # read marks just made, not older ones
         try:
             if not self.loaded.is_set() and keep is None:
                 # First paint: a screenful now, everything a moment later (100k rows load in
@@ -701,59 +696,19 @@ class MainScreen(Screen[None]):
             if view.article is not None and view.article.id == article_id:
                 view.article = replace(view.article, **state)  # type: ignore[arg-type]
         self._update_titles()
-        if save_after > 0:
-            timer = self.set_timer(save_after, lambda: self._save_later(timer))
-            self._save_timers[timer] = (ids, state)
-        else:
-            self._save(ids, state)
+        self._marks.save(ids, state, delay=save_after)
 
-    def _save_later(self, timer: Timer) -> None:
-        ids, state = self._save_timers.pop(timer)
-        self._save(ids, state)
+    def _mark_failed(self, exc: NewsreaderError) -> None:
+        """A mark could not be saved (writer thread): say so and show what the library holds."""
+        self._ui(self._error, exc)
+        self._ui(self._reload_keeping_cursor)
 
-    def _save_now(self) -> None:
-        """Queue the delayed read marks at once (a reload is about to read the library)."""
-        for timer, (ids, state) in list(self._save_timers.items()):
-            timer.stop()
-            del self._save_timers[timer]
-            self._save(ids, state)
+    def _marks_drained(self) -> None:
+        self._ui(self._recount_soon)
 
     def on_unmount(self) -> None:
         """Quitting right after opening an article still saves its read mark."""
-        for timer, (ids, state) in list(self._save_timers.items()):
-            timer.stop()
-            try:
-                self.library.mark(ids, **state)
-            except NewsreaderError as exc:  # no screen left to show it on: log it
-                log.warning("read mark not saved on exit: %s", exc)
-        self._save_timers.clear()
-
-    def _save(self, ids: list[str], state: dict[str, bool]) -> None:
-        with self._writer_lock:
-            self._writes.put((ids, state))
-            self._writes_idle.clear()
-            if not self._writer_running:
-                self._writer_running = True
-                self._state_writer()
-
-    @work(thread=True, group="writer")
-    def _state_writer(self) -> None:
-        """Drain the queue in order, then stop (a new change starts a new writer)."""
-        while True:
-            with self._writer_lock:
-                if self._writes.empty():
-                    self._writer_running = False
-                    self._writes_idle.set()
-                    return
-                ids, state = self._writes.get()
-            try:
-                self.library.mark(ids, **state)
-            except NewsreaderError as exc:
-                self._ui(self._error, exc)
-                self._ui(self._reload_keeping_cursor)
-                continue
-            if self._writes.empty():
-                self._ui(self._recount_soon)
+        self._marks.close()
 
     # -- panes, back --------------------------------------------------------------------------
 
@@ -877,7 +832,7 @@ class MainScreen(Screen[None]):
             self.headlines.empty_text = "No articles here."
             self.headlines.set_articles(articles, keep=saved.cursor_id)
             self._update_titles()
-            self._save_now()
+            self._marks.hurry()
             self.load_everything(keep=saved.cursor_id)
         self._focus_pane("headlines")
 
