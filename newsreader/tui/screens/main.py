@@ -12,7 +12,6 @@ import logging
 import re
 import threading
 import webbrowser
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
-from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
@@ -32,12 +30,12 @@ from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, SearchHit, Source
-from newsreader.render import render_article
 from newsreader.tui.marks import MarkWriter
+from newsreader.tui.messages import ArticleFailed, ArticleShown, HeadlineOpened, Progress, SourceChosen
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.text import safe_line
-from newsreader.tui.widgets.article_view import ArticleView, wrap_article
+from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import ALL, STARRED, UNREAD, SourceList, source_id_of
@@ -60,8 +58,6 @@ OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SEARCH_DEBOUNCE = 0.15
 """Seconds of typing pause before a search runs."""
-ARTICLE_CACHE = 64
-"""Rendered articles kept, so going back and forth costs nothing."""
 SEARCH_LIMIT = 200
 WRITE_WAIT = 2.0
 """Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
@@ -69,12 +65,6 @@ FIRST_PAGE = 300
 """Headlines shown before the whole list has loaded."""
 
 PANES = ("sources", "headlines", "article")
-
-HEAD_CHARS = 4000
-"""About three screens of text: what a long article shows before the rest is wrapped."""
-
-ArticleKey = tuple[str, tuple[str, ...], str]
-"""An article as rendered: its id, the search terms highlighted in it, the theme."""
 
 
 @dataclass(slots=True)
@@ -118,14 +108,6 @@ def as_you_type(query: str) -> str:
         return query  # inside an open phrase, or negated
     word = match.group()
     return f"{before}({word} OR {word}*)"
-
-
-def _head_length(plain: str) -> int:
-    """Where the first screens of an article end: a paragraph break after ``HEAD_CHARS``."""
-    if len(plain) <= HEAD_CHARS * 2:
-        return len(plain)
-    cut = plain.find("\n\n", HEAD_CHARS)
-    return len(plain) if cut < 0 else cut
 
 
 class MainScreen(Screen[None]):
@@ -235,7 +217,6 @@ class MainScreen(Screen[None]):
         self._key = ALL
         """The selected view or source (a ``SourceList`` key)."""
         self._pane = "headlines"
-        self._article_cache: OrderedDict[ArticleKey, tuple[Article, Text, list[Strip], int]] = OrderedDict()
         self._search_timer: Timer | None = None
         self._recount_timer: Timer | None = None
         self._signature: tuple[tuple[str, int], ...] | None = None
@@ -257,7 +238,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="headlines-pane"):
                 yield SearchBar(id="search-bar")
                 yield HeadlineList(id="headlines", clock=self.library.now)
-            yield ArticleView(id="article")
+            yield ArticleView(self.library, id="article")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -289,7 +270,7 @@ class MainScreen(Screen[None]):
         self._apply_width(self.app.size.width)
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
-        self.set_interval(POLL_INTERVAL, self._poll)
+        self.set_interval(POLL_INTERVAL, self.poll_library)
         self.load_headlines(self._key)  # the sources follow the first paint
 
     def on_resize(self, event: Resize) -> None:
@@ -338,7 +319,7 @@ class MainScreen(Screen[None]):
         status = self.status
 
         def progress(done: int, total: int, label: str) -> None:
-            status.post_message(StatusBar.Progress(done, total, label or "Indexing…"))
+            status.post_message(Progress(done, total, label or "Indexing…"))
 
         try:
             self.library.update_search_index(progress=progress, cancel=worker.cancelled_event)
@@ -361,7 +342,8 @@ class MainScreen(Screen[None]):
             return
         self._ui(self._show_sources, sources, starred, poll)
 
-    def _poll(self) -> None:
+    def poll_library(self) -> None:
+        """Look for articles another process (a CLI import) added, unless busy (a slow timer)."""
         if self.loaded.is_set() and not self.workers_busy and self._marks.idle:
             self.load_sources(poll=True)
 
@@ -382,8 +364,16 @@ class MainScreen(Screen[None]):
 
     @property
     def pending(self) -> bool:
-        """True while a debounced search or recount is still to run (tests wait on it)."""
+        """True while a debounced search or recount is still to run, or a mark to be saved."""
         return bool(self._recount_timer is not None or self._search_timer is not None or not self._marks.idle)
+
+    @property
+    def settled(self) -> bool:
+        """True once the first list is painted and nothing is left to run: no worker, no debounced
+        search or recount, no mark waiting to be saved (tests and the benchmark wait on it)."""
+        if not self.loaded.is_set() or self.pending:
+            return False
+        return all(worker.is_finished for worker in self.app.workers)
 
     def _show_sources(self, sources: list[Source], starred: int, poll: bool = False) -> None:
         total = sum(s.articles for s in sources)
@@ -468,7 +458,7 @@ class MainScreen(Screen[None]):
         self.status.set_text(Text(f"{label}: {count} {articles}, {unread} unread", end=""))
 
     @on(SourceList.Chosen)
-    def _source_chosen(self, event: SourceList.Chosen) -> None:
+    def _source_chosen(self, event: SourceChosen) -> None:
         if self._saved is not None:
             self._close_search(restore=False)
         if event.key != self._key:
@@ -480,22 +470,31 @@ class MainScreen(Screen[None]):
     # -- reading ------------------------------------------------------------------------------
 
     @on(HeadlineList.Opened)
-    def _headline_opened(self, event: HeadlineList.Opened) -> None:
+    def _headline_opened(self, event: HeadlineOpened) -> None:
         self.open_article(event.article_id)
         if self.has_class("-narrow"):
             self._focus_pane("article")
 
     def open_article(self, article_id: str) -> None:
-        """Show an article (from the cache, or loaded and rendered in a worker) and mark it read
-        once it is on screen (an article whose body fails to load stays unread)."""
-        key = (article_id, self._search_terms, self.app.theme or "")
-        cached = self._article_cache.get(key)
-        if cached is not None:
-            self._article_cache.move_to_end(key)
-            self._show_article(key, *cached)
-        else:
-            view = self.article_view
-            self._load_article(key, view.render_styles(), view.measure)
+        """Show an article and mark it read once it is on screen (an article whose body fails to
+        load stays unread)."""
+        self.article_view.open(article_id, self._search_terms)
+
+    @on(ArticleView.Shown)
+    def _article_shown(self, event: ArticleShown) -> None:
+        view = self.article_view
+        if view.article is None or view.article.id != event.article_id:
+            return
+        listed = self.headlines.index_of(event.article_id)
+        if listed is not None:  # the list knows the latest read/starred state
+            row = self.headlines.articles[listed]
+            view.article = replace(view.article, read=row.read, starred=row.starred)
+        if event.first:  # the head of a long read was marked when it showed
+            self._mark_opened(event.article_id)
+
+    @on(ArticleView.Failed)
+    def _article_failed(self, event: ArticleFailed) -> None:
+        self.notify(event.error, severity="error", markup=False, timeout=8)
 
     def _mark_opened(self, article_id: str) -> None:
         """Mark an article read now that it is shown."""
@@ -505,67 +504,6 @@ class MainScreen(Screen[None]):
             # Shown as read at once; saved just after the article is on screen, so the write
             # never competes with drawing it.
             self._set_state([article_id], read=True, save_after=OPEN_SAVE_DELAY)
-
-    @work(thread=True, exclusive=True, group="article")
-    def _load_article(self, key: ArticleKey, styles: dict[str, Any], width: int) -> None:
-        article_id, terms, _theme = key
-        try:
-            article = self.library.get(article_id)
-        except NewsreaderError as exc:
-            self._ui(self._error, exc)
-            return
-        highlight = None
-        if terms:
-
-            def highlight(text: str) -> list[tuple[int, int]]:
-                return self.library.highlight_spans(text, terms)
-
-        content = render_article(article, styles, highlight)
-        worker = get_current_worker()
-        cut = _head_length(content.plain)
-        if cut < len(content.plain):
-            # Long read: show the first screens at once, the rest a moment later.
-            head = wrap_article(content[:cut], width, self.app.console)
-            if worker.is_cancelled:
-                return
-            shown = threading.Event()
-            self._ui(self._show_head, article, content, head, width, shown)
-            shown.wait(timeout=1.0)  # wrapping the rest holds the GIL: let that frame out first
-        lines = wrap_article(content, width, self.app.console)
-        if not worker.is_cancelled:
-            self._ui(self._show_article, key, article, content, lines, width)
-
-    def _show_head(
-        self,
-        article: Article,
-        content: Text,
-        lines: list[Strip],
-        width: int,
-        shown: threading.Event,
-    ) -> None:
-        self.call_after_refresh(shown.set)
-        view = self.article_view
-        view.show(article, content, lines, width, partial=True)
-        view.border_title = Text(safe_line(article.feed), end="")
-        self._mark_opened(article.id)
-
-    def _show_article(
-        self, key: ArticleKey, article: Article, content: Text, lines: list[Strip], width: int
-    ) -> None:
-        self._article_cache[key] = (article, content, lines, width)
-        while len(self._article_cache) > ARTICLE_CACHE:
-            self._article_cache.popitem(last=False)
-        view = self.article_view
-        continuing = view.partial and view.article is not None and view.article.id == article.id
-        view.show(article, content, lines, width, keep_scroll=continuing)
-        if view.article is not None and view.article.id == article.id:
-            listed = self.headlines.index_of(article.id)
-            if listed is not None:  # the list knows the latest read/starred state
-                row = self.headlines.articles[listed]
-                view.article = replace(article, read=row.read, starred=row.starred)
-        view.border_title = Text(safe_line(article.feed), end="")
-        if not continuing:  # the head of a long read was marked when it showed
-            self._mark_opened(article.id)
 
     def action_page_article(self, direction: int) -> None:
         view = self.article_view
@@ -847,9 +785,9 @@ class MainScreen(Screen[None]):
         status = self.status
 
         def progress(done: int, total: int, label: str) -> None:
-            status.post_message(StatusBar.Progress(done, total, label))
+            status.post_message(Progress(done, total, label))
 
-        status.post_message(StatusBar.Progress(0, 1, "Refreshing feeds…"))
+        status.post_message(Progress(0, 1, "Refreshing feeds…"))
         try:
             report = self.library.refresh(
                 concurrency=self.app.settings.refresh_concurrency,  # type: ignore[attr-defined]
@@ -894,7 +832,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="subscribe")
     def subscribe(self, url: str) -> None:
-        self.status.post_message(StatusBar.Progress(0, 1, f"Subscribing to {url}…"))
+        self.status.post_message(Progress(0, 1, f"Subscribing to {url}…"))
         try:
             source = self.library.subscribe(url)
         except NewsreaderError as exc:
@@ -923,7 +861,7 @@ class MainScreen(Screen[None]):
         status = self.status
 
         def progress(done: int, total: int, label: str) -> None:
-            status.post_message(StatusBar.Progress(done, total, label))
+            status.post_message(Progress(done, total, label))
 
         try:
             report = self.library.import_paths(
