@@ -13,30 +13,38 @@ import re
 import threading
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, SearchHit, Source
 from newsreader.tui.marks import MarkWriter
-from newsreader.tui.messages import ArticleFailed, ArticleShown, HeadlineOpened, Progress, SourceChosen
+from newsreader.tui.messages import (
+    ArticleFailed,
+    ArticleShown,
+    HeadlineOpened,
+    Progress,
+    SearchChanged,
+    SourceChosen,
+)
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.text import safe_line
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
+from newsreader.tui.widgets.headline_pane import HeadlinePane, SavedList
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import ALL, STARRED, UNREAD, SourceList, source_id_of
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -56,8 +64,6 @@ POLL_INTERVAL = 15.0
 """Seconds between checks for articles another process (a CLI import) added."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
-SEARCH_DEBOUNCE = 0.15
-"""Seconds of typing pause before a search runs."""
 SEARCH_LIMIT = 200
 WRITE_WAIT = 2.0
 """Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
@@ -65,23 +71,6 @@ FIRST_PAGE = 300
 """Headlines shown before the whole list has loaded."""
 
 PANES = ("sources", "headlines", "article")
-
-
-@dataclass(slots=True)
-class _SavedList:
-    """The list that search replaced, restored on ``esc``."""
-
-    articles: list[Article]
-    cursor_id: str | None
-    _index: dict[str, int] | None = None
-
-    def update(self, article_id: str, **changes: bool) -> None:
-        """Keep a read/star mark made during the search, for when this list shows again."""
-        if self._index is None:
-            self._index = {a.id: i for i, a in enumerate(self.articles)}
-        index = self._index.get(article_id)
-        if index is not None:
-            self.articles[index] = replace(self.articles[index], **changes)  # type: ignore[arg-type]
 
 
 _LAST_WORD = re.compile(r"[^\W_]+\Z")
@@ -217,13 +206,9 @@ class MainScreen(Screen[None]):
         self._key = ALL
         """The selected view or source (a ``SourceList`` key)."""
         self._pane = "headlines"
-        self._search_timer: Timer | None = None
         self._recount_timer: Timer | None = None
         self._signature: tuple[tuple[str, int], ...] | None = None
         """Article counts per source when last loaded: a change means another process wrote."""
-        self._search_query = ""
-        self._search_terms: tuple[str, ...] = ()
-        self._saved: _SavedList | None = None
         self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
         """Saves read/star marks in order; reloads wait for it, so they see the marks."""
         self._first_painted = threading.Event()
@@ -235,9 +220,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield SourceList(id="sources")
-            with Vertical(id="headlines-pane"):
-                yield SearchBar(id="search-bar")
-                yield HeadlineList(id="headlines", clock=self.library.now)
+            yield HeadlinePane(id="headlines-pane", clock=self.library.now)
             yield ArticleView(self.library, id="article")
         yield StatusBar(id="status")
         yield Footer()
@@ -245,6 +228,10 @@ class MainScreen(Screen[None]):
     @property
     def sources(self) -> SourceList:
         return self.query_one("#sources", SourceList)
+
+    @property
+    def pane(self) -> HeadlinePane:
+        return self.query_one("#headlines-pane", HeadlinePane)
 
     @property
     def headlines(self) -> HeadlineList:
@@ -264,9 +251,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sources.border_title = "Sources"
-        self.query_one("#headlines-pane").border_title = "All articles"
         self.article_view.border_title = "Article"
-        self.search_bar.display = False
         self._apply_width(self.app.size.width)
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
@@ -365,7 +350,7 @@ class MainScreen(Screen[None]):
     @property
     def pending(self) -> bool:
         """True while a debounced search or recount is still to run, or a mark to be saved."""
-        return bool(self._recount_timer is not None or self._search_timer is not None or not self._marks.idle)
+        return bool(self._recount_timer is not None or self.pane.debouncing or not self._marks.idle)
 
     @property
     def settled(self) -> bool:
@@ -382,7 +367,7 @@ class MainScreen(Screen[None]):
         signature = tuple(sorted((s.id, s.articles) for s in sources))
         changed = self._signature is not None and signature != self._signature
         self._signature = signature
-        if changed and self._saved is None:
+        if changed and not self.pane.searching:
             self._reload_keeping_cursor()  # articles arrived from outside: show them
         if self.loaded.is_set():
             self._update_titles()  # a source's label may have arrived after its headlines
@@ -427,9 +412,10 @@ class MainScreen(Screen[None]):
         if keep == "":
             current = self.headlines.current
             keep = current.id if current else None
-        if self._saved is not None:
+        saved = self.pane.saved
+        if saved is not None:
             # Search is showing: refresh what esc will restore instead.
-            self._saved = _SavedList(articles, self._saved.cursor_id)
+            self.pane.saved = SavedList(articles, saved.cursor_id)
             return
         headlines = self.headlines
         headlines.empty_text = {
@@ -446,20 +432,13 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.update_search_index)
 
     def _update_titles(self) -> None:
-        label = self.sources.label_for(self._key)
-        count = len(self.headlines.articles)
-        if self._saved is not None:
-            label = f"Search: {self._search_query}"
-        unread = sum(1 for a in self.headlines.articles if not a.read)
-        pane = self.query_one("#headlines-pane")
-        pane.border_title = Text(label, end="")
-        pane.border_subtitle = f"{count} · {unread} unread"
+        label, count, unread = self.pane.set_titles(self.sources.label_for(self._key))
         articles = "article" if count == 1 else "articles"
         self.status.set_text(Text(f"{label}: {count} {articles}, {unread} unread", end=""))
 
     @on(SourceList.Chosen)
     def _source_chosen(self, event: SourceChosen) -> None:
-        if self._saved is not None:
+        if self.pane.searching:
             self._close_search(restore=False)
         if event.key != self._key:
             self._key = event.key
@@ -478,7 +457,7 @@ class MainScreen(Screen[None]):
     def open_article(self, article_id: str) -> None:
         """Show an article and mark it read once it is on screen (an article whose body fails to
         load stays unread)."""
-        self.article_view.open(article_id, self._search_terms)
+        self.article_view.open(article_id, self.pane.terms)
 
     @on(ArticleView.Shown)
     def _article_shown(self, event: ArticleShown) -> None:
@@ -629,8 +608,8 @@ class MainScreen(Screen[None]):
         view = self.article_view
         for article_id in ids:
             self.headlines.update_article(article_id, **state)
-            if self._saved is not None:
-                self._saved.update(article_id, **state)
+            if self.pane.saved is not None:
+                self.pane.saved.update(article_id, **state)
             if view.article is not None and view.article.id == article_id:
                 view.article = replace(view.article, **state)  # type: ignore[arg-type]
         self._update_titles()
@@ -656,7 +635,7 @@ class MainScreen(Screen[None]):
         self._focus_pane(order[(index + step) % len(order)])
 
     def action_back(self) -> None:
-        if self._saved is not None and self._pane != "article":
+        if self.pane.searching and self._pane != "article":
             self._close_search(restore=True)
         elif self._pane == "article" or self._pane == "sources":
             self._focus_pane("headlines")
@@ -666,31 +645,15 @@ class MainScreen(Screen[None]):
     # -- search -------------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        bar = self.search_bar
-        if self._saved is None:
-            self._saved = _SavedList(
-                list(self.headlines.articles),
-                self.headlines.current.id if self.headlines.current else None,
-            )
-        bar.display = True
         self._set_pane("headlines")
-        bar.focus()
+        self.pane.open_search()
 
-    @on(Input.Changed, "#search-bar")
-    def _search_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_query = event.value
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
-
-    def _run_search(self) -> None:
-        self._search_timer = None
-        query = self._search_query.strip()
+    @on(SearchChanged)
+    def _run_search(self, event: SearchChanged) -> None:
+        query = event.query
         if not query:
-            if self._saved is not None:
-                self._search_terms = ()
-                self.headlines.set_articles(self._saved.articles, keep=self._saved.cursor_id)
+            if self.pane.searching:
+                self.pane.show_saved()
                 self._update_titles()
             return
         self.status.set_text(Text(f"Searching for {query}…", end=""))
@@ -719,27 +682,15 @@ class MainScreen(Screen[None]):
         self._ui(self._show_hits, query, hits, spans)
 
     def _search_failed(self, query: str, message: str) -> None:
-        if query != self._search_query.strip():
+        if query != self.pane.typed:
             return
         self.status.set_text(Text(message, end=""))
 
     def _show_hits(
         self, query: str, hits: list[SearchHit], spans: dict[str, tuple[tuple[int, int], ...]]
     ) -> None:
-        if query != self._search_query.strip() or self._saved is None:
-            return  # the query changed while this ran: a newer search is coming
-        terms: set[str] = set()
-        for hit in hits:
-            terms.update(hit.terms)
-        self._search_terms = tuple(sorted(terms))
-        headlines = self.headlines
-        headlines.empty_text = f"Nothing matches {query}."
-        headlines.set_articles(
-            [hit.article for hit in hits],
-            title_spans=spans,
-            snippets={hit.article.id: (hit.snippet, hit.snippet_spans) for hit in hits},
-        )
-        self._update_titles()
+        if self.pane.show_hits(query, hits, spans):
+            self._update_titles()
 
     @on(SearchBar.ToResults)
     def _to_results(self) -> None:
@@ -750,17 +701,8 @@ class MainScreen(Screen[None]):
         self._close_search(restore=True)
 
     def _close_search(self, *, restore: bool) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
         self.workers.cancel_group(self, "search")
-        saved, self._saved = self._saved, None
-        self._search_query = ""
-        self._search_terms = ()
-        bar = self.search_bar
-        with bar.prevent(Input.Changed):
-            bar.value = ""
-        bar.display = False
+        saved = self.pane.close_search()
         if restore and saved is not None:
             # The snapshot taken at ``/`` is stale for whatever was read or starred meanwhile:
             # show it with the marks the search list knows at once, then reload it (and the
