@@ -1,28 +1,26 @@
 """The main screen: sources | headlines | article. It owns the state; the widgets only announce.
 
-Every library call runs in a thread worker (the library touches disk); results come back with
-``call_from_thread``. Reading-state writes go through one queue drained by one writer thread, so
-toggling a mark twice quickly is saved in order and never blocks a keypress.
+The screen keeps the handlers: widget messages (``tui/messages.py``) and key actions
+(``tui/keys.py``) come here and it decides. Library calls run in thread workers (the long jobs in
+``jobs.LibraryScreen``), read/star marks are saved in order by ``marks.MarkWriter``, the article
+pane loads and caches articles itself, and the headlines pane keeps the state of a search.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import threading
 import webbrowser
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -30,6 +28,7 @@ from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, SearchHit, Source
+from newsreader.tui.keys import READING_KEYS
 from newsreader.tui.marks import MarkWriter
 from newsreader.tui.messages import (
     ArticleFailed,
@@ -40,8 +39,8 @@ from newsreader.tui.messages import (
     SourceChosen,
 )
 from newsreader.tui.screens.confirm import ConfirmScreen
+from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.screens.prompt import PromptScreen
-from newsreader.tui.text import safe_line
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.headline_pane import HeadlinePane, SavedList
@@ -99,110 +98,14 @@ def as_you_type(query: str) -> str:
     return f"{before}({word} OR {word}*)"
 
 
-class MainScreen(Screen[None]):
+class MainScreen(LibraryScreen):
     """Three panes over one library."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "tab",
-            "switch_pane(1)",
-            "Next pane",
-            show=False,
-            id="switch-pane",
-            tooltip="Move focus to the next pane",
-        ),
-        Binding(
-            "shift+tab",
-            "switch_pane(-1)",
-            "Previous pane",
-            show=False,
-            id="switch-pane-back",
-            tooltip="Move focus to the previous pane",
-        ),
-        Binding(
-            "space,pagedown",
-            "page_article(1)",
-            "Page",
-            id="page-article",
-            tooltip="Page the article down (opens the highlighted one if none is open)",
-        ),
-        Binding(
-            "shift+space,pageup,b",
-            "page_article(-1)",
-            "Page back",
-            show=False,
-            id="page-back",
-            tooltip="Page the article up",
-        ),
-        Binding("n", "step(1)", "Next", id="next-article", tooltip="Open the next article in the list"),
-        Binding(
-            "p",
-            "step(-1)",
-            "Previous",
-            show=False,
-            id="previous-article",
-            tooltip="Open the previous article in the list",
-        ),
-        Binding(
-            "N",
-            "next_unread",
-            "Next unread",
-            show=False,
-            id="next-unread",
-            tooltip="Open the next unread article",
-        ),
-        Binding(
-            "m", "toggle_read", "Read/unread", id="toggle-read", tooltip="Mark the article read or unread"
-        ),
-        Binding("s", "toggle_star", "Star", id="toggle-star", tooltip="Star or unstar the article"),
-        Binding(
-            "A",
-            "mark_source_read",
-            "Mark all read",
-            show=False,
-            id="mark-source-read",
-            tooltip="Mark every article in this source or view read",
-        ),
-        Binding(
-            "o",
-            "open_link",
-            "Open link",
-            show=False,
-            id="open-link",
-            tooltip="Open the article's link in a web browser",
-        ),
-        Binding("slash", "search", "Search", id="search", tooltip="Search every saved article as you type"),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            show=False,
-            id="back",
-            tooltip="Leave search, or go back from the article to the list",
-        ),
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Fetch every subscribed feed now"),
-        Binding(
-            "a",
-            "add_feed",
-            "Add feed",
-            show=False,
-            id="add-feed",
-            tooltip="Subscribe to an RSS or Atom feed by URL",
-        ),
-        Binding(
-            "i",
-            "import_files",
-            "Import",
-            show=False,
-            id="import",
-            tooltip="Import a dump, feed file, OPML file or folder",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = READING_KEYS
     """Reading keys (DESIGN.md "TUI"); each id can be remapped in settings.toml ``[keys]``."""
 
     def __init__(self, library: Library) -> None:
-        super().__init__()
-        self.library = library
+        super().__init__(library)
         self._key = ALL
         """The selected view or source (a ``SourceList`` key)."""
         self._pane = "headlines"
@@ -244,10 +147,6 @@ class MainScreen(Screen[None]):
     @property
     def search_bar(self) -> SearchBar:
         return self.query_one("#search-bar", SearchBar)
-
-    @property
-    def status(self) -> StatusBar:
-        return self.query_one("#status", StatusBar)
 
     def on_mount(self) -> None:
         self.sources.border_title = "Sources"
@@ -721,44 +620,6 @@ class MainScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.refresh_feeds()
 
-    @work(thread=True, exclusive=True, group="refresh")
-    def refresh_feeds(self) -> None:
-        worker = get_current_worker()
-        status = self.status
-
-        def progress(done: int, total: int, label: str) -> None:
-            status.post_message(Progress(done, total, label))
-
-        status.post_message(Progress(0, 1, "Refreshing feeds…"))
-        try:
-            report = self.library.refresh(
-                concurrency=self.app.settings.refresh_concurrency,  # type: ignore[attr-defined]
-                progress=progress,
-                cancel=worker.cancelled_event,
-            )
-        except NewsreaderError as exc:
-            self._ui(self._error, exc)
-            self._ui(status.done)
-            return
-        self._ui(status.done)
-        if not report.results:
-            self._ui(self.notify, "No feeds to refresh: add one with a.", markup=False)
-            return
-        summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
-        errors = report.errors
-        if errors:
-            summary += f"; {len(errors)} failed"
-        self._ui(self.notify, summary + ".", title="Refreshed", markup=False)
-        for result in errors[:3]:
-            self._ui(
-                self.notify,
-                f"{safe_line(result.title) or result.url}: {result.error}",
-                severity="error",
-                markup=False,
-                timeout=8,
-            )
-        self._ui(self._reload_keeping_cursor)
-
     def _reload_keeping_cursor(self) -> None:
         current = self.headlines.current
         self.load_everything(keep=current.id if current else None)
@@ -772,19 +633,6 @@ class MainScreen(Screen[None]):
             PromptScreen("Add a feed", "https://example.com/feed.xml", ok="Subscribe"), answer
         )
 
-    @work(thread=True, group="subscribe")
-    def subscribe(self, url: str) -> None:
-        self.status.post_message(Progress(0, 1, f"Subscribing to {url}…"))
-        try:
-            source = self.library.subscribe(url)
-        except NewsreaderError as exc:
-            self._ui(self._error, exc)
-        else:
-            self._ui(self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False)
-            self._ui(self._reload_keeping_cursor)
-        finally:
-            self._ui(self.status.done)
-
     def action_import_files(self) -> None:
         def answer(path: str | None) -> None:
             if path:
@@ -794,56 +642,3 @@ class MainScreen(Screen[None]):
             PromptScreen("Import a dump, feed file, OPML or folder", "~/news/dump.txt", ok="Import"),
             answer,
         )
-
-    @work(thread=True, exclusive=True, group="import")
-    def import_paths(self, paths: list[str]) -> None:
-        from pathlib import Path
-
-        worker = get_current_worker()
-        status = self.status
-
-        def progress(done: int, total: int, label: str) -> None:
-            status.post_message(Progress(done, total, label))
-
-        try:
-            report = self.library.import_paths(
-                [Path(p).expanduser() for p in paths],
-                progress=progress,
-                cancel=worker.cancelled_event,
-            )
-        except NewsreaderError as exc:
-            self._ui(self._error, exc)
-            self._ui(status.done)
-            return
-        self._ui(status.done)
-        message = f"{report.new} new, {report.present} already present"
-        if report.failed:
-            message += f", {len(report.failed)} failed"
-        self._ui(self.notify, message + ".", title="Imported", markup=False)
-        for result in report.failed[:3]:
-            # Most errors already start with the file's path; name it only when one does not.
-            error = result.error or "failed"
-            message = error if result.path in error else f"{result.path}: {error}"
-            self._ui(self.notify, message, severity="error", markup=False)
-        self._ui(self._reload_keeping_cursor)
-
-    # -- worker plumbing ----------------------------------------------------------------------
-
-    def _ui(self, callback: Callable[..., object], *args: Any, **kwargs: Any) -> None:
-        """Run ``callback`` on the UI thread, if this screen is still there.
-
-        Workers can finish after the user quit (the screen is gone, the loop may be closing):
-        their results are then dropped rather than raised into a dying app.
-        """
-
-        def guarded() -> None:
-            if self.is_attached and self.is_mounted:
-                callback(*args, **kwargs)
-
-        with contextlib.suppress(RuntimeError):  # the app's loop has stopped
-            self.app.call_from_thread(guarded)
-
-    # -- errors -------------------------------------------------------------------------------
-
-    def _error(self, exc: Exception) -> None:
-        self.notify(str(exc), severity="error", markup=False, timeout=8)
