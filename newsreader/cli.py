@@ -7,9 +7,10 @@ user's mistake. Heavy modules (Textual, feedparser, httpx) are imported only by 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from newsreader import __version__
@@ -470,11 +471,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not hasattr(args, "library"):
         args.library = None
+    with _sigterm_interrupts(args.handler is not cmd_tui):
+        return _run(args)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it unwinds (and stops its workers) like Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts(enabled: bool) -> Iterator[None]:
+    """SIGTERM cleans up like SIGINT for the duration of one command (main thread only)."""
+    import signal
+    import threading
+
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        return args.handler(args)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        return int(args.handler(args))
     except NewsreaderError as exc:
         print(f"newsreader: error: {exc}", file=sys.stderr)
         return 1
+    except _Terminated:
+        print("newsreader: terminated", file=sys.stderr)
+        return 128 + 15
     except KeyboardInterrupt:
         print("newsreader: interrupted", file=sys.stderr)
         return 130

@@ -858,6 +858,42 @@ def _run_async(coro: Any) -> Any:
     return box["value"]
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool worker initializer: the worker ends when the refresh process does, even by ``kill -9``.
+
+    Without this an orphaned worker blocks forever on a pipe write (issue 9). On Linux the kernel
+    sends SIGKILL when the parent goes (``PR_SET_PDEATHSIG``); elsewhere a daemon thread watches.
+    The parent alone answers Ctrl-C and SIGTERM; a worker just goes with it.
+    """
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    armed = False
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            armed = (
+                ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0) == 0
+            )  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="newsreader-parent-watch", daemon=True).start()
+
+
 def _parse_job(data: bytes, source_id: str, url: str, content_type: str | None) -> ParsedFeed | ParseError:
     """Parse one downloaded feed; a ParseError is returned, not raised, to cross the pool."""
     from newsreader.errors import ParseError
@@ -972,7 +1008,9 @@ async def _fetch_and_parse(
             # threads (a Textual app's) can deadlock the child: then spawn, which starts clean.
             method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
             context = multiprocessing.get_context(method)
-            pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+            pool = concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+            )
         task = asyncio.ensure_future(parse_later(fetch))
         task.add_done_callback(lambda t: None if t.cancelled() else finish(*t.result()))
         pending.append(task)
