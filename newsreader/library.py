@@ -644,8 +644,8 @@ class Library:
             title, location = rec.get("title") or rec.get("location", sid), rec.get("location", "")
             if rec.get("gone"):
                 skipped.append(FeedResult(sid, location, title, error=rec.get("error") or "gone"))
-            elif (rec.get("retry_at") or 0) > wall:
-                when = datetime.fromtimestamp(rec["retry_at"]).strftime("%H:%M")
+            elif (retry_at := _pending_retry(rec.get("retry_at"), wall)) is not None:
+                when = datetime.fromtimestamp(retry_at).strftime("%H:%M")
                 skipped.append(
                     FeedResult(sid, location, title, error=f"skipped: the server asked to wait until {when}")
                 )
@@ -803,6 +803,21 @@ feeds on one host (the benchmark's farm, a self-hosted aggregator) is bound by i
 ``--concurrency`` lowers both."""
 _PARALLEL_PARSE_MIN = 24
 """Refreshes downloading at least this many feeds parse them in a process pool (both cores)."""
+
+
+def _pending_retry(value: object, wall: float) -> float | None:
+    """A stored ``retry_at`` still in the future, or ``None``.
+
+    What is not a number, or lies further ahead than any Retry-After is allowed to reach (a value
+    stored before the clamp, or edited by hand), is ignored: the feed is fetched, never a crash.
+    """
+    from newsreader.ingest.fetch import MAX_RETRY_AFTER
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not wall < value <= wall + MAX_RETRY_AFTER:  # also False for NaN
+        return None
+    return float(value)
 
 
 def _host(url: str) -> str:

@@ -259,3 +259,19 @@ def test_odd_validators_are_not_stored_and_3xx_without_redirect_is_an_error(feed
     result = fetch(feed_server.url_for("/v"))
     assert result.etag is None and result.last_modified == "Mon, 05 Jan 2026 10:00:00 GMT"
     assert fetch(feed_server.url_for("/multiple")).error == "HTTP 300 Multiple Choices"
+
+
+def test_retry_after_is_clamped_to_a_week() -> None:
+    from newsreader.ingest.fetch import MAX_RETRY_AFTER
+
+    assert MAX_RETRY_AFTER == 7 * 24 * 3600
+    assert parse_retry_after("999999999999") == MAX_RETRY_AFTER
+    assert parse_retry_after("9" * 400) == MAX_RETRY_AFTER
+    assert parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now=1767225600.0) == MAX_RETRY_AFTER
+    assert parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now=1767225600.0) == 0.0
+
+
+def test_a_url_with_a_port_out_of_range_is_an_error_not_an_exception() -> None:
+    for port in ("99999", "65536", "-1"):
+        result = fetch(f"http://127.0.0.1:{port}/f.xml")
+        assert result.error is not None and result.error.startswith("invalid URL: port"), result.error

@@ -1,0 +1,172 @@
+"""What hostile servers, files and names did to the CLI and the library (issue 9), each a test."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from pytest_httpserver import HTTPServer
+
+from newsreader.library import Library
+from tests.feed_helpers import feed_server, feed_server_session, rss_doc
+
+__all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
+
+FEED = rss_doc("Steady", [("urn:s", "Steady item")])
+
+
+def cli(
+    library: Path, *args: str | bytes, tz: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m newsreader --library LIB ARGS`` in a clean environment, optionally in a time zone."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}
+    env["COLUMNS"] = "200"
+    if tz is not None:
+        env["TZ"] = tz
+    return subprocess.run(
+        [sys.executable, "-m", "newsreader", "--library", str(library), *args],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_clean(result: subprocess.CompletedProcess[str], code: int = 0) -> None:
+    """Exit ``code``, and no internal error or traceback on stderr."""
+    assert result.returncode == code, (result.stdout, result.stderr)
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:
+    assert_clean(result, 1)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+# -- item 4: clamp what servers say ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "tz"),
+    [("999999999999", "UTC"), ("Fri, 31 Dec 9999 23:59:59 GMT", "Asia/Tokyo")],
+    ids=["huge-delta", "year-9999-tokyo"],
+)
+def test_a_huge_retry_after_stops_no_later_refresh(
+    tmp_path: Path, feed_server: HTTPServer, retry_after: str, tz: str
+) -> None:
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/steady.xml").respond_with_data(FEED)
+    feed_server.expect_request("/busy.xml").respond_with_data(FEED)
+    assert_clean(cli(lib, "add", feed_server.url_for("/steady.xml"), tz=tz))
+    assert_clean(cli(lib, "add", feed_server.url_for("/busy.xml"), tz=tz))
+    feed_server.clear()
+    feed_server.expect_request("/steady.xml").respond_with_data(FEED)
+    feed_server.expect_request("/busy.xml").respond_with_data(b"", 503, {"Retry-After": retry_after})
+    first = cli(lib, "refresh", tz=tz)
+    assert_clean(first)
+    assert "HTTP 503 Service Unavailable" in first.stderr
+    for _ in range(2):
+        later = cli(lib, "refresh", tz=tz)
+        assert_clean(later)
+        assert "skipped: the server asked to wait until" in later.stderr
+        assert "refreshed 2 feeds" in later.stdout
+    assert_clean(cli(lib, "feeds", tz=tz))
+    # The library says the same, in process.
+    report = Library(lib).refresh()
+    assert [r.error for r in report.errors if "skipped" in (r.error or "")]
+
+
+@pytest.mark.parametrize("stored", [1e300, -1e300, "soon", [1], 253402300799.0])
+def test_a_stored_retry_at_that_cannot_be_converted_is_ignored(
+    tmp_path: Path, feed_server: HTTPServer, stored: object
+) -> None:
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/f.xml").respond_with_data(FEED)
+    assert_clean(cli(lib, "add", feed_server.url_for("/f.xml")))
+    doc = orjson.loads((lib / "sources.json").read_bytes())
+    (record,) = doc["sources"].values()
+    record["retry_at"] = stored
+    (lib / "sources.json").write_bytes(orjson.dumps(doc))
+    for tz in ("Asia/Tokyo", "America/New_York"):
+        assert_clean(cli(lib, "refresh", tz=tz))
+        assert_clean(cli(lib, "feeds", tz=tz))
+    Library(lib).refresh()  # no exception in process either
+
+
+@contextlib.contextmanager
+def raw_server(routes: dict[str, bytes]) -> Iterator[str]:
+    """A loopback HTTP server that sends headers byte for byte (werkzeug refuses a bad Location)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.wfile.write(routes.get(self.path, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _redirect(location: str) -> bytes:
+    return f"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n".encode()
+
+
+def _ok(body: bytes) -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s" % (
+        len(body),
+        body,
+    )
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "-1"])
+def test_a_redirect_to_a_port_out_of_range_is_a_feed_error(tmp_path: Path, port: str) -> None:
+    lib = tmp_path / "lib"
+    bad = f"http://127.0.0.1:{port}/f.xml"
+    routes = {"/f.xml": _ok(FEED), "/new.xml": _redirect(bad)}
+    with raw_server(routes) as base:
+        assert_clean(cli(lib, "add", f"{base}/f.xml"))
+        routes["/f.xml"] = _redirect(bad)
+        refresh = cli(lib, "refresh")
+        assert_clean(refresh)
+        (line,) = refresh.stderr.strip().splitlines()
+        assert line.startswith("failed: Steady") and "redirected to an invalid URL" in line, line
+        one_line_error(cli(lib, "add", f"{base}/new.xml"), "invalid URL")
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "-1"])
+def test_an_opml_xmlurl_with_a_port_out_of_range_is_a_feed_error(tmp_path: Path, port: str) -> None:
+    lib = tmp_path / "lib"
+    opml = tmp_path / "bad-port.opml"
+    opml.write_text(
+        f'<opml version="2.0"><body><outline text="Far" xmlUrl="http://127.0.0.1:{port}/f.xml"/>'
+        "</body></opml>"
+    )
+    imported = cli(lib, "import", str(opml))
+    assert imported.returncode in (0, 1) and "internal error" not in imported.stderr, imported.stderr
+    refresh = cli(lib, "refresh")
+    assert_clean(refresh)
+    for line in refresh.stderr.strip().splitlines():
+        assert line.startswith("failed: ") and "invalid URL" in line, line
