@@ -70,7 +70,9 @@ def _count(n: int, noun: str) -> str:
 
 
 def _date(article: Article) -> str:
-    return article.date.astimezone().strftime("%Y-%m-%d")
+    from newsreader.models import local_time
+
+    return local_time(article.date).strftime("%Y-%m-%d")
 
 
 def _article_line(article: Article) -> Any:
@@ -215,7 +217,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def _ago(when: Any) -> str:
     if when is None:
         return "never fetched"
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    from newsreader.models import local_time
+
+    return local_time(when).strftime("%Y-%m-%d %H:%M")
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from newsreader.models import (
     SearchHit,
     Source,
     SourceKind,
+    from_timestamp,
     utcnow,
 )
 
@@ -49,8 +50,11 @@ _BATCH_ARTICLES = 5000
 """An import commits every this many articles (and at the end): few writes, bounded loss on a crash."""
 
 
-def _dt(ts: float | None) -> datetime | None:
-    return datetime.fromtimestamp(ts, UTC) if ts is not None else None
+_EPOCH = datetime.fromtimestamp(0, UTC)
+
+
+def _dt(ts: object) -> datetime | None:
+    return from_timestamp(ts)
 
 
 class ArticleList(Sequence[Article]):
@@ -151,7 +155,7 @@ class Library:
             source=src.get("location", ""),
             kind=SourceKind.FEED if src.get("kind") == "feed" else SourceKind.DUMP,
             excerpt=rec.get("excerpt", ""),
-            added=datetime.fromtimestamp(rec.get("added", 0.0), UTC),
+            added=from_timestamp(rec.get("added")) or _EPOCH,
             author=rec.get("author"),
             published=_dt(rec.get("published")),
             url=rec.get("url"),
@@ -283,7 +287,7 @@ class Library:
                     kind=SourceKind(rec.get("kind", "dump")),
                     title=rec.get("title") or rec.get("location", sid),
                     location=rec.get("location", ""),
-                    added=_dt(rec.get("added")) or datetime.fromtimestamp(0, UTC),
+                    added=_dt(rec.get("added")) or _EPOCH,
                     category=rec.get("category"),
                     site_url=rec.get("site_url"),
                     last_fetched=_dt(rec.get("last_fetched")),

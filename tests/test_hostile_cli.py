@@ -170,3 +170,39 @@ def test_an_opml_xmlurl_with_a_port_out_of_range_is_a_feed_error(tmp_path: Path,
     assert_clean(refresh)
     for line in refresh.stderr.strip().splitlines():
         assert line.startswith("failed: ") and "invalid URL" in line, line
+
+
+# -- item 5: dates at the ends of the calendar -----------------------------------------------------
+
+
+def _dated_feed(path: Path) -> Path:
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Calendar</title>'
+        "<link>https://example.org/</link>"
+        "<item><guid>urn:far</guid><title>Far future</title><pubDate>Fri, 31 Dec 9999 23:59:59 GMT</pubDate>"
+        "<description>almanac of the far future</description></item>"
+        "<item><guid>urn:near</guid><title>Year one</title><pubDate>Mon, 01 Jan 0001 00:00:00 GMT</pubDate>"
+        "<description>almanac of year one</description></item>"
+        "</channel></rss>"
+    )
+    return path
+
+
+@pytest.mark.parametrize("tz", ["Asia/Tokyo", "America/New_York"])
+def test_dates_at_the_ends_of_the_calendar_print_in_any_time_zone(tmp_path: Path, tz: str) -> None:
+    import json
+
+    lib = tmp_path / "lib"
+    assert_clean(cli(lib, "import", str(_dated_feed(tmp_path / "calendar.xml")), tz=tz))
+    articles = json.loads(cli(lib, "list", "--json").stdout)
+    assert {a["title"] for a in articles} == {"Far future", "Year one"}
+    listed = cli(lib, "list", tz=tz)
+    assert_clean(listed)
+    assert "Far future" in listed.stdout and "Year one" in listed.stdout
+    for article in articles:
+        shown = cli(lib, "show", article["id"], tz=tz)
+        assert_clean(shown)
+        assert article["title"] in shown.stdout
+    found = cli(lib, "search", "almanac", tz=tz)
+    assert_clean(found)
+    assert "Far future" in found.stdout and "Year one" in found.stdout
