@@ -108,8 +108,26 @@ class ArticleList(Sequence[Article]):
 
 
 def source_id_for(kind: SourceKind, location: str) -> str:
-    """Stable id of a source: a hash of its kind and location as first seen."""
-    return hashlib.sha256(f"{kind}\0{location}".encode()).hexdigest()[:12]
+    """Stable id of a source: a hash of its kind and location as first seen.
+
+    A file name that is not UTF-8 (a Latin-1 ``café.txt``) reaches Python with surrogate escapes;
+    hashing its bytes gives it an id of its own, the same on every import.
+    """
+    return hashlib.sha256(f"{kind}\0{location}".encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be stored and printed: bytes that are not UTF-8 become ``\\xe9``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _encodable(text: str) -> bool:
+    """False for an argument that is not UTF-8 (surrogate escapes from the command line)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Library:
@@ -320,15 +338,15 @@ class Library:
                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
                 if not found:
-                    out.append((path, f"{path}: no .txt, .md, .xml, .rss, .atom or .opml files here"))
+                    out.append((path, f"{shown(path)}: no .txt, .md, .xml, .rss, .atom or .opml files here"))
                 # A FIFO or device named like a dump is reported, not silently skipped (nor read).
-                out.extend((p, None if p.is_file() else f"{p}: not a regular file") for p in found)
+                out.extend((p, None if p.is_file() else f"{shown(p)}: not a regular file") for p in found)
             elif path.is_file():
                 out.append((path, None))
             elif path.exists():
-                out.append((path, f"{path}: not a regular file"))
+                out.append((path, f"{shown(path)}: not a regular file"))
             else:
-                out.append((path, f"{path}: no such file or directory"))
+                out.append((path, f"{shown(path)}: no such file or directory"))
         return out
 
     def import_paths(
@@ -370,11 +388,11 @@ class Library:
             if cancel is not None and cancel.is_set():
                 break
             if progress is not None:
-                progress(done, total, str(path))
+                progress(done, total, shown(path))
             suffix = path.suffix.lower()
             kind = "feed" if suffix in FEED_SUFFIXES else "opml" if suffix in OPML_SUFFIXES else "dump"
             if error is not None:
-                results.append(ImportResult(path=str(path), kind=kind, error=error))
+                results.append(ImportResult(path=shown(path), kind=kind, error=error))
                 continue
             try:
                 data = self._read_file(path)
@@ -386,12 +404,12 @@ class Library:
                     continue
                 drafts = self._parse_dump(path, data)
             except NewsreaderError as exc:
-                results.append(ImportResult(path=str(path), kind=kind, error=str(exc)))
+                results.append(ImportResult(path=shown(path), kind=kind, error=str(exc)))
                 continue
             location = str(path.resolve())
             sid = source_id_for(SourceKind.DUMP, location)
             if sid in pending:  # the same file named twice in one call
-                results.append(ImportResult(path=str(path), kind="dump", present=len(drafts)))
+                results.append(ImportResult(path=shown(path), kind="dump", present=len(drafts)))
                 continue
             pending[sid] = drafts
             known = self._store.headlines()
@@ -400,11 +418,11 @@ class Library:
             if sid not in self._sources_raw() and any(d.id not in known for d in drafts):
                 pending_sources[sid] = {
                     "kind": SourceKind.DUMP.value,
-                    "title": path.name,
-                    "location": location,
+                    "title": shown(path.name),
+                    "location": shown(location),
                     "added": now.timestamp(),
                 }
-            pending_slots[sid] = (len(results), str(path))
+            pending_slots[sid] = (len(results), shown(path))
             results.append(None)
             pending_count += len(drafts)
             if pending_count >= _BATCH_ARTICLES:
@@ -420,25 +438,26 @@ class Library:
             size = path.stat().st_size
             if size > MAX_DUMP_BYTES:
                 raise ImportFileError(
-                    f"{path}: {size / 1e6:.0f} MB is larger than the {MAX_DUMP_BYTES // 2**20} MiB limit"
+                    f"{shown(path)}: {size / 1e6:.0f} MB is larger than the"
+                    f" {MAX_DUMP_BYTES // 2**20} MiB limit"
                 )
             return path.read_bytes()
         except PermissionError as exc:
-            raise ImportFileError(f"{path}: permission denied") from exc
+            raise ImportFileError(f"{shown(path)}: permission denied") from exc
         except OSError as exc:
-            raise ImportFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            raise ImportFileError(f"{shown(path)}: cannot read: {exc.strerror or exc}") from exc
 
     @staticmethod
     def _parse_dump(path: Path, data: bytes) -> list[ArticleDraft]:
         from newsreader.ingest.dump import parse_dump
         from newsreader.ingest.text import decode_bytes
 
-        text = decode_bytes(data, str(path))
+        text = decode_bytes(data, shown(path))
         if not text.strip():
-            raise ImportFileError(f"{path}: empty file, nothing to import")
-        drafts = parse_dump(text, name=str(path), markdown=path.suffix.lower() in {".md", ".markdown"})
+            raise ImportFileError(f"{shown(path)}: empty file, nothing to import")
+        drafts = parse_dump(text, name=shown(path), markdown=path.suffix.lower() in {".md", ".markdown"})
         if not drafts:
-            raise ImportFileError(f"{path}: no article text found")
+            raise ImportFileError(f"{shown(path)}: no article text found")
         return drafts
 
     def _after_commit(self, article_ids: Sequence[str]) -> None:
@@ -599,9 +618,9 @@ class Library:
         """
         from newsreader.errors import FeedNotFoundError
 
-        sid = self._find_feed(url_or_id.strip())
+        sid = self._find_feed(url_or_id.strip()) if _encodable(url_or_id) else None
         if sid is None:
-            raise FeedNotFoundError(f"no subscription matches {url_or_id!r} (see `newsreader feeds`)")
+            raise FeedNotFoundError(f"no subscription matches {shown(url_or_id)!r} (see `newsreader feeds`)")
         source = self._feed_source(sid)
         self._store.remove_source(sid)
         return source
@@ -719,8 +738,8 @@ class Library:
         if existing is None or existing.get("kind") != SourceKind.FEED.value:
             record: dict[str, Any] = {
                 "kind": SourceKind.DUMP.value,
-                "title": parsed.title or path.name,
-                "location": location,
+                "title": parsed.title or shown(path.name),
+                "location": shown(location),
                 "added": existing.get("added", now.timestamp()) if existing else now.timestamp(),
                 "imported": now.timestamp(),
                 "format": "feed",
@@ -731,7 +750,7 @@ class Library:
         commit = self._store.commit({sid: list(parsed.drafts)}, now=now, sources=sources)
         self._after_commit(commit.new_ids)
         new, _updated, present = commit.per_source.get(sid, (0, 0, 0))
-        return ImportResult(path=str(path), kind="feed", new=new, present=present)
+        return ImportResult(path=shown(path), kind="feed", new=new, present=present)
 
     def _import_opml(self, path: Path, data: bytes) -> ImportResult:
         """An OPML file: subscribe to every outline without fetching; folders become categories.
@@ -741,7 +760,7 @@ class Library:
         from newsreader.ingest.feed import source_id_for as feed_id
         from newsreader.ingest.opml import parse
 
-        document = parse(data, str(path))
+        document = parse(data, shown(path))
         now = self.now().timestamp()
         with self._store.locked():
             sources = self._sources_raw()
@@ -767,7 +786,7 @@ class Library:
             if fresh:
                 self._store.update_sources(fresh)
         return ImportResult(
-            path=str(path), kind="opml", new=len(fresh), present=len(document.outlines) - len(fresh)
+            path=shown(path), kind="opml", new=len(fresh), present=len(document.outlines) - len(fresh)
         )
 
     def _find_feed(self, name: str) -> str | None:
@@ -836,6 +855,8 @@ def _check_feed_url(url: str) -> str:
     from newsreader.errors import InvalidFeedURLError
 
     url = url.strip()
+    if not _encodable(url):
+        raise InvalidFeedURLError(f"not an http(s) feed URL: {shown(url)!r} (not UTF-8)")
     try:
         parts = urlsplit(url)
         valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

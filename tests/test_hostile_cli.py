@@ -206,3 +206,45 @@ def test_dates_at_the_ends_of_the_calendar_print_in_any_time_zone(tmp_path: Path
     found = cli(lib, "search", "almanac", tz=tz)
     assert_clean(found)
     assert "Far future" in found.stdout and "Year one" in found.stdout
+
+
+# -- item 6: file names and arguments that are not UTF-8 --------------------------------------------
+
+
+def test_a_latin1_file_name_costs_at_most_that_file(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from tests.conftest import FEEDS, SEED
+
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "good.txt")
+    latin1 = os.fsencode(folder) + b"/caf\xe9 notes.txt"
+    with open(latin1, "wb") as out:
+        out.write((FEEDS / "harbour-notes.txt").read_bytes())
+    lib = tmp_path / "lib"
+    result = cli(lib, "import", str(folder))
+    assert result.returncode in (0, 1), result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 1, result.stderr
+    articles = json.loads(cli(lib, "list", "--json").stdout)
+    assert len(articles) >= 5  # the good dump, whole
+    assert_clean(cli(lib, "list"))
+    assert_clean(cli(lib, "import", str(folder)), result.returncode)  # and again: still no crash
+    # Better than one failed file: it is imported, under a readable name.
+    assert result.returncode == 0, result.stderr
+    assert any(a["feed"] == "caf\\xe9 notes.txt" for a in articles), {a["feed"] for a in articles}
+
+
+def test_non_utf8_arguments_are_one_line_errors(tmp_path: Path) -> None:
+    from tests.conftest import SEED
+
+    lib = tmp_path / "lib"
+    assert_clean(cli(lib, "import", str(SEED)))
+    bad = os.fsdecode(b"http://example.org/caf\xe9.xml")
+    one_line_error(cli(lib, "add", bad), "not an http(s) feed URL")
+    one_line_error(cli(lib, "remove", bad), "no subscription matches")
+    one_line_error(cli(lib, "remove", os.fsdecode(b"\xff\xfe")), "no subscription matches")
+    one_line_error(cli(lib, "list", "--feed", os.fsdecode(b"caf\xe9")), "no feed or dump matches")
+    one_line_error(cli(lib, "show", os.fsdecode(b"caf\xe9")), "no article")
