@@ -64,6 +64,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _line(text: object) -> str:
+    """Untrusted text (titles, paths, URLs, messages) for one terminal line: no escapes, no newlines."""
+    from newsreader._clean import line
+
+    return line(text)
+
+
 def _count(n: int, noun: str) -> str:
     """``1 article``, ``3 articles``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
@@ -84,10 +91,10 @@ def _article_line(article: Article) -> Any:
     line.append(f" {_date(article)} ", "dim")
     line.append(marks, "yellow")
     line.append(" ")
-    line.append(article.title, "bold" if not article.read else "")
+    line.append(_line(article.title), "bold" if not article.read else "")
     if article.truncated:
         line.append(" (excerpt)", "dim italic")
-    line.append(f"  {article.feed}", "dim")
+    line.append(f"  {_line(article.feed)}", "dim")
     return line
 
 
@@ -109,9 +116,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = library.import_paths(args.paths)
     for result in report.results:
         if result.error:
-            err.print(f"failed: {result.error}")
+            err.print(f"failed: {_line(result.error)}")
         elif args.verbose or len(report.results) <= 20:
-            out.print(f"{result.path}: {result.new} new, {result.present} already present")
+            out.print(f"{_line(result.path)}: {result.new} new, {result.present} already present")
     out.print(
         f"{report.new} new, {report.present} already present, {len(report.failed)} failed"
         f" ({_count(len(report.results), 'file')})"
@@ -173,6 +180,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(article.to_json(with_body=True))
         return 0
+    from dataclasses import replace
+
+    # The body was cleaned when it was stored; the one-line fields are cleaned again here because a
+    # source title may come from a file name written by an older newsreader.
+    article = replace(
+        article,
+        title=_line(article.title),
+        feed=_line(article.feed),
+        author=_line(article.author) if article.author else article.author,
+        url=_line(article.url) if article.url else article.url,
+    )
     out = _console()
     width = min(out.width, 88)
     if out.is_terminal:
@@ -199,7 +217,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     source = _open_library(args).subscribe(args.url)
     _console().print(
-        f"subscribed to {source.title} ({source.location}): {_count(source.articles, 'article')}",
+        f"subscribed to {_line(source.title)} ({_line(source.location)}):"
+        f" {_count(source.articles, 'article')}",
         soft_wrap=True,
     )
     return 0
@@ -208,7 +227,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     source = _open_library(args).unsubscribe(args.feed)
     _console().print(
-        f"unsubscribed from {source.title} ({source.location}); {_count(source.articles, 'article')} removed",
+        f"unsubscribed from {_line(source.title)} ({_line(source.location)});"
+        f" {_count(source.articles, 'article')} removed",
         soft_wrap=True,
     )
     return 0
@@ -237,11 +257,11 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         line.append(feed.id, "dim cyan")
         line.append(f" {feed.unread:>4}/{feed.articles:<4} ", "yellow" if feed.unread else "dim")
         if feed.category:
-            line.append(f"{feed.category}/", "dim")
-        line.append(feed.title, "bold")
-        line.append(f"  {feed.location}  {_ago(feed.last_fetched)}", "dim")
+            line.append(f"{_line(feed.category)}/", "dim")
+        line.append(_line(feed.title), "bold")
+        line.append(f"  {_line(feed.location)}  {_ago(feed.last_fetched)}", "dim")
         if feed.error:
-            line.append(f"  error: {feed.error}", "red")
+            line.append(f"  error: {_line(feed.error)}", "red")
         out.print(line, soft_wrap=True)
     return 0
 
@@ -254,7 +274,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         report = library.refresh(concurrency=args.concurrency)
     for result in report.errors:
-        err.print(f"failed: {result.title} ({result.url}): {result.error}", soft_wrap=True)
+        err.print(
+            f"failed: {_line(result.title)} ({_line(result.url)}): {_line(result.error)}", soft_wrap=True
+        )
     fresh = sum(1 for r in report.results if r.not_modified)
     out.print(
         f"refreshed {_count(len(report.results), 'feed')}: "
@@ -305,8 +327,8 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    _console().print(f"wrote {text.count('xmlUrl=')} subscriptions to {path}", soft_wrap=True)
+        raise UserInputError(f"cannot write {_line(path)}: {exc.strerror or exc}") from exc
+    _console().print(f"wrote {text.count('xmlUrl=')} subscriptions to {_line(path)}", soft_wrap=True)
     return 0
 
 
@@ -368,15 +390,19 @@ def cmd_search(args: argparse.Namespace) -> int:
         article = hit.article
         line = _article_line(article)
         # Emphasise the matched words in the title (offsets shift by the prefix _article_line adds).
-        offset = line.plain.find(article.title) if article.title else -1
+        title = _line(article.title)
+        offset = line.plain.find(title) if title else -1
         if offset >= 0:
-            for start, end in library.highlight_spans(article.title, hit.terms):
+            for start, end in library.highlight_spans(title, hit.terms):
                 line.stylize("bold reverse", offset + start, offset + end)
         out.print(line, soft_wrap=not out.is_terminal, crop=out.is_terminal)
         if hit.snippet:
-            snippet = _highlighted("    " + hit.snippet, [(s + 4, e + 4) for s, e in hit.snippet_spans])
+            dirty = any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in hit.snippet)
+            text = _line(hit.snippet) if dirty else hit.snippet
+            spans = () if dirty else hit.snippet_spans  # cleaning would have moved the offsets
+            snippet = _highlighted("    " + text, [(s + 4, e + 4) for s, e in spans])
             snippet.stylize("dim", 0, len(snippet))
-            for start, end in hit.snippet_spans:
+            for start, end in spans:
                 snippet.stylize("not dim", start + 4, end + 4)
             out.print(snippet, soft_wrap=not out.is_terminal, crop=out.is_terminal)
     return 0
@@ -507,7 +533,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.handler(args))
     except NewsreaderError as exc:
-        print(f"newsreader: error: {exc}", file=sys.stderr)
+        print(f"newsreader: error: {_line(exc)}", file=sys.stderr)
         return 1
     except _Terminated:
         print("newsreader: terminated", file=sys.stderr)
@@ -524,7 +550,7 @@ def _run(args: argparse.Namespace) -> int:
         if os.environ.get("NEWSREADER_DEBUG"):
             raise
         print(
-            f"newsreader: internal error: {type(exc).__name__}: {exc}"
+            f"newsreader: internal error: {type(exc).__name__}: {_line(exc)}"
             " (set NEWSREADER_DEBUG=1 to see the traceback, and please report it)",
             file=sys.stderr,
         )

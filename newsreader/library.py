@@ -121,6 +121,13 @@ def shown(path: str | os.PathLike[str]) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def _title_from(path: Path) -> str:
+    """A dump's title from its file name: shown, and cleaned like any untrusted line."""
+    from newsreader._clean import clean_line
+
+    return clean_line(shown(path.name)) or "untitled"
+
+
 def _encodable(text: str) -> bool:
     """False for an argument that is not UTF-8 (surrogate escapes from the command line)."""
     try:
@@ -418,7 +425,7 @@ class Library:
             if sid not in self._sources_raw() and any(d.id not in known for d in drafts):
                 pending_sources[sid] = {
                     "kind": SourceKind.DUMP.value,
-                    "title": shown(path.name),
+                    "title": _title_from(path),
                     "location": shown(location),
                     "added": now.timestamp(),
                 }
@@ -738,7 +745,7 @@ class Library:
         if existing is None or existing.get("kind") != SourceKind.FEED.value:
             record: dict[str, Any] = {
                 "kind": SourceKind.DUMP.value,
-                "title": parsed.title or shown(path.name),
+                "title": parsed.title or _title_from(path),
                 "location": shown(location),
                 "added": existing.get("added", now.timestamp()) if existing else now.timestamp(),
                 "imported": now.timestamp(),

@@ -248,3 +248,68 @@ def test_non_utf8_arguments_are_one_line_errors(tmp_path: Path) -> None:
     one_line_error(cli(lib, "remove", os.fsdecode(b"\xff\xfe")), "no subscription matches")
     one_line_error(cli(lib, "list", "--feed", os.fsdecode(b"caf\xe9")), "no feed or dump matches")
     one_line_error(cli(lib, "show", os.fsdecode(b"caf\xe9")), "no article")
+
+
+# -- item 7: escape sequences and newlines in names never reach the terminal ------------------------
+
+
+def _no_controls(text: str) -> bool:
+    return not any(ch in text for ch in "\x1b\x07\x9b\x9d\r") and "PWNED" not in text
+
+
+def test_escape_sequences_in_file_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import FEEDS, SEED
+
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    hostile = folder / "news\x1b]0;PWNED\x07\x1b[2J.txt"
+    hostile.write_bytes(SEED.read_bytes())
+    (folder / "two\nlines.txt").write_bytes((FEEDS / "harbour-notes.txt").read_bytes())
+    lib = tmp_path / "lib"
+    imported = cli(lib, "import", str(folder))
+    assert_clean(imported)
+    assert _no_controls(imported.stdout + imported.stderr), imported.stdout
+    articles = json.loads(cli(lib, "list", "--json").stdout)
+    feeds = {a["feed"] for a in articles}
+    assert feeds == {"news.txt", "two lines.txt"}, feeds
+    listed = cli(lib, "list")
+    assert_clean(listed)
+    assert _no_controls(listed.stdout)
+    assert len(listed.stdout.strip().splitlines()) == len(articles)  # one row per article
+    shown = cli(lib, "show", articles[0]["id"])
+    assert_clean(shown)
+    assert _no_controls(shown.stdout)
+    found = cli(lib, "search", "the")
+    assert_clean(found)
+    assert _no_controls(found.stdout)
+    missing = cli(lib, "import", str(folder / "gone\x1b[2J\nnext.txt"))
+    one_line_error_or_failed = missing.stderr.strip().splitlines()
+    assert len(one_line_error_or_failed) == 1 and _no_controls(missing.stderr), missing.stderr
+
+
+def test_hostile_feed_titles_and_urls_are_clean_in_feeds_and_refresh(
+    tmp_path: Path, feed_server: HTTPServer
+) -> None:
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/f.xml").respond_with_data(FEED)
+    assert_clean(cli(lib, "add", feed_server.url_for("/f.xml")))
+    doc = orjson.loads((lib / "sources.json").read_bytes())
+    (record,) = doc["sources"].values()
+    record["title"] = "Evil\x1b]0;PWNED\x07\x1b[2J\nTitle"  # a library written by an older newsreader
+    record["category"] = "cat\x1b[31m\negory"
+    (lib / "sources.json").write_bytes(orjson.dumps(doc))
+    feeds = cli(lib, "feeds")
+    assert_clean(feeds)
+    assert _no_controls(feeds.stdout) and len(feeds.stdout.strip().splitlines()) == 1, feeds.stdout
+    feed_server.clear()
+    refresh = cli(lib, "refresh")
+    assert_clean(refresh)
+    assert _no_controls(refresh.stdout + refresh.stderr)
+    assert len(refresh.stderr.strip().splitlines()) == 1, refresh.stderr
+    listed = cli(lib, "list")
+    assert _no_controls(listed.stdout) and len(listed.stdout.strip().splitlines()) == 1
+    removed = cli(lib, "remove", feed_server.url_for("/f.xml"))
+    assert_clean(removed)
+    assert _no_controls(removed.stdout) and len(removed.stdout.strip().splitlines()) == 1
