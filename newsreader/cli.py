@@ -35,8 +35,13 @@ class _Parser(argparse.ArgumentParser):
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 here; `newsreader list | head -1` is not an error, so main() decides.
+            raise BrokenPipeError
+
     # Untrusted text is printed as Text objects; markup and auto-highlighting stay off for plain strings too.
-    return Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
+    return _Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
 
 
 def _open_library(args: argparse.Namespace) -> Library:

@@ -313,3 +313,80 @@ def test_hostile_feed_titles_and_urls_are_clean_in_feeds_and_refresh(
     removed = cli(lib, "remove", feed_server.url_for("/f.xml"))
     assert_clean(removed)
     assert _no_controls(removed.stdout) and len(removed.stdout.strip().splitlines()) == 1
+
+
+# -- item 8: valid JSON of the wrong shape; a reader that goes away ---------------------------------
+
+
+WRONG_SHAPES = {
+    "headlines.json": [{"articles": [1, 2, 3]}, {"articles": {"x": [1]}}, {"_meta": [1]}],
+    "state.json": [{"state": [1, 2, 3]}, {"state": {"x": "read"}}],
+    "sources.json": [{"sources": [1, 2, 3]}, {"sources": {"x": 5}}],
+    "bodies": [{"bodies": [1, 2, 3]}, {"bodies": {"x": "text"}}],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "doc"),
+    [(name, doc) for name, docs in WRONG_SHAPES.items() for doc in docs],
+    ids=lambda value: str(value)[:24],
+)
+def test_a_store_file_of_the_wrong_shape_is_a_one_line_error_naming_it(
+    tmp_path: Path, name: str, doc: object
+) -> None:
+    import json
+
+    from tests.conftest import SEED
+
+    lib = tmp_path / "lib"
+    assert_clean(cli(lib, "import", str(SEED)))
+    articles = json.loads(cli(lib, "list", "--json").stdout)
+    article_id = articles[0]["id"]
+    assert_clean(cli(lib, "mark", article_id, "--read"))
+    target = lib / "bodies" / f"{article_id[:2]}.json" if name == "bodies" else lib / name
+    target.write_bytes(orjson.dumps(doc))
+    commands = [
+        ("list",),
+        ("list", "--json"),
+        ("show", article_id),
+        ("mark", article_id, "--star"),
+        ("feeds",),
+        ("import", str(SEED)),
+    ]
+    failed = 0
+    for command in commands:
+        result = cli(lib, *command)
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr, (
+            command,
+            result.stderr,
+        )
+        if result.returncode != 0:
+            line = one_line_error(result, str(target))
+            failed += 1
+            assert "corrupt" in line, line
+    assert failed >= 1  # every file is read by at least one of these
+    assert target.read_bytes() == orjson.dumps(doc)  # left untouched
+
+
+def test_list_into_a_pipe_closed_early_exits_0(tmp_path: Path) -> None:
+    feed = tmp_path / "many.xml"
+    items = "".join(
+        f"<item><guid>urn:{n}</guid><title>Item number {n} with a long enough title</title></item>"
+        for n in range(3000)
+    )
+    feed.write_text(f'<rss version="2.0"><channel><title>Many</title>{items}</channel></rss>')
+    lib = tmp_path / "lib"
+    assert_clean(cli(lib, "import", str(feed)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsreader", "--library", str(lib), "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # `| head -1`
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, err
+    assert err == b""

@@ -45,6 +45,12 @@ _HEADLINES = "headlines.json"
 _STATE = "state.json"
 _SOURCES = "sources.json"
 _BODIES = "bodies"
+_SHAPES: dict[str, dict[str, type]] = {
+    _HEADLINES: {"articles": dict, "_meta": dict},
+    _STATE: {"state": int},
+    _SOURCES: {"sources": dict},
+}
+_SHARD_SHAPE: dict[str, type] = {"bodies": dict}
 
 
 @dataclass(slots=True)
@@ -128,7 +134,7 @@ class Store:
             hit = self._cache.get(name)
             if hit is not None and hit[0] == key:
                 return hit[1]
-        doc = read_document(path) or {}
+        doc = read_document(path, _SHAPES.get(name)) or {}
         if not fresh and key is not None:
             self._cache[name] = (key, doc)
         return doc
@@ -216,7 +222,7 @@ class Store:
 
     def body(self, article_id: str) -> dict[str, Any] | None:
         """The body record of one article, or ``None``."""
-        doc = read_document(self._shard(article_id)) or {}
+        doc = read_document(self._shard(article_id), _SHARD_SHAPE) or {}
         return doc.get("bodies", {}).get(article_id)
 
     def bodies(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
@@ -226,7 +232,7 @@ class Store:
             by_shard.setdefault(self._shard(article_id), []).append(article_id)
         out: dict[str, dict[str, Any] | None] = {}
         for shard, ids in by_shard.items():
-            table = (read_document(shard) or {}).get("bodies", {})
+            table = (read_document(shard, _SHARD_SHAPE) or {}).get("bodies", {})
             for article_id in ids:
                 out[article_id] = table.get(article_id)
         return out
@@ -281,7 +287,7 @@ class Store:
                 result.present += present
             payloads = {}
             for shard, bodies in shards.items():
-                shard_doc = read_document(shard) or {}
+                shard_doc = read_document(shard, _SHARD_SHAPE) or {}
                 shard_doc.setdefault("bodies", {}).update(bodies)
                 payloads[shard] = _dumps(shard_doc)
             atomic_write_many(payloads)
@@ -352,7 +358,7 @@ class Store:
                 by_shard.setdefault(self._shard(article_id), []).append(article_id)
             payloads = {}
             for shard, ids in by_shard.items():
-                shard_doc = read_document(shard) or {}
+                shard_doc = read_document(shard, _SHARD_SHAPE) or {}
                 bodies = shard_doc.get("bodies", {})
                 for article_id in ids:
                     bodies.pop(article_id, None)

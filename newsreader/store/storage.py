@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -96,11 +97,15 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
         _fsync_dir(folder)
 
 
-def read_document(path: Path) -> dict[str, Any] | None:
+def read_document(path: Path, tables: Mapping[str, type] | None = None) -> dict[str, Any] | None:
     """Parse one library file; ``None`` if it does not exist.
 
+    Args:
+        tables: table name -> the type of its records (``dict``, or ``int`` for flags); a table of
+            another shape (``{"articles": [1, 2, 3]}``: valid JSON, wrong shape) makes the file corrupt.
+
     Raises:
-        CorruptLibraryError: the file exists but is not a JSON object (it is left as it is).
+        CorruptLibraryError: the file exists but is not a JSON object of that shape (it is left as it is).
         StoreError: the file cannot be read (permissions, I/O).
     """
     try:
@@ -117,7 +122,26 @@ def read_document(path: Path) -> dict[str, Any] | None:
         raise corrupt(path, f"not valid JSON ({exc})") from exc
     if not isinstance(doc, dict):
         raise corrupt(path, "not a TinyDB database (top level is not an object)")
+    if tables:
+        _check_tables(path, doc, tables)
     return doc
+
+
+def _check_tables(path: Path, doc: dict[str, Any], tables: Mapping[str, type]) -> None:
+    """Every known table an object and every record of its type: checked once per load, so that no
+    command meets a list where a record should be (an ``AttributeError`` deep in the library)."""
+    for name, kind in tables.items():
+        table = doc.get(name)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            raise corrupt(path, f"table {name!r} is not an object")
+        if all(type(record) is kind for record in table.values()):  # the fast path: one pass
+            continue
+        for key, record in table.items():
+            if not isinstance(record, kind) or isinstance(record, bool):
+                what = "a number" if kind is int else "an object"
+                raise corrupt(path, f"record {key[:40]!r} of table {name!r} is not {what}")
 
 
 def corrupt(path: Path, why: str) -> CorruptLibraryError:
