@@ -675,7 +675,7 @@ class Library:
             if rec.get("gone"):
                 skipped.append(FeedResult(sid, location, title, error=rec.get("error") or "gone"))
             elif (retry_at := _pending_retry(rec.get("retry_at"), wall)) is not None:
-                when = datetime.fromtimestamp(retry_at).strftime("%H:%M")
+                when = _local_when(retry_at)
                 skipped.append(
                     FeedResult(sid, location, title, error=f"skipped: the server asked to wait until {when}")
                 )
@@ -848,6 +848,12 @@ def _pending_retry(value: object, wall: float) -> float | None:
     if not wall < value <= wall + MAX_RETRY_AFTER:  # also False for NaN
         return None
     return float(value)
+
+
+def _local_when(ts: float) -> str:
+    """``16:04`` today, ``2026-12-04 16:04`` on another day."""
+    when = datetime.fromtimestamp(ts)
+    return when.strftime("%H:%M" if when.date() == datetime.now().date() else "%Y-%m-%d %H:%M")
 
 
 def _host(url: str) -> str:

@@ -372,3 +372,18 @@ def test_refreshing_an_empty_library_writes_nothing(tmp_path: Path) -> None:
     library = Library(tmp_path / "empty")
     assert library.refresh().results == ()
     assert not (tmp_path / "empty").exists()
+
+
+def test_a_wait_beyond_today_names_the_date(library: Library, feed_server: HTTPServer) -> None:
+    """ "wait until 00:48" for a date days away said the time only (issue 9, item 11)."""
+    import re
+    from datetime import datetime, timedelta
+
+    feed_server.expect_request("/f.xml").respond_with_data(FEED)
+    library.subscribe(feed_server.url_for("/f.xml"))
+    feed_server.clear()
+    feed_server.expect_request("/f.xml").respond_with_data(b"", 503, {"Retry-After": str(3 * 86400)})
+    library.refresh()
+    (skipped,) = library.refresh().errors
+    when = (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d")
+    assert re.fullmatch(rf"skipped: the server asked to wait until {when} \d\d:\d\d", skipped.error or "")

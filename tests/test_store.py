@@ -228,3 +228,16 @@ def test_remove_source_deletes_its_articles_everywhere(seeded: Library) -> None:
     assert not seeded._store.state()
     assert all(seeded._store.body(i) is None for i in ids)
     assert seeded.sources() == []
+
+
+def test_body_shards_keep_a_backup_too(seeded: Library) -> None:
+    """README promises a NAME.bak for every library file; body shards had none (issue 9, item 11)."""
+    shards = sorted((seeded.path / "bodies").glob("*.json"))
+    before = {shard: shard.read_bytes() for shard in shards}
+    (source,) = seeded.sources()
+    Store(seeded.path).remove_source(source.id)
+    for shard, old in before.items():
+        backup = shard.with_name(shard.name + ".bak")
+        assert backup.read_bytes() == old, shard
+        assert orjson.loads(shard.read_bytes())["bodies"] == {}
+    assert not list((seeded.path / "bodies").glob(".*.tmp"))

@@ -50,20 +50,27 @@ def _write_synced(tmp: Path, payload: bytes) -> None:
         os.close(fd)
 
 
+def _backup(path: Path) -> None:
+    """Make ``NAME.bak`` the current ``path`` (a hard link: no copy), if there is one."""
+    if not path.exists():
+        return
+    bak_tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(bak_tmp)
+    try:
+        os.link(path, bak_tmp)
+    except OSError:  # no hard links (some network/FUSE file systems): copy instead
+        bak_tmp.write_bytes(path.read_bytes())
+    os.replace(bak_tmp, path.with_name(path.name + ".bak"))
+
+
 def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
     """Durably replace ``path`` with ``payload``; the old file stays whole until the rename."""
     tmp = _temp_path(path)
     try:
         _write_synced(tmp, payload)
-        if backup and path.exists():
-            bak_tmp = path.with_name(f".{path.name}.bak.{os.getpid()}{TMP_SUFFIX}")
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(bak_tmp)
-            try:
-                os.link(path, bak_tmp)
-            except OSError:  # no hard links (some network/FUSE file systems): copy instead
-                bak_tmp.write_bytes(path.read_bytes())
-            os.replace(bak_tmp, path.with_name(path.name + ".bak"))
+        if backup:
+            _backup(path)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -76,8 +83,9 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
     """Durably replace several files in one folder: every temp file is written and fsynced, then all are
     renamed, then the folder is fsynced once (one directory sync instead of one per file).
 
-    No backups: this is for the body shards, which are written before the headlines that reference them,
-    so a crash halfway through leaves only unreferenced new bodies beside whole old files.
+    This is for the body shards, which are written before the headlines that reference them, so a crash
+    halfway through leaves only unreferenced new bodies beside whole old files. Each keeps a ``.bak``
+    like every other library file (a hard link, so it costs no copy).
     """
     if not files:
         return
@@ -87,6 +95,7 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
             temps.append((_temp_path(path), path))
             _write_synced(temps[-1][0], payload)
         for tmp, path in temps:
+            _backup(path)
             os.replace(tmp, path)
     except OSError as exc:
         for tmp, _path in temps:
