@@ -325,14 +325,16 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
         return 0
     from pathlib import Path
 
+    from newsreader.errors import StoreError
+    from newsreader.store.storage import atomic_write
+
     path = Path(args.file).expanduser()
-    tmp = path.with_name(f".{path.name}.tmp")
+    if not path.parent.is_dir():  # the atomic write would create folders; a typo should not
+        raise UserInputError(f"cannot write {_line(path)}: no folder {_line(path.parent)}")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserInputError(f"cannot write {_line(path)}: {exc.strerror or exc}") from exc
+        atomic_write(path, text.encode("utf-8"), backup=False)
+    except StoreError as exc:
+        raise UserInputError(_line(exc)) from exc
     _console().print(f"wrote {text.count('xmlUrl=')} subscriptions to {_line(path)}", soft_wrap=True)
     return 0
 

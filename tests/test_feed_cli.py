@@ -180,3 +180,18 @@ def test_unloadable_tls_certificates_are_one_clear_error(tmp_path: Path, feed_se
     assert result.returncode == 1
     assert result.stderr.startswith("newsreader: error: cannot load TLS certificates:")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_opml_writes_atomically_and_fails_in_one_line(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    subs = Path(__file__).resolve().parent.parent / "feeds" / "subscriptions.opml"
+    assert run(lib, "import", str(subs)).returncode == 0
+    out = tmp_path / "out.opml"
+    out.write_text("old")
+    inode = out.stat().st_ino
+    assert run(lib, "export-opml", str(out)).returncode == 0
+    assert out.stat().st_ino != inode and "xmlUrl" in out.read_text()  # renamed over, not rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lib", "out.opml"]  # no temp left
+    missing = run(lib, "export-opml", str(tmp_path / "no" / "such" / "dir.opml"))
+    assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1, missing.stderr
+    assert missing.stderr.startswith("newsreader: error: cannot write") and not (tmp_path / "no").exists()
