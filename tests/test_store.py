@@ -241,3 +241,19 @@ def test_body_shards_keep_a_backup_too(seeded: Library) -> None:
         assert backup.read_bytes() == old, shard
         assert orjson.loads(shard.read_bytes())["bodies"] == {}
     assert not list((seeded.path / "bodies").glob(".*.tmp"))
+
+
+def test_the_store_lock_is_a_real_lock_with_clear_errors(seeded: Library, tmp_path: Path) -> None:
+    """filelock's native lock, never a silent no-op; the general FileLock is reusable (search.lock)."""
+    from newsreader.store.lock import FileLock
+
+    first = FileLock(tmp_path / "x" / "search.lock", 0.1, busy="the index is busy")
+    second = FileLock(tmp_path / "x" / "search.lock", 0.1, busy="the index is busy")
+    with first(), first(), pytest.raises(StoreLockedError, match="the index is busy"), second():  # re-entrant
+        pass
+    with second():
+        pass
+    (seeded.path / "library.lock").unlink()
+    (seeded.path / "library.lock").mkdir()
+    with pytest.raises(StoreError, match=r"lock file .*library\.lock.* is a folder"):
+        seeded.mark([seeded.articles()[0].id], read=True)
