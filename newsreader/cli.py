@@ -44,11 +44,21 @@ def _console(stderr: bool = False) -> Console:
     return _Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
 
 
-def _open_library(args: argparse.Namespace) -> Library:
-    from newsreader.config import library_dir, lock_timeout
+def _open_library(args: argparse.Namespace, *, fetching: bool = False) -> Library:
+    """The library; ``fetching`` commands also read settings.toml for the fetch limits (the others
+    do not, so a broken settings file never stops ``list``)."""
+    from newsreader.config import library_dir, load_settings, lock_timeout, settings_path
     from newsreader.library import Library
 
-    return Library(library_dir(args.library), lock_timeout=lock_timeout())
+    if not fetching:
+        return Library(library_dir(args.library), lock_timeout=lock_timeout())
+    settings = load_settings(settings_path(args.library))
+    return Library(
+        library_dir(args.library),
+        lock_timeout=lock_timeout(),
+        fetch_timeout=settings.fetch_timeout,
+        max_feed_bytes=settings.max_feed_bytes,
+    )
 
 
 def _print_json(data: Any) -> None:
@@ -111,7 +121,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from newsreader.tui.app import run
 
     path = settings_path(args.library)
-    run(_open_library(args), load_settings(path), path)
+    run(_open_library(args, fetching=True), load_settings(path), path)
     return 0
 
 
@@ -220,7 +230,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    source = _open_library(args).subscribe(args.url)
+    source = _open_library(args, fetching=True).subscribe(args.url)
     _console().print(
         f"subscribed to {_line(source.title)} ({_line(source.location)}):"
         f" {_count(source.articles, 'article')}",
@@ -272,7 +282,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    library = _open_library(args)
+    library = _open_library(args, fetching=True)
     out, err = _console(), _console(stderr=True)
     if out.is_terminal and sys.stderr.isatty():
         report = _refresh_with_progress(library, args.concurrency, err)
@@ -337,16 +347,6 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
         raise UserInputError(_line(exc)) from exc
     _console().print(f"wrote {text.count('xmlUrl=')} subscriptions to {_line(path)}", soft_wrap=True)
     return 0
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
 
 
 def _search_progress(err: Console) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:

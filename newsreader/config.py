@@ -65,6 +65,9 @@ class Settings:
     """Set false to disable Textual animations (tests and slow terminals)."""
 
 
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+
 def load_settings(path: Path) -> Settings:
     """Read settings.toml; a missing file gives the defaults, a broken one a clear error."""
     try:
@@ -80,6 +83,13 @@ def load_settings(path: Path) -> Settings:
     keys = raw.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise UserInputError(f"{path}: [keys] must map binding ids to key strings")
+    defaults = Settings()
+    for name, value in raw.items():
+        expected = type(getattr(defaults, name))
+        if name == "keys" or (expected is float and type(value) is int):
+            continue
+        if type(value) is not expected:
+            raise UserInputError(f"{path}: {name} must be {_KINDS.get(expected, expected.__name__)}")
     values = dict(raw)
     values["keys"] = dict(keys)
     try:

@@ -148,9 +148,22 @@ class Library:
     now: Callable[[], datetime] = staticmethod(utcnow)
     """The clock (tests replace it)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lock_timeout: float = 10.0,
+        fetch_timeout: float = 20.0,
+        max_feed_bytes: int = 10 * 1024 * 1024,
+    ) -> None:
         from newsreader.store import Store
 
+        if fetch_timeout <= 0 or max_feed_bytes < 1:
+            raise UserInputError("fetch_timeout and max_feed_bytes must be positive")
+        self.fetch_timeout = fetch_timeout
+        """Seconds one feed download may take in all (settings.toml ``fetch_timeout``)."""
+        self.max_feed_bytes = max_feed_bytes
+        """Size cap of one feed download (settings.toml ``max_feed_bytes``)."""
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
             raise UserInputError(f"library path {self.path} is a file, not a folder")
@@ -580,7 +593,8 @@ class Library:
         existing = self._find_feed(url)
         if existing is not None:
             raise UserInputError(f"already subscribed to {url} (as {existing})")
-        result = _run_async(Fetcher().fetch_all([FetchRequest(sid, url)]))[0]
+        fetcher = Fetcher(timeout=self.fetch_timeout, max_bytes=self.max_feed_bytes)
+        result = _run_async(fetcher.fetch_all([FetchRequest(sid, url)]))[0]
         if result.content is None:
             raise FetchError(f"{url}: {result.error or 'nothing downloaded'}")
         try:
@@ -681,7 +695,12 @@ class Library:
                 )
             else:
                 requests.append(FetchRequest(sid, location, rec.get("etag"), rec.get("last_modified")))
-        fetcher = Fetcher(concurrency=concurrency or DEFAULT_CONCURRENCY, per_host=PER_HOST)
+        fetcher = Fetcher(
+            concurrency=concurrency or DEFAULT_CONCURRENCY,
+            per_host=PER_HOST,
+            timeout=self.fetch_timeout,
+            max_bytes=self.max_feed_bytes,
+        )
         outcomes = _run_async(
             _fetch_and_parse(
                 fetcher, requests, feeds, self._store.headlines, progress, cancel, on_feed, len(feeds)

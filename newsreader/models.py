@@ -102,11 +102,6 @@ class Article:
         """The date to sort and show by: published if known, else when it was added."""
         return self.published or self.added
 
-    @property
-    def sort_key(self) -> tuple[float, int]:
-        """Newest first when sorted in reverse; file order among equal dates."""
-        return (self.date.timestamp(), -self.order)
-
     def to_json(self, *, with_body: bool = False) -> dict[str, Any]:
         """The CLI's ``--json`` object (field names are a contract, see DESIGN.md)."""
         data: dict[str, Any] = {

@@ -81,3 +81,20 @@ def test_save_setting_replaces_the_file_atomically(tmp_path: Path) -> None:
     save_setting(path, "theme", "gruvbox")
     assert path.stat().st_ino != inode  # a new file was renamed into place, not rewritten in place
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.toml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('fetch_timeout = "soon"\n', "fetch_timeout must be a number"),
+        ("max_feed_bytes = 1.5\n", "max_feed_bytes must be a whole number"),
+        ("animations = 1\n", "animations must be true or false"),
+    ],
+)
+def test_settings_of_the_wrong_type_are_one_line_errors(tmp_path: Path, text: str, needle: str) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(text)
+    with pytest.raises(UserInputError, match=needle):
+        load_settings(path)
+    (tmp_path / "ok.toml").write_text("fetch_timeout = 5\n")
+    assert load_settings(tmp_path / "ok.toml").fetch_timeout == 5

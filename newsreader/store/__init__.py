@@ -64,10 +64,6 @@ class CommitResult:
     """source id -> (new, updated, present)."""
 
 
-def _ts(value: datetime | None) -> float | None:
-    return value.timestamp() if value is not None else None
-
-
 def _headline_record(draft: ArticleDraft, source_id: str, added: float, order: int) -> dict[str, Any]:
     # Lean on purpose: this file is parsed at every start-up; falsy optional fields are omitted.
     rec: dict[str, Any] = {"src": source_id, "title": draft.title, "added": added, "n": order}
