@@ -19,6 +19,7 @@ from newsreader.errors import (
 )
 from newsreader.library import Library
 from newsreader.models import SourceKind
+from newsreader.store import Store
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc, serve_pool_feeds
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
@@ -188,7 +189,7 @@ def test_hostile_feed_is_stored_safely(library: Library, feed_server: HTTPServer
     feed_server.expect_request("/h.xml").respond_with_data(hostile)
     source = library.subscribe(feed_server.url_for("/h.xml"))
     assert source.title == "[bold]Evil[/bold]"
-    assert library._sources_raw()[source.id]["warning"].startswith("malformed feed, entries kept")
+    assert Store(library.path).sources()[source.id]["warning"].startswith("malformed feed, entries kept")
     article = library.get(library.articles()[0].id)
     assert article.title == "[red]x[/] gnp.exe"
     assert article.body == "ok [/]"
@@ -310,7 +311,7 @@ def test_subscribing_keeps_the_articles_of_a_saved_copy(
     source = library.subscribe(url)
     assert (source.kind, source.articles, source.unread) == (SourceKind.FEED, 2, 1)
     assert library.get(first.id).read
-    assert library._sources_raw()[source.id].get("format") is None
+    assert Store(library.path).sources()[source.id].get("format") is None
 
 
 def test_a_feed_file_without_a_self_link_is_its_own_source(library: Library, tmp_path: Path) -> None:
