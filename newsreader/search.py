@@ -30,15 +30,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from newsreader.errors import InvalidQueryError, StoreError, StoreLockedError
-from newsreader.models import Article, SearchHit, SourceKind
+from newsreader.models import SearchHit
+from newsreader.store.records import Flags, article_from
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int, str], None]
 """``progress(done, total, label)``, as in ``newsreader.library``."""
 
-READ = 1
-STARRED = 2
+READ, STARRED = Flags.READ, Flags.STARRED
 """Bits of a ``Store.state()`` value."""
 
 # --- text folding -----------------------------------------------------------------------------------
@@ -1107,29 +1107,9 @@ class SearchIndex:
             if row is None:
                 continue  # committed to tantivy by a writer that crashed before SQLite: re-indexed later
             _, src, title, author, url, excerpt, published, added, truncated, n, body = row
-            source = sources.get(src, {})
-            flags = state.get(article_id, 0)
-            try:
-                kind = SourceKind(source.get("kind", "dump"))
-            except ValueError:
-                kind = SourceKind.DUMP
-            article = Article(
-                id=article_id,
-                source_id=src,
-                title=title,
-                feed=str(source.get("title") or source.get("location") or src),
-                source=str(source.get("location") or ""),
-                kind=kind,
-                excerpt=excerpt or "",
-                added=_epoch(added) or datetime.fromtimestamp(0, UTC),
-                author=author,
-                published=_epoch(published),
-                url=url,
-                truncated=bool(truncated),
-                read=bool(flags & READ),
-                starred=bool(flags & STARRED),
-                order=n,
-            )
+            rec = {"src": src, "title": title, "author": author, "url": url, "excerpt": excerpt}
+            rec |= {"published": published, "added": added, "truncated": truncated, "n": n}
+            article = article_from(article_id, rec, state.get(article_id, 0), sources)
             text = zlib.decompress(body).decode("utf-8", "surrogatepass") if body else excerpt or ""
             snippet, spans = make_snippet(text, query.terms)
             hits.append(SearchHit(article, float(score), snippet, tuple(spans), query.terms))
