@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from newsreader.errors import ImportFileError, NewsreaderError
 from newsreader.models import ArticleDraft, ImportReport, ImportResult, SourceKind
-from newsreader.store.records import SourceRecord, SourceUpdate
+from newsreader.store.records import SourceField, SourceRecord, SourceUpdate
 
 if TYPE_CHECKING:
     from newsreader.library import Library
@@ -29,7 +29,7 @@ MAX_DUMP_BYTES = 64 * 1024 * 1024
 """A dump larger than this is refused rather than read into memory."""
 _BATCH_ARTICLES = 5000
 """An import commits every this many articles (and at the end): few writes, bounded loss on a crash."""
-_SAVED_COPY_FIELDS = frozenset({"format", "feed_url", "imported"})
+_SAVED_COPY_FIELDS: frozenset[SourceField] = frozenset({"format", "feed_url", "imported"})
 """What a saved copy of a feed (imported from a file) records that a subscription does not."""
 
 
@@ -228,7 +228,8 @@ def import_feed_file(lib: Library, path: Path, data: bytes) -> ImportResult:
             "feed_url": parsed.self_url,
             "site_url": parsed.site_url,
         }
-        missing = frozenset(k for k in ("feed_url", "site_url") if record.get(k) is None)
+        links: tuple[SourceField, ...] = ("feed_url", "site_url")
+        missing = frozenset(k for k in links if record.get(k) is None)
         sources[sid] = SourceUpdate(record, clear=missing)  # stale links of an older copy go
     commit = lib._store.commit({sid: list(parsed.drafts)}, now=now, sources=sources)
     lib._after_commit(commit.new_ids)

@@ -323,7 +323,7 @@ def _refresh_with_progress(library: Library, concurrency: int | None, console: C
             counts["errors"] += bool(result.error)
 
         def progress(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, **counts)
+            bar.update(task, completed=done, total=total, new=counts["new"], errors=counts["errors"])
 
         return library.refresh(concurrency=concurrency, progress=progress, on_feed=on_feed)
 
@@ -419,7 +419,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--library",
         metavar="DIR",

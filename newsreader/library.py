@@ -260,9 +260,9 @@ class Library:
             if not state.get(article_id, 0) & Flags.READ:
                 c[1] += 1
         out = []
-        for sid, rec in self._store.sources().items():
+        for sid, record in self._store.sources().items():
             total, unread = counts.get(sid, (0, 0))
-            out.append(source_from(sid, rec, articles=total, unread=unread))
+            out.append(source_from(sid, record, articles=total, unread=unread))
         out.sort(key=lambda s: (s.kind != SourceKind.FEED, (s.category or "").casefold(), s.title.casefold()))
         return out
 

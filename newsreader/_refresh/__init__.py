@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from newsreader._refresh.decide import decide
 from newsreader._refresh.pool import PARALLEL_PARSE_MIN, ProgressCallback, fetch_and_parse, run_async
@@ -149,8 +149,8 @@ def subscribe(lib: Library, url: str) -> str:
     saved = lib._store.sources().get(sid)  # a saved copy of this feed, imported from a file
     if saved is not None:  # it becomes the subscription: its file-import fields and stale links go
         record["added"] = saved.get("added", record["added"])
-        missing = frozenset(k for k, v in record.items() if v is None)
-        clear = _SAVED_COPY_FIELDS | missing  # type: ignore[assignment]
+        missing = frozenset(cast(SourceField, k) for k, v in record.items() if v is None)
+        clear = _SAVED_COPY_FIELDS | missing
     with lib._store.locked():
         if lib._find_feed(url) is not None:  # another process was quicker
             raise UserInputError(f"already subscribed to {url}")

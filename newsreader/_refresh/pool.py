@@ -159,6 +159,7 @@ async def fetch_and_parse(
             progress(done, total, title)
 
     async def parse_later(fetch: FetchResult) -> tuple[FetchResult, ParsedFeed | ParseError]:
+        assert fetch.content is not None  # only downloads with content are parsed
         args = (fetch.content, fetch.key, fetch.final_url or fetch.url, fetch.content_type)
         try:
             parsed = await loop.run_in_executor(pool, _parse_job, *args)

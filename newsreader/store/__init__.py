@@ -204,7 +204,7 @@ class Store:
 
     @staticmethod
     def _meta(doc: dict[str, Any]) -> dict[str, Any]:
-        table = doc.setdefault("_meta", {})
+        table: dict[str, dict[str, Any]] = doc.setdefault("_meta", {})
         return table.setdefault("1", {})
 
     # -- reads -------------------------------------------------------------------------------------
