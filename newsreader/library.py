@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
+from newsreader import _lookup
 from newsreader._import import (
     DUMP_SUFFIXES,
     FEED_SUFFIXES,
@@ -25,8 +26,9 @@ from newsreader._import import (
     shown,
     source_id_for,
 )
+from newsreader._lookup import ArticleList
 from newsreader._refresh.pool import PARALLEL_PARSE_MIN as _PARALLEL_PARSE_MIN  # noqa: F401  (tests read it)
-from newsreader.errors import ArticleNotFoundError, UserInputError
+from newsreader.errors import UserInputError
 from newsreader.models import (
     Article,
     FeedResult,
@@ -57,54 +59,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _Item = tuple[str, HeadlineRecord]
-
-
-class ArticleList(Sequence[Article]):
-    """Headlines, sorted, built into :class:`Article` objects only when looked at.
-
-    A 100k-article list costs one sort of the raw records; a list widget that draws 40 visible rows
-    builds 40 Articles. Indexing, slicing, ``len`` and iteration work as on a list.
-    """
-
-    __slots__ = ("_build", "_cache", "_items")
-
-    def __init__(self, items: list[_Item], build: Callable[[str, HeadlineRecord], Article]) -> None:
-        self._items = items
-        self._build = build
-        self._cache: dict[int, Article] = {}
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def _at(self, index: int) -> Article:
-        article = self._cache.get(index)
-        if article is None:
-            article = self._cache[index] = self._build(*self._items[index])
-        return article
-
-    @overload
-    def __getitem__(self, index: int) -> Article: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Article]: ...
-    def __getitem__(self, index: int | slice) -> Article | list[Article]:
-        if isinstance(index, slice):
-            return [self._at(i) for i in range(*index.indices(len(self._items)))]
-        if index < 0:
-            index += len(self._items)
-        if not 0 <= index < len(self._items):
-            raise IndexError("article index out of range")
-        return self._at(index)
-
-    def __iter__(self) -> Iterator[Article]:
-        for index in range(len(self._items)):
-            yield self._at(index)
-
-    def index_of(self, article_id: str) -> int | None:
-        """Position of an article id, or ``None``."""
-        for index, item in enumerate(self._items):
-            if item[0] == article_id:
-                return index
-        return None
 
 
 class Library:
@@ -152,23 +106,7 @@ class Library:
         Raises:
             UserInputError: nothing matches, or several sources do.
         """
-        sources = self._store.sources()
-        if name in sources:
-            return name
-        if not name.strip():
-            raise UserInputError("an empty name matches no feed or dump (see `newsreader feeds`)")
-        folded = name.casefold()
-        matches = [
-            sid
-            for sid, rec in sources.items()
-            if folded in (str(rec.get("location", "")).casefold(), str(rec.get("title", "")).casefold())
-            or sid.startswith(name)
-        ]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise UserInputError(f"no feed or dump matches {name!r} (see `newsreader feeds`)")
-        raise UserInputError(f"{name!r} matches {len(matches)} sources; use the id from `newsreader feeds`")
+        return _lookup.resolve_source(name, self._store.sources())
 
     def articles(
         self,
@@ -195,39 +133,13 @@ class Library:
         state = self._store.state()
         sources = self._store.sources()
         source_id = self.resolve_source(source) if source is not None else None
-        items: Iterable[_Item] = headlines.items()
-        if source_id is not None:
-            items = ((i, r) for i, r in items if r.get("src") == source_id)
-        if unread:
-            items = ((i, r) for i, r in items if not state.get(i, 0) & Flags.READ)
-        if starred:
-            items = ((i, r) for i, r in items if state.get(i, 0) & Flags.STARRED)
-
-        def key(item: _Item) -> tuple[float, int]:
-            rec = item[1]
-            return (_number(rec.get("published")) or _number(rec.get("added")), -int(_number(rec.get("n"))))
-
-        if limit is not None:
-            import heapq
-
-            chosen = heapq.nlargest(limit, items, key=key)
-        else:
-            chosen = sorted(items, key=key, reverse=True)
+        chosen = _lookup.newest_first(
+            headlines, state, source_id=source_id, unread=unread, starred=starred, limit=limit
+        )
         return ArticleList(chosen, lambda i, r: article_from(i, r, state.get(i, 0), sources))
 
     def _resolve(self, article_id: str, headlines: Mapping[str, HeadlineRecord]) -> str:
-        article_id = article_id.strip().lower()
-        if article_id in headlines:
-            return article_id
-        if len(article_id) >= 4:
-            matches = [i for i in headlines if i.startswith(article_id)]
-            if len(matches) == 1:
-                return matches[0]
-            if matches:
-                raise ArticleNotFoundError(
-                    f"article id {article_id!r} is ambiguous: {len(matches)} articles start with it"
-                )
-        raise ArticleNotFoundError(f"no article with id {article_id!r} in library {shown(self.path)}")
+        return _lookup.resolve_article(article_id, headlines, shown(self.path))
 
     def get(self, article_id: str, /) -> Article:
         """One article with its body. ``article_id`` may be a unique prefix of 4+ characters.
@@ -455,26 +367,7 @@ class Library:
 
     def _find_feed(self, name: str) -> str | None:
         """The id of the subscription with this URL, id or unique id prefix (4+ characters)."""
-        from newsreader.ingest.feed import source_id_for as feed_id
-
-        feeds = {sid: rec for sid, rec in self._store.sources().items() if rec.get("kind") == "feed"}
-        if name in feeds:
-            return name
-        for sid, rec in feeds.items():
-            if rec.get("location") == name:
-                return sid
-        if feed_id(name) in feeds:  # the URL first subscribed, before a 301 moved it
-            return feed_id(name)
-        if len(name) >= 4:
-            matches = [sid for sid in feeds if sid.startswith(name.lower())]
-            if len(matches) == 1:
-                return matches[0]
-        return None
-
-
-def _number(value: object) -> float:
-    """A stored number for sorting; anything else (a hand-edited file) sorts as 0."""
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+        return _lookup.find_feed(name, self._store.sources())
 
 
 def _encodable(text: str) -> bool:
