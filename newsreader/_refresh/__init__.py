@@ -22,7 +22,7 @@ from newsreader.models import FeedResult, RefreshReport, Source, SourceKind
 from newsreader.store.records import SourceField, SourceRecord, SourceUpdate
 
 if TYPE_CHECKING:
-    from newsreader.ingest.fetch import FetchRequest
+    from newsreader.ingest.fetch import Fetcher, FetchRequest
     from newsreader.library import Library
 
 __all__ = ["DEFAULT_CONCURRENCY", "PARALLEL_PARSE_MIN", "PER_HOST", "check_feed_url", "refresh", "subscribe"]
@@ -44,10 +44,6 @@ def _fetcher(lib: Library, concurrency: int | None = None) -> Fetcher:
     return Fetcher(
         concurrency=concurrency, per_host=PER_HOST, timeout=lib.fetch_timeout, max_bytes=lib.max_feed_bytes
     )
-
-
-if TYPE_CHECKING:
-    from newsreader.ingest.fetch import Fetcher
 
 
 def _plan(feeds: dict[str, SourceRecord], wall: float) -> tuple[list[FetchRequest], list[FeedResult]]:
