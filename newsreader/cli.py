@@ -1,7 +1,8 @@
 """The ``newsreader`` command: argparse subcommands, each one call into :class:`Library`.
 
-Contract (docs/design.md): exit 0 on success, 1 on a user error with one line on stderr, never a traceback for a
-user's mistake. Heavy modules (Textual, feedparser, httpx) are imported only by the commands that need them.
+Contract (docs/design.md): exit 0 on success, 1 on a user error with one line on stderr, never a traceback
+for a user's mistake. Heavy modules (Textual, feedparser, httpx) are imported only by the commands that
+need them.
 """
 
 from __future__ import annotations
@@ -495,8 +496,31 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the program is, so it unwinds (and stops its workers) like Ctrl-C."""
 
 
+TEARDOWN_SECONDS = 3.0
+"""How long unwinding after SIGTERM may take (closing sockets to a hung server, stopping the pool)."""
+
+
 def _raise_terminated(signum: int, frame: Any) -> None:
+    import threading
+
+    # Unwinding waits on whatever the command was waiting on; a hung server must not keep a
+    # terminated process alive. Past the deadline, go at once: workers die with their parent
+    # (PR_SET_PDEATHSIG), the kernel drops the lock, and every store write is atomic.
+    timer = threading.Timer(TEARDOWN_SECONDS, _exit_now, args=(128 + 15, "newsreader: terminated"))
+    timer.daemon = True
+    timer.start()
     raise _Terminated
+
+
+def _exit_now(code: int, message: str | None = None) -> NoReturn:
+    """Leave without interpreter teardown: native threads (HTTP, parsers) cannot crash or hang it."""
+    if message:
+        with contextlib.suppress(OSError, ValueError):
+            print(message, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 @contextlib.contextmanager
@@ -509,10 +533,20 @@ def _sigterm_interrupts(enabled: bool) -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    unraisable = sys.unraisablehook
+
+    def swallowed(info: Any) -> None:
+        # The signal landed in a finaliser, which Python cannot unwind: go now instead of going on.
+        if isinstance(info.exc_value, _Terminated):
+            _exit_now(128 + 15, "newsreader: terminated")
+        unraisable(info)
+
+    sys.unraisablehook = swallowed
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = unraisable
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -522,8 +556,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"newsreader: error: {_line(exc)}", file=sys.stderr)
         return 1
     except _Terminated:
-        print("newsreader: terminated", file=sys.stderr)
-        return 128 + 15
+        _exit_now(128 + 15, "newsreader: terminated")
     except KeyboardInterrupt:
         print("newsreader: interrupted", file=sys.stderr)
         return 130

@@ -132,7 +132,7 @@ def lib(tmp_path: Path) -> Library:
 def test_show_prints_headings_lists_quotes_and_code(lib: Library) -> None:
     out = run_cli("show", "render00000001", library=lib.path).stdout
     lines = out.splitlines()
-    assert lines[0] == "Harbour plan [31m explained"
+    assert lines[0] == "Harbour plan explained"  # the whole escape sequence goes, not only its ESC
     assert lines[1].startswith("By Jane Doe · Harbour Gazette · ")
     assert "What changes" in lines and "## What changes" not in out
     assert "  • before winter" in lines
