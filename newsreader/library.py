@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 from newsreader.errors import ArticleNotFoundError, ImportFileError, NewsreaderError, UserInputError
+from newsreader.extract.page import PAGE_SUFFIXES, page_drafts
 from newsreader.models import (
     Article,
     ArticleDraft,
@@ -303,7 +304,7 @@ class Library:
     @staticmethod
     def _expand(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str | None]]:
         """Files to import, each with an error if it cannot be (missing path, unsupported type)."""
-        known = DUMP_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
+        known = DUMP_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES | PAGE_SUFFIXES
         out: list[tuple[Path, str | None]] = []
         for raw in paths:
             path = Path(raw).expanduser()
@@ -316,7 +317,7 @@ class Library:
                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
                 if not found:
-                    out.append((path, f"{path}: no .txt, .md, .xml, .rss, .atom or .opml files here"))
+                    out.append((path, f"{path}: no .txt, .md, .html, .xml, .rss, .atom or .opml files here"))
                 # A FIFO or device named like a dump is reported, not silently skipped (nor read).
                 out.extend((p, None if p.is_file() else f"{p}: not a regular file") for p in found)
             elif path.is_file():
@@ -429,6 +430,8 @@ class Library:
         from newsreader.ingest.dump import parse_dump
         from newsreader.ingest.text import decode_bytes
 
+        if path.suffix.lower() in PAGE_SUFFIXES:  # a saved web page: one article (newsreader.extract)
+            return page_drafts(path, data)
         text = decode_bytes(data, str(path))
         if not text.strip():
             raise ImportFileError(f"{path}: empty file, nothing to import")

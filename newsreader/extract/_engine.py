@@ -69,6 +69,15 @@ def extract_page(html: str | bytes, url: str | None, *, metadata: bool = True) -
     tree = load_html(strip_controls(decode_file(html)))
     if tree is None:
         return None
+    if url is None:  # a saved page: its links are relative to where it says it lives
+        url = _first(
+            tree,
+            'link[@rel="canonical"]/@href',
+            'meta[@property="og:url"]/@content',
+            "base/@href",
+        )
+        if url is not None and not url.lower().startswith(("http://", "https://")):
+            url = None
     blocks = page_blocks(tree, url)
     title = _title(tree)
     language = tree.get("lang") if metadata else None

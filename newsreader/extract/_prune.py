@@ -140,8 +140,10 @@ def _cut_at_section(items: list[Item]) -> int:
 
 
 def decide(items: list[Item], title: str) -> list[str | None]:
-    """For each block, why it goes (``lead``, ``tail``, ``noise``, ``section``), or None if it stays."""
+    """For each block, why it goes (``lead``, ``tail``, ``noise``, ``section``, ``links``), or None."""
     reasons: list[str | None] = [None] * len(items)
+    if all(i.density >= 0.5 for i in items):
+        return ["links"] * len(items)  # a menu or a list of links: no article here
     if not any(i.is_paragraph for i in items):
         return reasons  # no running text to tell the article by: keep what there is
     end = _cut_at_section(items)
