@@ -10,6 +10,7 @@ it), never at a site's name or markup, so it holds on pages it was not tuned on.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml.etree import _Element as HtmlElement
@@ -67,16 +68,31 @@ class Item:
         return self.kind == "p" and self.words >= 12 and self.density < 0.5
 
 
-def _items(body: HtmlElement, blocks: dict[str, Block]) -> list[Item]:
-    out = []
+def _blocks_of(body: HtmlElement) -> Iterator[HtmlElement]:
+    """The body's blocks; a layout table holding most of the text gives its cells' blocks instead."""
+    total = len(text_of(body)) or 1
     for child in body:
         if not isinstance(child.tag, str):
             continue
+        cells = list(child.iter("cell")) if child.tag == "table" else []
+        if cells and len(text_of(child)) >= 0.5 * total and any(len(c) for c in cells):
+            for cell in cells:
+                yield from (sub for sub in cell if isinstance(sub.tag, str))
+        else:
+            yield child
+
+
+def _items(body: HtmlElement, blocks: dict[str, Block]) -> list[Item]:
+    out = []
+    for child in _blocks_of(body):
         text = text_of(child)
         if not text:
             continue
+        kind = "head" if child.tag == "hi" and len(text.split()) <= 8 else child.tag
+        if kind == "list" and child.find(".//head") is not None:
+            kind = "teasers"  # a list of headlines with their standfirsts: links to other articles
         density = _list_density(child, blocks) if child.tag == "list" else link_density(text, blocks)
-        out.append(Item(child, child.tag, text, density))
+        out.append(Item(child, kind, text, density))
     return out
 
 
@@ -156,14 +172,30 @@ def decide(items: list[Item], title: str) -> list[str | None]:
         end -= 1
         reasons[end] = "tail"
     for n in range(start, end):
-        if _is_noise(items[n], title):
+        if _is_noise(items[n], title) or items[n].kind == "teasers":
             reasons[n] = "noise"
+    _drop_heading_runs(items, reasons)
     return reasons
+
+
+def _drop_heading_runs(items: list[Item], reasons: list[str | None]) -> None:
+    """Three or more headings in a row with no text between them are a widget (a newsletter box,
+    a list of links), not the article's own sections."""
+    run: list[int] = []
+    for n, item in enumerate([*items, None]):
+        if item is not None and item.kind == "head" and reasons[n] is None:
+            run.append(n)
+            continue
+        if len(run) >= 3:
+            for m in run:
+                reasons[m] = "noise"
+        run = []
 
 
 def prune(body: HtmlElement, blocks: dict[str, Block], title: str) -> None:
     """Remove the blocks of ``body`` (trafilatura's output tree) that are not the article."""
     items = _items(body, blocks)
     for item, reason in zip(items, decide(items, title), strict=True):
-        if reason is not None:
-            body.remove(item.element)
+        parent = item.element.getparent()
+        if reason is not None and parent is not None:
+            parent.remove(item.element)
