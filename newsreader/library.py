@@ -156,7 +156,7 @@ class Library:
             author=rec.get("author"),
             published=_dt(rec.get("published")),
             url=rec.get("url"),
-            truncated=bool(rec.get("truncated")),
+            truncated=bool(rec.get("truncated")) and not rec.get("full_text"),  # full text: no teaser
             read=bool(flags & 1),
             starred=bool(flags & 2),
             order=rec.get("n", 0),

@@ -82,7 +82,7 @@ def test_full_text_replaces_the_summary_and_keeps_it_as_excerpt(
 ) -> None:
     url = serve_page(site, "/news/night-ferry", "article.html")
     [aid] = import_items(library, tmp_path, [("g1", "Night ferry", url)])
-    assert library.get(aid).body == SUMMARY
+    assert library.get(aid).body == SUMMARY and library.get(aid).truncated
     [result] = fetch_full_text(library, [aid])
     assert result.error is None and result.words > 200
     article = library.get(aid)
@@ -137,7 +137,7 @@ def test_failures_are_recorded_and_the_summary_kept(
     ]
     for aid in ids:
         assert library.get(aid).body == SUMMARY
-        assert library.get(aid).truncated is False  # a feed summary was never flagged; still not
+        assert library.get(aid).truncated  # "excerpt only" stays until the full text is there
     record = library._store.body(ids[0]) or {}
     assert record["full_text_error"] == "not an HTML page (application/pdf)"
 

@@ -129,7 +129,7 @@ def fetch_full_text(
         if error is None and page.page is not None:
             kept = [c for c in old.get("credits", ()) if not c.startswith("Full text: ")]
             fields["credits"] = [*kept, f"Full text: {page.final_url or page.url}"]
-            headlines[article.id] = {"truncated": None}
+            headlines[article.id] = {"full_text": page.final_url or page.url}
         bodies[article.id] = fields
         words = _words(page.page.body) if error is None and page.page is not None else 0
         results.append(

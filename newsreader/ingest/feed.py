@@ -25,6 +25,7 @@ import feedparser
 import feedparser.api
 
 from newsreader.errors import ParseError
+from newsreader.extract.need import is_summary_only
 from newsreader.ingest.text import (
     clean,
     clean_line,
@@ -186,6 +187,7 @@ def _entry_draft(
         published=published or updated,
         updated=updated,
         url=link,
+        truncated=is_summary_only(body, has_content=detail is not entry.get("summary_detail")),
         links=tuple(links),
     )
 
