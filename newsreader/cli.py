@@ -194,11 +194,16 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    source = _open_library(args).subscribe(args.url)
+    library = _open_library(args)
+    source = library.subscribe(args.url)
     _console().print(
         f"subscribed to {source.title} ({source.location}): {_count(source.articles, 'article')}",
         soft_wrap=True,
     )
+    if args.full_text:
+        from newsreader.extract.auto import enable_full_text
+
+        print(f"full text on: {_count(enable_full_text(library, source.id), 'article')} fetched")
     return 0
 
 
@@ -428,6 +433,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = command("add", cmd_add, "subscribe to an RSS/Atom feed (fetches it once)")
     p.add_argument("url", metavar="URL", help="the feed's http(s) URL")
+    p.add_argument("--full-text", action="store_true", help="fetch the page of each summary-only item")
 
     p = command("remove", cmd_remove, "unsubscribe from a feed and delete its articles")
     p.add_argument("feed", metavar="URL|ID", help="the feed's URL or id (see `newsreader feeds`)")

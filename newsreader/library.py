@@ -214,6 +214,8 @@ class Library:
         items: Iterable[tuple[str, dict[str, Any]]] = headlines.items()
         if source_id is not None:
             items = ((i, r) for i, r in items if r.get("src") == source_id)
+        else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
+            items = ((i, r) for i, r in items if r.get("full_article") not in headlines)
         if unread:
             items = ((i, r) for i, r in items if not state.get(i, 0) & 1)
         if starred:
@@ -256,7 +258,10 @@ class Library:
         headlines = self._store.headlines()
         full = self._resolve(article_id, headlines)
         article = self._article(full, headlines[full], self._store.state().get(full, 0), self._sources_raw())
-        body = self._store.body(full) or {}
+        linked = headlines[full].get("full_article")
+        body = self._store.body(linked if linked in headlines else full) or {}
+        if linked in headlines:  # a teaser shows the full article it was linked to
+            article = replace(article, full_article=linked, truncated=False)
         return replace(
             article,
             body=body.get("body", ""),
@@ -442,7 +447,10 @@ class Library:
 
     def _after_commit(self, article_ids: Sequence[str]) -> None:
         """Bring derived data (the search index) up to date with freshly committed articles."""
+        from newsreader.extract.auto import after_commit
+
         self._index_articles(article_ids)
+        after_commit(self, article_ids)  # full text for feeds that want it; teasers linked
 
     # -- reading state -----------------------------------------------------------------------
 
@@ -504,7 +512,9 @@ class Library:
         """
         if limit is not None and limit < 0:
             raise UserInputError(f"--limit must be 0 or more, not {limit}")
-        return self._search_index.search(query, limit=limit, progress=progress)
+        hits = self._search_index.search(query, limit=limit, progress=progress)
+        headlines = self._store.headlines()  # a linked teaser's text is its full article's: shown once
+        return [h for h in hits if headlines.get(h.article.id, {}).get("full_article") not in headlines]
 
     def update_search_index(
         self,

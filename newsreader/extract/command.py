@@ -33,9 +33,58 @@ def cmd_fulltext(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _on_off(text: str) -> bool:
+    if text.lower() in ("on", "yes", "true", "1"):
+        return True
+    if text.lower() in ("off", "no", "false", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected on or off, not {text!r}")
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    """Show one subscription; ``--full-text on|off`` changes that setting first."""
+    from newsreader.config import library_dir, lock_timeout
+    from newsreader.errors import FeedNotFoundError
+    from newsreader.extract.auto import full_text_on, set_full_text
+    from newsreader.ingest.text import clean_line
+    from newsreader.library import Library
+
+    library = Library(library_dir(args.library), lock_timeout=lock_timeout())
+    source_id = library.resolve_source(args.feed)
+    source = next((s for s in library.feeds() if s.id == source_id), None)
+    if source is None:
+        raise FeedNotFoundError(f"{args.feed!r} is not a subscription (see `newsreader feeds`)")
+    if args.full_text is not None:
+        set_full_text(library, source_id, args.full_text)
+    data = source.to_json() | {"full_text": full_text_on(library, source_id)}
+    if args.json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    print(f"{clean_line(source.title)}  ({source.id})")
+    print(f"  url:        {clean_line(source.location)}")
+    print(f"  articles:   {source.articles} ({source.unread} unread)")
+    setting = "on: new summary-only items get their page fetched" if data["full_text"] else "off"
+    print(f"  full text:  {setting}")
+    if source.error:
+        print(f"  last error: {clean_line(source.error)}")
+    return 0
+
+
 def add_commands(command: Command) -> None:
-    """Add ``fulltext`` to the CLI through its ``command(name, handler, help)`` helper."""
+    """Add ``fulltext`` and ``feed`` to the CLI through its ``command(name, handler, help)`` helper."""
     p = command("fulltext", cmd_fulltext, "fetch the full article behind teasers and feed summaries")
     p.add_argument("ids", nargs="+", metavar="ID", help="article ids (or unique prefixes)")
     p.add_argument("--url", metavar="URL", help="the article's page, for a teaser without a link")
     p.add_argument("--again", action="store_true", help="fetch even if the full text is already stored")
+
+    p = command("feed", cmd_feed, "show a subscription and change its settings")
+    p.add_argument("feed", metavar="FEED", help="the feed's URL, id or title")
+    p.add_argument(
+        "--full-text",
+        type=_on_off,
+        metavar="on|off",
+        help="fetch the article page of each new summary-only item",
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON object")
