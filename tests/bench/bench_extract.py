@@ -5,7 +5,9 @@ in ``scoring.py``): newsreader's extractor against trafilatura alone (fast and f
 off) and readability-lxml where installed. Speed is CPU time over the same pages, so load from
 other processes on the machine does not count. newsreader's text is scored without its ``[n]``
 link references (presentation, not words of the article). Target (issue 12): F1 >= 0.96.
-``quick`` scores 5 pages (a smoke test); without the corpus it scores the fixture pages only.
+The refresh rows time ``newsreader refresh`` of a local feed whose new summary-only items link to
+local copies of the corpus pages, with full text off and on. ``quick`` scores 5 pages with
+newsreader only and refreshes 2 (a smoke test); without the corpus the benchmark says so and skips.
 """
 
 from __future__ import annotations
@@ -102,6 +104,97 @@ def run_engine(engine: Engine, pages: list[tuple[str, bytes, str, str]]) -> tupl
     return scores, cpu
 
 
+class _Site:
+    """A local site on 127.0.0.1: ``/feed.xml`` lists the first ``items`` pages as summary-only
+    items, ``/page/N`` serves page N of the corpus as text/html."""
+
+    def __init__(self, pages: list[tuple[str, bytes, str, str]]) -> None:
+        import http.server
+        import threading
+
+        self.pages = pages
+        self.items = 0
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path == "/feed.xml":
+                    body, kind = site.feed(), "application/rss+xml"
+                elif (
+                    self.path.startswith("/page/")
+                    and self.path[6:].isdigit()
+                    and int(self.path[6:]) < len(site.pages)
+                ):
+                    body, kind = site.pages[int(self.path[6:])][1], "text/html"
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def feed(self) -> bytes:
+        items = "".join(
+            f"<item><guid>p{n}</guid><title>Page {n}</title><link>{self.url}/page/{n}</link>"
+            f"<description>The first words of page {n} …</description></item>"
+            for n in range(self.items)
+        )
+        channel = f"<channel><title>Pages</title>{items}</channel>"
+        return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'.encode()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _refresh_seconds(site: _Site, folder: Path, full_text: bool) -> tuple[float, str]:
+    """``newsreader refresh`` of the site's feed, its items new, as a fresh process; (seconds, output)."""
+    import subprocess
+
+    base = [sys.executable, "-m", "newsreader", "--library", str(folder)]
+    site.items = 0
+    add = [*base, "add", f"{site.url}/feed.xml", *(["--full-text"] if full_text else [])]
+    subprocess.run(add, check=True, capture_output=True, cwd=ROOT, timeout=600)
+    site.items = len(site.pages)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*base, "refresh"], check=True, capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+    return time.perf_counter() - started, done.stdout.strip()
+
+
+def refresh_rows(pages: list[tuple[str, bytes, str, str]]) -> list[Row]:
+    """A refresh whose new items link to local copies of the corpus pages: full text off vs on."""
+    import tempfile
+
+    site = _Site(pages)
+    try:
+        with tempfile.TemporaryDirectory(prefix="nr-bench-fulltext-") as tmp:
+            off, _ = _refresh_seconds(site, Path(tmp) / "off", full_text=False)
+            on, _ = _refresh_seconds(site, Path(tmp) / "on", full_text=True)
+            from newsreader.library import Library
+
+            stored = sum(1 for a in Library(Path(tmp) / "on").articles() if not a.truncated)
+    finally:
+        site.close()
+    label = f"refresh, {len(pages)} new summary-only items"
+    return [
+        (f"{label}, full text off", f"{off:.2f} s", "-", "-"),
+        (f"{label}, full text on ({stored} pages stored)", f"{on:.2f} s", "-", "-"),
+        ("full text on / off", f"{on / off:.1f}x", "-", "-"),
+    ]
+
+
 def main(quick: bool = False) -> list[Row]:
     pages = load_corpus(5 if quick else None)
     if not pages:
@@ -109,6 +202,8 @@ def main(quick: bool = False) -> list[Row]:
         return [("extraction (corpus missing)", "n/a", f">= {TARGET}", "n/a")]
     rows: list[Row] = []
     for name, engine in engines().items():
+        if quick and not name.startswith("newsreader"):
+            continue  # the smoke test runs newsreader's own code only
         if engine is None:
             print(f"{name}: not installed, skipped")
             continue
@@ -122,7 +217,24 @@ def main(quick: bool = False) -> list[Row]:
         rows.append((f"{label}: F1", f"{score.f1:.3f}", target, ok))
         rows.append((f"{label}: precision / recall", f"{score.precision:.3f} / {score.recall:.3f}", "-", "-"))
         rows.append((f"{label}: pages per CPU second", f"{rate:.1f}", "-", "-"))
+    _scores, cpu = run_engine(_without_metadata, pages)
+    rows.append(
+        (
+            f"newsreader, metadata off (fulltext), {len(pages)} pages: pages per CPU second",
+            f"{len(pages) / cpu:.1f}",
+            "-",
+            "-",
+        )
+    )
+    rows += refresh_rows(pages[:2] if quick else pages)
     return print_table(rows)
+
+
+def _without_metadata(html: bytes, url: str) -> str:
+    from newsreader.extract import extract
+
+    page = extract(html, url, metadata=False)
+    return _REFERENCE.sub("", page.body) if page else ""
 
 
 if __name__ == "__main__":
