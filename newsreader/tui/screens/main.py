@@ -184,6 +184,22 @@ class MainScreen(Screen[None]):
         ),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Fetch every subscribed feed now"),
         Binding(
+            "f",
+            "full_text",
+            "Full text",
+            show=False,
+            id="full-text",
+            tooltip="Fetch the open article's page and show its full text",
+        ),
+        Binding(
+            "F",
+            "feed_full_text",
+            "Feed full text",
+            show=False,
+            id="feed-full-text",
+            tooltip="Turn full text on or off for the highlighted feed",
+        ),
+        Binding(
             "a",
             "add_feed",
             "Add feed",
@@ -855,6 +871,16 @@ class MainScreen(Screen[None]):
         self._focus_pane("headlines")
 
     # -- refresh, add, import -----------------------------------------------------------------
+
+    def action_full_text(self) -> None:
+        from newsreader.tui.fulltext import fetch_open_article
+
+        fetch_open_article(self)
+
+    def action_feed_full_text(self) -> None:
+        from newsreader.tui.fulltext import toggle_feed_full_text
+
+        toggle_feed_full_text(self)
 
     def action_refresh(self) -> None:
         self.refresh_feeds()

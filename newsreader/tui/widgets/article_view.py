@@ -83,7 +83,7 @@ def render_article(
         out.append("\n")
     if article.truncated:
         out.append("\n")
-        hint = "  press o to open the full article" if article.url else ""
+        hint = "  press o to open the full article, f to fetch its text" if article.url else ""
         add("Excerpt only." + hint, TEASER)
         out.append("\n")
     body = safe(article.body or article.excerpt)
