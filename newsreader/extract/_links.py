@@ -117,25 +117,34 @@ def _text_nodes(element: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
 
 
 def mark_links(element: HtmlElement, blocks: dict[str, Block], urls: list[str]) -> None:
-    """Put a marker after each anchor of ``element``'s page block; the URLs go into ``urls``."""
+    """Put a marker after each anchor of ``element``'s page block; the URLs go into ``urls``.
+
+    Anchors are found in order, each after the previous one, and each text node is rebuilt once:
+    linear in the text, however many links a block holds.
+    """
     block = blocks.get(text_of(element))
     if block is None or not block.anchors:
         return
     nodes = list(_text_nodes(element))
-    position = 0  # anchors come in order: search each after the previous one
-    node_index = 0
+    cuts: list[list[tuple[int, int]]] = [[] for _ in nodes]  # per node: (offset, url index)
+    node_index, position = 0, 0
     for anchor, url in block.anchors:
         for i in range(node_index, len(nodes)):
-            node, attr = nodes[i]
-            value: str = getattr(node, attr)
+            value: str = getattr(*nodes[i])
             start = value.find(anchor, position if i == node_index else 0)
-            if start < 0:
-                continue
-            end = start + len(anchor)
-            urls.append(url)
-            setattr(node, attr, f"{value[:end]}{OPEN}{len(urls) - 1}{CLOSE}{value[end:]}")
-            node_index, position = i, end + len(str(len(urls) - 1)) + 2
-            break
+            if start >= 0:
+                urls.append(url)
+                node_index, position = i, start + len(anchor)
+                cuts[i].append((position, len(urls) - 1))
+                break
+    for (node, attr), marks in zip(nodes, cuts, strict=True):
+        if marks:
+            value = getattr(node, attr)
+            pieces, last = [], 0
+            for offset, index in marks:
+                pieces += [value[last:offset], f"{OPEN}{index}{CLOSE}"]
+                last = offset
+            setattr(node, attr, "".join([*pieces, value[last:]]))
 
 
 def number_links(text: str, urls: list[str]) -> tuple[str, tuple[str, ...]]:
