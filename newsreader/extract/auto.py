@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from newsreader.extract.need import needs_full_text
 
@@ -18,13 +18,16 @@ if TYPE_CHECKING:
     from newsreader.library import Library
 
 log = logging.getLogger(__name__)
-FULL_TEXT = "full_text"
+FULL_TEXT: Final = "full_text"
 """The source record's setting: fetch the full text of new summary-only items."""
 
 
 def set_full_text(library: Library, source_id: str, on: bool) -> None:
     """Turn full text on or off for one source (a feed)."""
-    library._store.update_sources({source_id: {FULL_TEXT: True if on else None}})
+    from newsreader.store.records import SourceRecord, SourceUpdate
+
+    update = SourceUpdate(SourceRecord(full_text=True)) if on else SourceUpdate(clear=frozenset({FULL_TEXT}))
+    library._store.update_sources({source_id: update})
 
 
 def full_text_on(library: Library, source_id: str) -> bool:

@@ -11,12 +11,11 @@ Command = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 def cmd_fulltext(args: argparse.Namespace) -> int:
-    from newsreader.config import library_dir, lock_timeout
+    from newsreader.cli import _open_library
     from newsreader.extract.fulltext import fetch_full_text
     from newsreader.ingest.text import clean_line
-    from newsreader.library import Library
 
-    library = Library(library_dir(args.library), lock_timeout=lock_timeout())
+    library = _open_library(args, fetching=True)  # settings.toml's fetch limits apply to pages too
     results = fetch_full_text(library, args.ids, url=args.url, again=args.again)
     failed = 0
     for r in results:
@@ -43,13 +42,12 @@ def _on_off(text: str) -> bool:
 
 def cmd_feed(args: argparse.Namespace) -> int:
     """Show one subscription; ``--full-text on|off`` changes that setting first."""
-    from newsreader.config import library_dir, lock_timeout
+    from newsreader.cli import _open_library
     from newsreader.errors import FeedNotFoundError
     from newsreader.extract.auto import full_text_on, set_full_text
     from newsreader.ingest.text import clean_line
-    from newsreader.library import Library
 
-    library = Library(library_dir(args.library), lock_timeout=lock_timeout())
+    library = _open_library(args)
     source_id = library.resolve_source(args.feed)
     source = next((s for s in library.feeds() if s.id == source_id), None)
     if source is None:

@@ -39,10 +39,11 @@ class PageResult:
     error: str | None = None
 
 
-def default_fetcher() -> Fetcher:
+def default_fetcher(timeout: float = 20.0, max_bytes: int = 10 * 1024 * 1024) -> Fetcher:
+    """The feed fetcher with a reader's politeness: a few pages at once, ``PER_HOST`` per site."""
     from newsreader.ingest.fetch import Fetcher
 
-    return Fetcher(concurrency=CONCURRENCY, per_host=PER_HOST)
+    return Fetcher(concurrency=CONCURRENCY, per_host=PER_HOST, timeout=timeout, max_bytes=max_bytes)
 
 
 def check_url(url: str) -> str | None:

@@ -117,6 +117,10 @@ def fetch_full_text(
     todo, results, order = _plan(library, ids, url, again)
     if not todo:
         return results
+    if fetcher is None:
+        from newsreader.extract.fetch import default_fetcher
+
+        fetcher = default_fetcher(library.fetch_timeout, library.max_feed_bytes)
     pages = fetch_pages([(a.id, url or a.url or "") for a in todo], fetcher=fetcher, cancel=cancel)
     store = library._store
     now = library.now().timestamp()

@@ -27,13 +27,14 @@ def page_drafts(path: Path, data: bytes) -> list[ArticleDraft]:
     Raises:
         ImportFileError: the page holds no article text.
     """
+    from newsreader._import import shown, title_from
     from newsreader.extract import extract
     from newsreader.ingest.dump import article_id
 
     page = extract(data, None)
     if page is None:
-        raise ImportFileError(f"{path}: no article text found in this page")
-    title = page.title or path.stem
+        raise ImportFileError(f"{shown(path)}: no article text found in this page")
+    title = page.title or title_from(path)
     return [
         ArticleDraft(
             id=article_id(title, page.body),

@@ -58,8 +58,9 @@ def _fetch(screen: MainScreen, article: Article) -> None:
 
 def _show_again(screen: MainScreen, article_id: str) -> None:
     """Drop the article's rendering from the cache and show it anew, if it is still the open one."""
-    for key in [k for k in screen._article_cache if k[0] == article_id]:
-        del screen._article_cache[key]
+    view = screen.article_view
+    for key in [k for k in view._cache if k[0] == article_id]:
+        del view._cache[key]
     current = screen.article_view.article
     if current is not None and current.id == article_id:
         screen.open_article(article_id)
