@@ -75,6 +75,7 @@ def page_blocks(tree: HtmlElement, base_url: str | None) -> dict[str, Block]:
     block and the mean link share of all of them.
     """
     blocks: dict[str, Block] = {}
+    resolved: dict[str, str | None] = {}
     keys: dict[HtmlElement, str] = {}  # the element, not its id(): lxml reuses proxies' ids
     for a in tree.iter("a"):
         text = text_of(a)
@@ -93,7 +94,8 @@ def page_blocks(tree: HtmlElement, base_url: str | None) -> dict[str, Block]:
             block.copies += 1
         assert block is not None
         block.link_chars += len(text)
-        url = _absolute(a.get("href"), base_url)
+        href = a.get("href") or ""
+        url = resolved.get(href) if href in resolved else resolved.setdefault(href, _absolute(href, base_url))
         if url is not None and block.copies == 1:
             block.anchors.append((text, url))
     return blocks
@@ -126,20 +128,19 @@ def mark_links(element: HtmlElement, blocks: dict[str, Block], urls: list[str]) 
     if block is None or not block.anchors:
         return
     nodes = list(_text_nodes(element))
+    values: list[str] = [getattr(node, attr) for node, attr in nodes]  # lxml builds a str per read
     cuts: list[list[tuple[int, int]]] = [[] for _ in nodes]  # per node: (offset, url index)
     node_index, position = 0, 0
     for anchor, url in block.anchors:
         for i in range(node_index, len(nodes)):
-            value: str = getattr(*nodes[i])
-            start = value.find(anchor, position if i == node_index else 0)
+            start = values[i].find(anchor, position if i == node_index else 0)
             if start >= 0:
                 urls.append(url)
                 node_index, position = i, start + len(anchor)
                 cuts[i].append((position, len(urls) - 1))
                 break
-    for (node, attr), marks in zip(nodes, cuts, strict=True):
+    for (node, attr), value, marks in zip(nodes, values, cuts, strict=True):
         if marks:
-            value = getattr(node, attr)
             pieces, last = [], 0
             for offset, index in marks:
                 pieces += [value[last:offset], f"{OPEN}{index}{CLOSE}"]
