@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.errors import ImportFileError, NewsreaderError
+from newsreader.extract.page import PAGE_SUFFIXES, page_drafts
 from newsreader.models import ArticleDraft, ImportReport, ImportResult, SourceKind
 from newsreader.store.records import SourceField, SourceRecord, SourceUpdate
 
@@ -56,7 +57,7 @@ def title_from(path: Path) -> str:
 
 def expand(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str | None]]:
     """Files to import, each with an error if it cannot be (missing path, unsupported type)."""
-    known = DUMP_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
+    known = DUMP_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES | PAGE_SUFFIXES
     out: list[tuple[Path, str | None]] = []
     for raw in paths:
         path = Path(raw).expanduser()
@@ -69,7 +70,9 @@ def expand(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str | No
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                out.append((path, f"{shown(path)}: no .txt, .md, .xml, .rss, .atom or .opml files here"))
+                out.append(
+                    (path, f"{shown(path)}: no .txt, .md, .html, .xml, .rss, .atom or .opml files here")
+                )
             # A FIFO or device named like a dump is reported, not silently skipped (nor read).
             out.extend((p, None if p.is_file() else f"{shown(p)}: not a regular file") for p in found)
         elif path.is_file():
@@ -186,6 +189,8 @@ def parse_dump(path: Path, data: bytes) -> list[ArticleDraft]:
     from newsreader.ingest.dump import parse_dump as parse
     from newsreader.ingest.text import decode_bytes
 
+    if path.suffix.lower() in PAGE_SUFFIXES:  # a saved web page: one article (newsreader.extract)
+        return page_drafts(path, data)
     text = decode_bytes(data, shown(path))
     if not text.strip():
         raise ImportFileError(f"{shown(path)}: empty file, nothing to import")

@@ -77,6 +77,8 @@ def newest_first(
     items: Iterable[_Item] = headlines.items()
     if source_id is not None:
         items = ((i, r) for i, r in items if r.get("src") == source_id)
+    else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
+        items = ((i, r) for i, r in items if r.get("full_article") not in headlines)
     if unread:
         items = ((i, r) for i, r in items if not state.get(i, 0) & Flags.READ)
     if starred:

@@ -210,12 +210,17 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    source = _open_library(args, fetching=True).subscribe(args.url)
+    library = _open_library(args, fetching=True)
+    source = library.subscribe(args.url)
     _console().print(
         f"subscribed to {_line(source.title)} ({_line(source.location)}):"
         f" {_count(source.articles, 'article')}",
         soft_wrap=True,
     )
+    if args.full_text:
+        from newsreader.extract.auto import enable_full_text
+
+        print(f"full text on: {_count(enable_full_text(library, source.id), 'article')} fetched")
     return 0
 
 
@@ -446,6 +451,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = command("add", cmd_add, "subscribe to an RSS/Atom feed (fetches it once)")
     p.add_argument("url", metavar="URL", help="the feed's http(s) URL")
+    p.add_argument("--full-text", action="store_true", help="fetch the page of each summary-only item")
 
     p = command("remove", cmd_remove, "unsubscribe from a feed and delete its articles")
     p.add_argument("feed", metavar="URL|ID", help="the feed's URL or id (see `newsreader feeds`)")
@@ -471,6 +477,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=_positive, metavar="N", default=20, help="at most N results (default: 20)")
     p.add_argument("--json", action="store_true", help="print a JSON array (with snippet and score)")
+
+    from newsreader.extract.command import add_commands as add_fulltext_commands
+
+    add_fulltext_commands(command)
     return parser
 
 

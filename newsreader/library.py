@@ -152,7 +152,10 @@ class Library:
         headlines = self._store.headlines()
         full = self._resolve(article_id, headlines)
         article = article_from(full, headlines[full], self._store.state().get(full, 0), self._store.sources())
-        body = self._store.body(full) or {}
+        linked = headlines[full].get("full_article")
+        body = self._store.body(linked if linked in headlines else full) or {}
+        if linked in headlines:  # a teaser shows the full article it was linked to
+            article = replace(article, full_article=linked, truncated=False)
         return replace(
             article,
             body=body.get("body", ""),
@@ -198,7 +201,10 @@ class Library:
 
     def _after_commit(self, article_ids: Sequence[str]) -> None:
         """Bring derived data (the search index) up to date with freshly committed articles."""
+        from newsreader.extract.auto import after_commit
+
         self._index_articles(article_ids)
+        after_commit(self, article_ids)  # full text for feeds that want it; teasers linked
 
     # -- reading state -----------------------------------------------------------------------
 
@@ -261,7 +267,9 @@ class Library:
         """
         if limit is not None and limit < 0:
             raise UserInputError(f"--limit must be 0 or more, not {limit}")
-        return self._search_index.search(query, limit=limit, progress=progress)
+        hits = self._search_index.search(query, limit=limit, progress=progress)
+        headlines = self._store.headlines()  # a linked teaser's text is its full article's: shown once
+        return [h for h in hits if headlines.get(h.article.id, {}).get("full_article") not in headlines]
 
     def update_search_index(
         self,

@@ -96,6 +96,8 @@ class Article:
     author_note: str | None = None
     credits: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    full_article: str | None = None
+    """For a teaser linked to the full article from another source (from ``get``): that article's id."""
 
     @property
     def date(self) -> datetime:
@@ -124,6 +126,7 @@ class Article:
             data["author_note"] = self.author_note
             data["credits"] = list(self.credits)
             data["links"] = list(self.links)
+            data["full_article"] = self.full_article
         return data
 
 

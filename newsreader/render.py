@@ -224,7 +224,7 @@ def render_article(
         add(safe_line(credit), "credit" if "credit" in styles else "meta")
     if article.truncated and not compact:
         out.append("\n")
-        hint = "  press o to open the full article" if article.url else ""
+        hint = "  press o to open the full article, f to fetch its text" if article.url else ""
         add("Excerpt only." + hint, "teaser")
     for block in render_body(
         article.body or article.excerpt, styles, highlight, references=len(article.links)

@@ -26,6 +26,7 @@ import feedparser.api
 import lxml.etree  # noqa: F401  (html_text imports it lazily; here so forked parse workers share it)
 
 from newsreader.errors import ParseError
+from newsreader.extract.need import is_summary_only
 from newsreader.ingest import _budget, _expat
 from newsreader.ingest.cleaning import clean, clean_line, normalise_for_id
 from newsreader.ingest.decoding import feed_charset
@@ -256,6 +257,7 @@ def _entry_draft(
         published=published or updated,
         updated=updated,
         url=link,
+        truncated=is_summary_only(body, has_content=detail is not entry.get("summary_detail")),
         links=tuple(links),
     )
 

@@ -320,6 +320,45 @@ class Store:
             table[source_id] = update.apply(table.get(source_id, {}))
         self._write(_SOURCES, doc)
 
+    def merge_articles(
+        self,
+        bodies: Mapping[str, Mapping[str, Any]],
+        headlines: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> list[str]:
+        """Merge fields into existing articles' body and headline records (``None`` deletes a field).
+
+        For data that arrives after an article (its full text, newsreader.extract.fulltext); an id no
+        longer in the library is skipped. Returns the ids changed.
+        """
+        with self.writing():
+            doc = self._read(_HEADLINES, fresh=True)
+            articles: dict[str, Any] = doc.setdefault("articles", {})
+            ids = [i for i in bodies if i in articles]
+            by_shard: dict[Path, list[str]] = {}
+            for article_id in ids:
+                by_shard.setdefault(self._shard(article_id), []).append(article_id)
+            payloads = {}
+            for shard, shard_ids in by_shard.items():
+                table = (shard_doc := read_document(shard) or {}).setdefault("bodies", {})
+                for article_id in shard_ids:
+                    rec = dict(table.get(article_id) or {"body": ""})
+                    for key, value in bodies[article_id].items():
+                        rec.pop(key, None) if value is None else rec.__setitem__(key, value)
+                    table[article_id] = rec
+                payloads[shard] = _dumps(shard_doc)
+            atomic_write_many(payloads)
+            changed = [i for i in (headlines or {}) if i in articles]
+            for article_id in changed:
+                rec = dict(articles[article_id])
+                for key, value in (headlines or {})[article_id].items():
+                    rec.pop(key, None) if value is None else rec.__setitem__(key, value)
+                articles[article_id] = rec
+            if ids or changed:
+                meta = self._meta(doc)
+                meta["generation"] = int(meta.get("generation", 0)) + 1
+                self._write(_HEADLINES, doc)
+            return sorted(set(ids) | set(changed))
+
     def update_sources(self, sources: Mapping[str, SourceUpdate | SourceRecord]) -> None:
         """Apply typed updates to source records (fields set, fields cleared); one write."""
         with self.writing():

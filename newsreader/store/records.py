@@ -55,6 +55,10 @@ class HeadlineRecord(TypedDict, total=False):
     updated: float
     url: str
     truncated: bool
+    full_text: str
+    """Where the stored full text came from (newsreader.extract.fulltext): the teaser is one no more."""
+    full_article: str
+    """A teaser's full article from another source (newsreader.extract.link): its id."""
 
 
 class BodyRecord(TypedDict, total=False):
@@ -64,6 +68,10 @@ class BodyRecord(TypedDict, total=False):
     author_note: str
     credits: list[str]
     links: list[str]
+    full_text: dict[str, Any]
+    """``url``, ``fetched`` and the ``summary`` the full text replaced."""
+    full_text_error: str
+    full_text_tried: float
 
 
 class SourceRecord(TypedDict, total=False):
@@ -85,6 +93,8 @@ class SourceRecord(TypedDict, total=False):
     gone: bool
     etag: str | None
     last_modified: str | None
+    full_text: bool
+    """Fetch the page of each new summary-only item (``feed FEED --full-text on``)."""
 
 
 SourceField = Literal[
@@ -104,6 +114,7 @@ SourceField = Literal[
     "gone",
     "etag",
     "last_modified",
+    "full_text",
 ]
 
 
@@ -155,7 +166,7 @@ def article_from(
         author=rec.get("author") or None,
         published=from_timestamp(rec.get("published")),
         url=rec.get("url") or None,
-        truncated=bool(rec.get("truncated")),
+        truncated=bool(rec.get("truncated")) and not rec.get("full_text"),  # full text: no teaser
         read=bool(flags & Flags.READ),
         starred=bool(flags & Flags.STARRED),
         order=int(rec.get("n") or 0),

@@ -86,6 +86,22 @@ READING_KEYS: list[BindingType] = [
     ),
     Binding("r", "refresh", "Refresh", id="refresh", tooltip="Fetch every subscribed feed now"),
     Binding(
+        "f",
+        "full_text",
+        "Full text",
+        show=False,
+        id="full-text",
+        tooltip="Fetch the open article's page and show its full text",
+    ),
+    Binding(
+        "F",
+        "feed_full_text",
+        "Feed full text",
+        show=False,
+        id="feed-full-text",
+        tooltip="Turn full text on or off for the highlighted feed",
+    ),
+    Binding(
         "a",
         "add_feed",
         "Add feed",

@@ -591,6 +591,16 @@ class MainScreen(LibraryScreen):
 
     # -- refresh, add, import -----------------------------------------------------------------
 
+    def action_full_text(self) -> None:
+        from newsreader.tui.fulltext import fetch_open_article
+
+        fetch_open_article(self)
+
+    def action_feed_full_text(self) -> None:
+        from newsreader.tui.fulltext import toggle_feed_full_text
+
+        toggle_feed_full_text(self)
+
     def action_refresh(self) -> None:
         self.refresh_feeds()
 
