@@ -24,6 +24,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import feedparser.api
+from feedparser.datetimes import _parse_date
+from feedparser.mixin import _cp1252, _FeedParserMixin
+from feedparser.urls import _urljoin
 from lxml import etree
 
 from newsreader.errors import ParseError
@@ -68,20 +72,12 @@ class _Fallback(Exception):
     """The document needs feedparser: something here is not reproduced exactly."""
 
 
-def _handled_names() -> frozenset[str]:
-    """Element names feedparser has a handler for (``_start_x``/``_end_x``), e.g. ``dc_creator``."""
-    import feedparser.api
-
-    names = set()
-    for attr in dir(feedparser.api.StrictFeedParser):
-        for lead in ("_start_", "_end_"):
-            if attr.startswith(lead):
-                names.add(attr[len(lead) :].lower())
-    return frozenset(names)
-
-
-_HANDLED: frozenset[str] | None = None
-_CP1252: dict[int, str] | None = None
+# Element names feedparser has a handler for (``_start_x``/``_end_x``), e.g. ``dc_creator``.
+_HANDLED = frozenset(
+    attr.removeprefix("_start_").removeprefix("_end_").lower()
+    for attr in dir(feedparser.api.StrictFeedParser)
+    if attr.startswith(("_start_", "_end_"))
+)
 
 
 def parse_feed(
@@ -170,7 +166,7 @@ def _strict_channel(data: bytes) -> Any:
         return None
     for other in root:
         if other is not channels[0]:
-            if _known(other):
+            if _known(other) is not None:
                 return None
             _check_unknown_subtree(other)
     channel = channels[0]
@@ -204,23 +200,21 @@ def _fp_name(el: Any) -> str:
     return name
 
 
-def _known(el: Any) -> bool:
-    """Whether feedparser has a handler for ``el``; one it lacks must not shadow a key read here."""
-    global _HANDLED
-    if _HANDLED is None:
-        _HANDLED = _handled_names()
+def _known(el: Any) -> str | None:
+    """feedparser's name for ``el`` if it has a handler for it; one it lacks must not shadow a key
+    read here."""
     name = _fp_name(el)
     if name in _HANDLED:
-        return True
+        return name
     if name in _READ_KEYS:
         raise _Fallback
-    return False
+    return None
 
 
 def _check_unknown_subtree(el: Any) -> None:
     """An element feedparser has no handler for is harmless unless something known hides inside."""
     for sub in el.iter():
-        if sub is not el and _known(sub):
+        if sub is not el and _known(sub) is not None:
             raise _Fallback
 
 
@@ -233,22 +227,15 @@ def _leaf_text(el: Any) -> str:
 
 def _fix(text: str) -> str:
     """feedparser's fix-ups of every stored value parsed as UTF-8: double-encoded UTF-8, cp1252."""
-    global _CP1252
     if text.isascii():
         return text  # both fix-ups only touch non-ASCII text
-    if _CP1252 is None:
-        from feedparser.mixin import _cp1252
-
-        _CP1252 = dict(_cp1252)
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = text.encode("iso-8859-1").decode("utf-8")
-    return text.translate(_CP1252)
+    return text.translate(_cp1252)
 
 
 def _title(el: Any) -> tuple[str, dict[str, Any]]:
     """An RSS title: nominally plain text, but feedparser upgrades one that looks like HTML."""
-    from feedparser.mixin import _FeedParserMixin
-
     _check_attrs(el)
     text = _leaf_text(el).strip()
     kind = "text/html" if _FeedParserMixin.looks_like_html(text) else "text/plain"
@@ -257,8 +244,6 @@ def _title(el: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _uri(text: str) -> str:
-    from feedparser.urls import _urljoin
-
     return str(_urljoin("", text))
 
 
@@ -294,19 +279,17 @@ def _read_link(el: Any, context: dict[str, Any], in_entry: bool) -> None:
 
 
 def _read_channel(channel: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from feedparser.datetimes import _parse_date
-
     feed: dict[str, Any] = {}
     entries: list[dict[str, Any]] = []
     seen: set[str] = set()
     _fp_name(channel)
     for el in channel:
-        if not _known(el):
+        name = _known(el)
+        if name is None:
             _check_unknown_subtree(el)
             continue
-        name = _fp_name(el)
         if name == "item":
-            entries.append(_read_item(el, _parse_date))
+            entries.append(_read_item(el))
             continue
         once = "author" if name in _AUTHORS else name
         if once in seen and name not in ("category", "link"):
@@ -333,21 +316,22 @@ def _read_channel(channel: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def _check_attrs(el: Any, allowed: frozenset[str] = frozenset()) -> None:
-    if {k.lower() for k in el.attrib} - allowed:
+    keys = el.keys()
+    if keys and {k.lower() for k in keys} - allowed:
         raise _Fallback
 
 
-def _read_item(item: Any, parse_date: Any) -> dict[str, Any]:
+def _read_item(item: Any) -> dict[str, Any]:
     """One ``<item>`` as the mapping feedparser would build (only the keys newsreader reads)."""
     if item.attrib:
         raise _Fallback
     entry: dict[str, Any] = {}
     seen: set[str] = set()
     for el in _elements(item):
-        if not _known(el):
+        name = _known(el)
+        if name is None:
             _check_unknown_subtree(el)
             continue
-        name = _fp_name(el)
         group = "author" if name in _AUTHORS else name
         if group in _HARMLESS_ITEM:
             _check_unknown_subtree(el)
@@ -380,7 +364,7 @@ def _read_item(item: Any, parse_date: Any) -> dict[str, Any]:
             entry.setdefault("summary", text)
         elif name in _DATES:
             _check_attrs(el)
-            entry[_DATES[name] + "_parsed"] = parse_date(_fix(_leaf_text(el).strip()))
+            entry[_DATES[name] + "_parsed"] = _parse_date(_fix(_leaf_text(el).strip()))
         elif name in _AUTHORS:
             _check_attrs(el)
             entry["author"] = _fix(_leaf_text(el).strip())
