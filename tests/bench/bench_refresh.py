@@ -15,6 +15,7 @@ articles (~60 KB a feed), targets (issue 16) cold <= 0.5x, warm <= 0.2x.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -71,10 +72,20 @@ def _start_farm(feeds: int, items: int, latency: float, shape: str) -> tuple[sub
     return farm, int(line)
 
 
+_cpu: list[float] = []  # CPU seconds (user + system, the process and its children) of each _timed run
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _timed(args: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
     elapsed = time.perf_counter() - started
+    _cpu.append(_children_cpu() - cpu)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:4])} failed ({done.returncode}): {done.stderr.strip()[-300:]}")
     return elapsed, done.stdout.strip()
@@ -144,10 +155,13 @@ def _pairs(farm_port: int, shape: Shape, quick: bool, tmp: Path) -> list[Row]:
     warm: list[float] = []
     nb_cold: list[float] = []
     nb_warm: list[float] = []
+    cpu: dict[str, list[float]] = {"cold": [], "warm": [], "nb cold": [], "nb warm": []}
     for _ in range(runs):
         if theirs is not None:
             nb_cold.append(theirs.cold())
+            cpu["nb cold"].append(_cpu[-1])
         elapsed, out = ours.cold()
+        cpu["cold"].append(_cpu[-1])
         cold.append(elapsed)
         expected = f"refreshed {feeds} feeds: {feeds * items} new, 0 updated, 0 not modified, 0 failed"
         if out != expected:
@@ -155,19 +169,23 @@ def _pairs(farm_port: int, shape: Shape, quick: bool, tmp: Path) -> list[Row]:
     for _ in range(runs):
         if theirs is not None:
             nb_warm.append(theirs.warm())
+            cpu["nb warm"].append(_cpu[-1])
         elapsed, out = ours.warm()
+        cpu["warm"].append(_cpu[-1])
         warm.append(elapsed)
         expected = f"refreshed {feeds} feeds: 0 new, 0 updated, {feeds} not modified, 0 failed"
         if out != expected:
             raise RuntimeError(f"unexpected warm refresh output: {out!r}")
     label = f"{shape.label}: {feeds} feeds x {items} items, {latency * 1000:.0f} ms"
     print(f"{shape.name}: newsreader runs (s): cold {_fmt(cold)}; warm {_fmt(warm)}")
+    print(f"{shape.name}: newsreader CPU (s):  cold {_fmt(cpu['cold'])}; warm {_fmt(cpu['warm'])}")
     if theirs is None:
         return [
             (f"newsreader cold refresh ({label})", f"{min(cold):.2f} s", "n/a", "n/a"),
             (f"newsreader warm refresh, all 304 ({label})", f"{min(warm):.2f} s", "n/a", "n/a"),
         ]
     print(f"{shape.name}: newsboat runs (s):   cold {_fmt(nb_cold)}; warm {_fmt(nb_warm)}")
+    print(f"{shape.name}: newsboat CPU (s):    cold {_fmt(cpu['nb cold'])}; warm {_fmt(cpu['nb warm'])}")
     cold_ratio = statistics.median(a / b for a, b in zip(cold, nb_cold, strict=True))
     warm_ratio = statistics.median(a / b for a, b in zip(warm, nb_warm, strict=True))
     median = statistics.median
@@ -176,6 +194,12 @@ def _pairs(farm_port: int, shape: Shape, quick: bool, tmp: Path) -> list[Row]:
         (f"newsboat warm reload ({label})", f"{median(nb_warm):.2f} s", "-", "-"),
         (f"newsreader cold refresh ({label})", f"{median(cold):.2f} s", "-", "-"),
         (f"newsreader warm refresh, all 304 ({label})", f"{median(warm):.2f} s", "-", "-"),
+        (
+            f"{shape.name} cold CPU: newsreader / newsboat (median of paired runs)",
+            f"{statistics.median(a / b for a, b in zip(cpu['cold'], cpu['nb cold'], strict=True)):.2f}x",
+            "-",
+            "-",
+        ),
         (
             f"{shape.name} cold: newsreader / newsboat (median of paired runs)",
             f"{cold_ratio:.2f}x",
@@ -188,6 +212,27 @@ def _pairs(farm_port: int, shape: Shape, quick: bool, tmp: Path) -> list[Row]:
             f"<= {shape.warm_target}x",
             "yes" if warm_ratio <= shape.warm_target else "NO",
         ),
+    ]
+
+
+def _parse_rows(shape: Shape, feeds: int, items: int) -> list[Row]:
+    """CPU per feed of the parse step, feedparser's path against the fast path, alternating in this
+    process (CPU time, so other load on the machine matters less than to the wall-clock pairs)."""
+    from newsreader.ingest import fastfeed, feed
+    from tests.bench.feed_farm import feed_xml
+
+    docs = [feed_xml(n, items, shape.name) for n in range(feeds)]
+    paths = {"feedparser": feed.parse_feed, "fast": fastfeed.parse_feed}
+    best = dict.fromkeys(paths, float("inf"))
+    for _ in range(3):
+        for name, parse in paths.items():
+            started = time.process_time()
+            for n, doc in enumerate(docs):
+                parse(doc, source_id=f"s{n}", url=f"http://127.0.0.1/feed/{n}.xml", content_type=None)
+            best[name] = min(best[name], (time.process_time() - started) / feeds * 1000)
+    return [
+        (f"parse one {shape.name} feed, feedparser path (CPU)", f"{best['feedparser']:.1f} ms", "-", "-"),
+        (f"parse one {shape.name} feed, fast path (CPU)", f"{best['fast']:.1f} ms", "-", "-"),
     ]
 
 
@@ -204,6 +249,7 @@ def main(quick: bool = False, shapes: Sequence[str] = ("short", "full")) -> list
             shape = SHAPES[name]
             farm, port = _start_farm(feeds, items, latency, shape.name)
             try:
+                rows += _parse_rows(shape, feeds, items)
                 rows += _pairs(port, shape, quick, Path(tmp))
             finally:
                 farm.terminate()
