@@ -12,6 +12,7 @@ Why tantivy and not SQLite FTS5 or a hand-written index: see README ("Search eng
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -19,9 +20,11 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 import unicodedata
+import weakref
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +34,7 @@ from typing import Any, Protocol
 
 from newsreader.errors import InvalidQueryError, StoreError, StoreLockedError
 from newsreader.models import Article, SearchHit, SourceKind
+from newsreader.store.lock import LibraryLock
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +124,12 @@ FIELDS = ("title", "author", "feed")
 _FLAGS = {"unread": ("read", False), "read": ("read", True), "starred": ("starred", True)}
 BARE_FIELDS = ("title", "author", "body")
 """Fields a word without ``field:`` searches: the feed name only with ``feed:``."""
+MAX_DEPTH = 32
+"""Parentheses nested deeper are refused: the parser recurses per level (600 pasted ``(`` were a
+RecursionError), and no one means a query 32 groups deep."""
+MAX_PREFIXES = 16
+"""Words ending in ``*`` per query: each is a term-dictionary scan in every field it searches (1000 of
+them took 6 s), so a flood of them is refused rather than left to run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +250,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.lexemes = list(_lex(text))
         self.pos = 0
+        self.depth = 0
         self.flags: dict[str, bool] = {}
 
     def peek(self) -> _Lexeme | None:
@@ -289,10 +300,23 @@ class _Parser:
             return None
         self.pos += 1
         if lex.kind == "not":
-            node = self.unary()
-            return _negate(node)
+            # A run of NOTs is read by its parity, in a loop: 1000 of them must not recurse 1000 deep.
+            negations = 1
+            while (after := self.peek()) is not None and after.kind == "not":
+                self.pos += 1
+                negations += 1
+            inner = self.unary()
+            return _negate(inner) if negations % 2 else inner
         if lex.kind == "(":
-            return self.sequence()
+            if self.depth >= MAX_DEPTH:
+                raise InvalidQueryError(
+                    f"the search nests parentheses more than {MAX_DEPTH} deep; remove some"
+                )
+            self.depth += 1
+            try:
+                return self.sequence()
+            finally:
+                self.depth -= 1
         if lex.kind in ("or", "and", ")"):
             return None
         if lex.field == "is":
@@ -346,26 +370,41 @@ def _positive_terms(node: Node | None) -> list[str]:
     return [t for n in node.nodes for t in _positive_terms(n)]
 
 
+def _count_prefixes(node: Node) -> int:
+    if isinstance(node, Term):
+        return int(node.prefix)
+    if isinstance(node, Not):
+        return _count_prefixes(node.node)
+    return sum(_count_prefixes(n) for n in node.nodes)
+
+
 def parse_query(text: str) -> Query:
     """Read a query; malformed input gets a best-effort reading.
 
     Unbalanced quotes run to the end, a lone ``-`` and stray operators or parentheses are ignored.
 
     Raises:
-        InvalidQueryError: the query asks for nothing, names an unknown ``is:`` filter, or uses an
-            excluded word as an alternative of ``OR``.
+        InvalidQueryError: the query asks for nothing, names an unknown ``is:`` filter, uses an
+            excluded word as an alternative of ``OR``, nests parentheses more than ``MAX_DEPTH`` deep
+            or has more than ``MAX_PREFIXES`` words ending in ``*``.
     """
     parser = _Parser(text)
     tree = parser.parse()
     read, starred = parser.flags.get("read"), parser.flags.get("starred")
     if tree is None and read is None and starred is None:
-        if text.strip():  # symbols or emoji only: the index holds words, so nothing can match
+        if shown := text.strip():  # symbols or emoji only: the index holds words, so nothing can match
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
             raise InvalidQueryError(
-                f"nothing to search for in {text.strip()!r}: searches match words and numbers, not symbols"
+                f"nothing to search for in {shown!r}: searches match words and numbers, not symbols"
             )
         raise InvalidQueryError('empty search: type words, a "phrase", title:/author:/feed: or is:unread')
     if tree is not None:
         _check(tree, top=True)
+        prefixes = _count_prefixes(tree)
+        if prefixes > MAX_PREFIXES:
+            raise InvalidQueryError(
+                f"a search can have at most {MAX_PREFIXES} words ending in *; this one has {prefixes}"
+            )
     terms = tuple(dict.fromkeys(_positive_terms(tree)))
     return Query(text, tree, read, starred, terms)
 
@@ -470,6 +509,69 @@ def _nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+_DENIED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_OS_ERROR = re.compile(r"os error (\d+)")
+"""How tantivy's ``ValueError`` names the OS error under it (``No space left on device (os error 28)``)."""
+_SQLITE_IOERR, _SQLITE_READONLY, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 8, 13, 14
+
+
+def _writable(path: Path) -> bool:
+    """Whether the nearest existing folder at or above ``path`` can be written (EROFS counts, for root)."""
+    for folder in (path, *path.parents):
+        if folder.exists():
+            return os.access(folder, os.W_OK)
+    return False
+
+
+def _disk_trouble(exc: BaseException, path: Path) -> str | None:
+    """``"full"`` or ``"read-only"`` when a failure is the disk's, not the index's: no rebuild helps."""
+    if isinstance(exc, StoreError) and exc.__cause__ is not None:
+        exc = exc.__cause__  # the store's lock wraps the OSError
+    codes: set[int] = set()
+    if isinstance(exc, OSError) and exc.errno is not None:
+        codes.add(exc.errno)
+    elif isinstance(exc, ValueError):  # tantivy
+        codes.update(int(n) for n in _OS_ERROR.findall(str(exc)))
+    elif isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code == _SQLITE_FULL or (
+            code == _SQLITE_IOERR and shutil.disk_usage(_existing(path)).free < 2**20
+        ):
+            return "full"
+        if code == _SQLITE_READONLY or (code == _SQLITE_CANTOPEN and not _writable(path)):
+            return "read-only"
+    if codes & _FULL:
+        return "full"
+    if codes & _DENIED or (codes and not _writable(path)):
+        return "read-only"
+    return None
+
+
+def _existing(path: Path) -> Path:
+    return next((p for p in (path, *path.parents) if p.exists()), Path("/"))
+
+
+def _disk_error(trouble: str, path: Path) -> StoreError:
+    if trouble == "full":
+        return StoreError(
+            f"cannot write the search index in {path}: no space left on device; free some space and"
+            " search again (the library itself is unchanged)"
+        )
+    return StoreError(
+        f"cannot update the search index in {path}: the library is read-only; search it where it can"
+        " be written once, and it searches read-only after"
+    )
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open: SQLite ends one itself on some errors (a full disk),
+    and a ROLLBACK then would hide the real error behind 'no transaction is active'."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
 class SearchIndex:
     """The search index of one library: tantivy for the text, SQLite for what a hit prints.
 
@@ -496,6 +598,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._lock_path = self.path.with_name(self.path.name + ".lock")
         self._lock_depth = 0
+        self._read_only = False
+        """Opened read-only (the folder cannot be written): searches work while the index is fresh."""
         self._opstamp: int | None = None
         """tantivy's opstamp if the open SQLite transaction committed tantivy; recorded with it."""
 
@@ -525,31 +629,26 @@ class SearchIndex:
             finally:
                 self._lock_depth -= 1
             return
-        import fcntl
-
-        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreLockedError(
-                            f"the search index in {self.path} is busy (another newsreader is updating"
-                            " it); try again in a moment"
-                        ) from None
-                    time.sleep(0.02)
+        if self._read_only:
+            raise _disk_error("read-only", self.path)
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(LibraryLock(self._lock_path, timeout)())
+            except StoreLockedError:
+                raise StoreLockedError(
+                    f"the search index in {self.path} is busy (another newsreader is updating it);"
+                    " try again in a moment"
+                ) from None
+            except (StoreError, OSError) as exc:
+                trouble = _disk_trouble(exc, self._lock_path)
+                if trouble is None and isinstance(exc, StoreError):
+                    raise
+                raise _disk_error(trouble or "read-only", self.path) from exc
             self._lock_depth = 1
             try:
                 yield
             finally:
                 self._lock_depth = 0
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
 
     def _open(self) -> tuple[sqlite3.Connection, Any]:
         if self._conn is not None and self._text is not None:
@@ -562,7 +661,12 @@ class SearchIndex:
             self.close()  # another process reset and rebuilt the index: follow it
         db = self.path / "docs.sqlite"
         if db.exists() and (self.path / "text" / "meta.json").exists():
-            return self._connect(create=False)
+            try:
+                return self._connect(create=False)
+            except _Broken as exc:
+                if exc.__cause__ is None or _disk_trouble(exc.__cause__, self.path) != "read-only":
+                    raise
+            return self._connect_read_only()
         with self._exclusive():
             return self._connect(create=True)
 
@@ -600,6 +704,43 @@ class SearchIndex:
         except BaseException:
             conn.close()
             raise
+        self._register(index)
+        self._read_only = False
+        self._conn, self._text = conn, index
+        self._inode, self._incarnation = inode, incarnation
+        return conn, index
+
+    def _connect_read_only(self) -> tuple[sqlite3.Connection, Any]:
+        """Open an index that cannot be written (a read-only library), to search it while it is fresh.
+
+        SQLite reads it as immutable (its WAL was checkpointed when the last writer closed). tantivy
+        insists on creating lock files even to read, so it opens a temporary folder of symlinks to the
+        index files: nothing is copied.
+        """
+        import tantivy
+
+        db = self.path / "docs.sqlite"
+        mirror = Path(tempfile.mkdtemp(prefix="newsreader-search-"))
+        weakref.finalize(self, shutil.rmtree, mirror, True)
+        try:
+            conn = sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True, check_same_thread=False)
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                raise _Broken(f"it is read-only and of another schema than {SCHEMA}")
+            for entry in (self.path / "text").iterdir():
+                if not entry.name.startswith(".tantivy-"):
+                    (mirror / entry.name).symlink_to(entry)
+            index = tantivy.Index(self._schema(), path=str(mirror), reuse=True)
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            raise StoreError(f"cannot read the search index in {self.path}: {exc}") from exc
+        self._register(index)
+        self._read_only = True
+        self._conn, self._text = conn, index
+        self._inode, self._incarnation = os.stat(db).st_ino, self._meta(conn, "incarnation")
+        return conn, index
+
+    def _register(self, index: Any) -> None:
+        import tantivy
+
         self._analyzer = (
             tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
             .filter(tantivy.Filter.remove_long(64))
@@ -608,9 +749,6 @@ class SearchIndex:
             .build()
         )
         index.register_tokenizer("folded", self._analyzer)
-        self._conn, self._text = conn, index
-        self._inode, self._incarnation = inode, incarnation
-        return conn, index
 
     def close(self) -> None:
         with self._lock:
@@ -640,21 +778,32 @@ class SearchIndex:
             shutil.rmtree(self.path, ignore_errors=True)
 
     def _attempt(self, operation: Callable[[], Any]) -> Any:
-        """Run an operation; if the index turns out broken, reset it and run it once more."""
+        """Run an operation; if the index turns out broken, reset it and run it once more.
+
+        A full or read-only disk is not a broken index: it is reported, and nothing is reset.
+        """
         for attempt in range(2):
             try:
                 try:
                     return operation()
-                except sqlite3.OperationalError as exc:
-                    if "locked" in str(exc) or "busy" in str(exc):
+                except (sqlite3.Error, OSError, ValueError) as exc:
+                    trouble = _disk_trouble(exc, self.path)
+                    if trouble is not None:
+                        raise _disk_error(trouble, self.path) from exc
+                    if isinstance(exc, sqlite3.OperationalError) and (
+                        "locked" in str(exc) or "busy" in str(exc)
+                    ):
                         raise StoreLockedError(
                             f"the search index in {self.path} is busy (another newsreader is updating it);"
                             " try again in a moment"
                         ) from exc
-                    raise _Broken(str(exc)) from exc
-                except (sqlite3.DatabaseError, OSError) as exc:
-                    raise _Broken(str(exc)) from exc
+                    if isinstance(exc, sqlite3.DatabaseError | OSError):
+                        raise _Broken(str(exc)) from exc
+                    raise  # a ValueError that is no I/O failure: a bug, reported as one
             except _Broken as exc:
+                trouble = _disk_trouble(exc.__cause__, self.path) if exc.__cause__ is not None else None
+                if trouble is not None:
+                    raise _disk_error(trouble, self.path) from exc.__cause__
                 if attempt:
                     raise StoreError(f"cannot use the search index in {self.path}: {exc}") from exc
                 self._reset(exc)
@@ -803,10 +952,10 @@ class SearchIndex:
             self._write_feeds(conn, feeds)
             self._commit(conn)
         except _Cancelled:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             return SyncReport(cancelled=True)
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         report.seconds = time.perf_counter() - started
         if total:
@@ -872,7 +1021,7 @@ class SearchIndex:
                 self._set_meta(conn, "stamp", stamp)
             self._commit(conn)
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
     @staticmethod
@@ -968,7 +1117,7 @@ class SearchIndex:
             self._write_feeds(conn, feeds)
             self._commit(conn)
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
     # -- searching -------------------------------------------------------------------------------------
