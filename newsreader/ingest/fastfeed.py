@@ -32,16 +32,8 @@ from feedparser.urls import _urljoin
 from lxml import etree
 
 from newsreader.errors import ParseError
-from newsreader.ingest.feed import (
-    ParsedFeed,
-    _entry_draft,
-    _http_url,
-    _one_line,
-    _self_url,
-    author_name,
-    log,
-)
-from newsreader.ingest.text import cut_at_word
+from newsreader.ingest import _budget
+from newsreader.ingest.feed import ParsedFeed, from_parsed
 
 _NAMESPACES = {  # feedparser's prefixes for the namespaces the fast path meets (see _fp_name)
     "": "",
@@ -93,14 +85,15 @@ def parse_feed(
     source_id: str,
     url: str | None = None,
     content_type: str | None = None,
+    budget: float = _budget.PARSE_SECONDS,
 ) -> ParsedFeed:
-    """:func:`newsreader.ingest.feed.parse_feed`, faster for the documents :func:`fast_parse` reads."""
-    fast = fast_parse(data, source_id=source_id, url=url, content_type=content_type)
+    """:func:`newsreader.ingest.feed.parse_feed`, faster for the documents :func:`read` reads."""
+    fast = fast_parse(data, source_id=source_id, url=url, content_type=content_type, budget=budget)
     if fast is not None:
         return fast
     from newsreader.ingest.feed import parse_feed as slow
 
-    return slow(data, source_id=source_id, url=url, content_type=content_type)
+    return slow(data, source_id=source_id, url=url, content_type=content_type, budget=budget)
 
 
 def fast_parse(
@@ -109,8 +102,28 @@ def fast_parse(
     source_id: str,
     url: str | None = None,
     content_type: str | None = None,
+    budget: float = _budget.PARSE_SECONDS,
 ) -> ParsedFeed | None:
-    """The ParsedFeed feedparser's path would build, or None when only feedparser can tell."""
+    """The ParsedFeed feedparser's path would build, or None when only feedparser can tell.
+
+    Raises:
+        ParseError: as :func:`newsreader.ingest.feed.parse_feed` (no entry readable, out of time).
+    """
+    parsed = read(data, content_type)
+    if parsed is None:
+        return None
+    try:
+        with _budget.budget(budget):
+            return from_parsed(parsed, data, source_id, url)
+    except _budget.ParseBudgetExceeded as exc:
+        raise ParseError(
+            f"not a feed: parsing stopped after {budget:g} s (the document is too complex)"
+        ) from exc
+
+
+def read(data: bytes, content_type: str | None = None) -> dict[str, Any] | None:
+    """The mapping ``feedparser.parse`` returns, as far as newsreader reads it, or None when the
+    document is not one this module reproduces feedparser's reading of."""
     if not isinstance(data, bytes) or not _charset_is_utf8(data, content_type):
         return None
     head = data[:4096].lower()
@@ -120,10 +133,14 @@ def fast_parse(
         found = _strict_container(data)
         if found is None:
             return None
-        feed, entries = _read_channel(*found)
+        container, atom = found
+        feed, entries = _read_channel(container, atom)
     except _Fallback:
         return None
-    return _assemble(feed, entries, source_id, url)
+    version = (
+        "atom10" if atom else "rss20" if container.getparent().get("version", "").startswith("2.") else "rss"
+    )
+    return {"version": version, "bozo": False, "feed": feed, "entries": entries}
 
 
 def _charset_is_utf8(data: bytes, content_type: str | None) -> bool:
@@ -312,8 +329,7 @@ def _read_channel(channel: Any, atom: bool) -> tuple[dict[str, Any], list[dict[s
         elif name == "link":
             _read_link(el, feed, in_entry=False)
         elif name in _AUTHORS or name == "managingeditor":
-            _check_attrs(el)
-            feed["author"] = _fix(_leaf_text(el).strip())
+            _rss_person(el, feed)
         elif name == "image":
             for sub in el:
                 if _fp_name(sub).startswith("#"):
@@ -370,8 +386,7 @@ def _read_item(item: Any) -> dict[str, Any]:
             _check_attrs(el)
             entry[_DATES[name] + "_parsed"] = _parse_date(_fix(_leaf_text(el).strip()))
         elif name in _AUTHORS:
-            _check_attrs(el)
-            entry["author"] = _fix(_leaf_text(el).strip())
+            _rss_person(el, entry)
         else:
             raise _Fallback
     return entry
@@ -400,12 +415,47 @@ def _atom_text(el: Any, default: str) -> tuple[str, dict[str, Any]]:
     return text, {"type": kind, "language": None, "base": "", "value": text}
 
 
-def _atom_person(el: Any) -> str:
-    """An Atom ``<author>`` as feedparser's ``author``: ``name (email)``, the name, or the email."""
+_EMAIL = re.compile(  # feedparser's, from _sync_author_detail
+    r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"
+    r"([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"
+)
+
+
+def _rss_person(el: Any, context: dict[str, Any]) -> None:
+    """``<author>``, ``<dc:creator>`` or ``<managingEditor>``: the text, and feedparser's reading of
+    it into a name and an e-mail address (``authors``)."""
+    _check_attrs(el)
+    author = _fix(_leaf_text(el).strip())
+    context["author"] = author
+    detail: dict[str, str] = {}
+    context.setdefault("authors", []).append(detail)
+    if not author:
+        return
+    email = None
+    match = _EMAIL.search(author)
+    if match:
+        email = match.group(0)
+        author = author.replace(email, "").replace("()", "").replace("<>", "").replace("&lt;&gt;", "")
+        author = author.strip()
+        if author and author[0] == "(":
+            author = author[1:]
+        if author and author[-1] == ")":
+            author = author[:-1]
+        author = author.strip()
+    if author:
+        detail["name"] = author
+    if email:
+        detail["email"] = email
+
+
+def _atom_person(el: Any, context: dict[str, Any]) -> None:
+    """An Atom ``<author>``: ``authors`` gets its parts, ``author`` is ``name (email)``, the name or
+    the e-mail address, as feedparser has them."""
     _check_attrs(el)
     parts = list(_elements(el))
     if not parts:
-        return _fix(_leaf_text(el).strip())
+        _rss_person(el, context)  # a bare name: read as RSS's is
+        return
     if (el.text or "").strip() or len(parts) != len(el):
         raise _Fallback  # text or comments between the parts
     found: dict[str, str] = {}
@@ -414,11 +464,11 @@ def _atom_person(el: Any) -> str:
         if name not in _PERSON_PARTS or name in found or (part.tail or "").strip():
             raise _Fallback
         _check_attrs(part)
-        found[name] = _leaf_text(part).strip()  # feedparser keeps these raw: no fix-ups
+        found[name] = _leaf_text(part).strip()  # feedparser keeps name and email raw: no fix-ups
+    detail = {"href" if key == "uri" else key: value for key, value in found.items()}
+    context.setdefault("authors", []).append(detail)
     name, email = found.get("name"), found.get("email")
-    if name and email:
-        return f"{name} ({email})"
-    return name or email or ""
+    context["author"] = f"{name} ({email})" if name and email else name or email or ""
 
 
 def _read_atom_feed(root: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -443,7 +493,7 @@ def _read_atom_feed(root: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         elif name == "id":
             _read_id(el, feed)
         elif name == "author":
-            feed["author"] = _atom_person(el)
+            _atom_person(el, feed)
         elif name in _HARMLESS_FEED:
             _check_unknown_subtree(el)
         else:
@@ -483,7 +533,7 @@ def _read_entry(item: Any) -> dict[str, Any]:
             _check_attrs(el)
             entry[_ATOM_DATES[name] + "_parsed"] = _parse_date(_fix(_leaf_text(el).strip()))
         elif name == "author":
-            entry["author"] = _atom_person(el)
+            _atom_person(el, entry)
         else:
             raise _Fallback
     return entry
@@ -493,34 +543,3 @@ def _elements(parent: Any) -> Iterator[Any]:
     for el in parent:
         if isinstance(el.tag, str):
             yield el
-
-
-def _assemble(
-    feed: dict[str, Any], entries: list[dict[str, Any]], source_id: str, url: str | None
-) -> ParsedFeed:
-    """The tail of :func:`feed.parse_feed`, on the mappings read here."""
-    base = url or _http_url(feed.get("link"))
-    feed_author = author_name(feed.get("author")) or None
-    drafts = []
-    seen: set[str] = set()
-    skipped = 0
-    for entry in entries:
-        try:
-            draft = _entry_draft(entry, source_id, base, feed_author)
-        except Exception as exc:  # lenient per entry, as feed.parse_feed is
-            log.warning("skipping an entry of %s: %s", url or source_id, exc)
-            skipped += 1
-            continue
-        if draft.id not in seen:
-            seen.add(draft.id)
-            drafts.append(draft)
-    if entries and not drafts:
-        raise ParseError("not a feed: no entry could be read")
-    return ParsedFeed(
-        title=cut_at_word(_one_line(feed.get("title_detail"), feed.get("title"), base), 200),
-        site_url=_http_url(feed.get("link"), url),
-        drafts=tuple(drafts),
-        warning=None,
-        self_url=_self_url(feed, url),
-        skipped=skipped,
-    )
