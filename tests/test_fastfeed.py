@@ -47,6 +47,7 @@ def rss(
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         f'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:slash="http://purl.org/rss/1.0/modules/slash/" '
         f'xmlns:atom="http://www.w3.org/2005/Atom"{ns}><channel>{channel}{items}</channel></rss>'
     ).encode()
 
@@ -121,6 +122,15 @@ FAST_CASES = {
         'type="audio/mpeg"/><comments>https://e.org/c</comments><!-- note --><foo><bar>z</bar></foo></item>'
     ),
     "no items at all": "",
+    "a WordPress item": (
+        "<item><title>Post</title><link>https://example.org/post/</link>"
+        "<comments>https://example.org/post/#respond</comments><dc:creator><![CDATA[Ann]]></dc:creator>"
+        "<pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate><category><![CDATA[News]]></category>"
+        '<guid isPermaLink="false">https://example.org/?p=1</guid><description><![CDATA[<p>Lead</p>]]>'
+        "</description><content:encoded><![CDATA[<p>Lead</p><p>More.</p>]]></content:encoded>"
+        "<wfw:commentRss>https://example.org/post/feed/</wfw:commentRss><slash:comments>3</slash:comments>"
+        '<x:rating xmlns:x="urn:example:ratings" stars="4">good</x:rating></item>'
+    ),
 }
 
 
@@ -231,6 +241,12 @@ SLOW_CASES = {
         ns=' xmlns:media="http://search.yahoo.com/mrss/"',
     ),
     "markup inside a title": rss("<item><title>a <b>b</b></title></item>"),
+    "a standard prefix bound to another namespace": rss(
+        '<item><title>a</title><media:title xmlns:media="urn:not-media">m</media:title></item>'
+    ),
+    "an unknown default namespace": rss(
+        '<item><title>a</title><rating xmlns="urn:example">4</rating></item>'
+    ),
     "two titles": rss("<item><title>a</title><title>b</title></item>"),
     "atom xhtml content": atom(
         '<entry><title>a</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'

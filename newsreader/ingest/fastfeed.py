@@ -35,13 +35,11 @@ from newsreader.errors import ParseError
 from newsreader.ingest import _budget
 from newsreader.ingest.feed import ParsedFeed, from_parsed
 
-_NAMESPACES = {  # feedparser's prefixes for the namespaces the fast path meets (see _fp_name)
-    "": "",
-    "http://www.w3.org/2005/Atom": "",
-    "http://purl.org/dc/elements/1.1/": "dc",
-    "http://purl.org/dc/terms/": "dcterms",
-    "http://purl.org/rss/1.0/modules/content/": "content",
-}
+# feedparser's prefixes by namespace URI (it matches URIs lowercased), e.g. "dc", "media", "" for Atom
+_NAMESPACES = {uri.lower(): prefix for uri, prefix in feedparser.api.StrictFeedParser.namespaces.items()}
+_NAMESPACES[""] = ""
+_STANDARD_PREFIXES = frozenset(p.lower() for p in _NAMESPACES.values())
+_NAMES_CACHED = 4096  # tag names remembered (a hostile document could invent millions)
 _AUTHORS = frozenset({"author", "dc_creator", "dc_author"})
 _DATES = {"pubdate": "published", "dc_date": "updated"}
 # Elements feedparser handles but whose handling cannot reach a field newsreader stores; in the
@@ -219,11 +217,20 @@ def _fp_name(el: Any) -> str:
             name = tag.lower()
         else:
             uri, _, local = tag[1:].partition("}")
+            uri = uri.lower()
             prefix = _NAMESPACES.get(uri)
+            if prefix is None and "backend.userland.com/rss" in uri:
+                prefix = ""  # feedparser matches any of these to RSS
             if prefix is None:
-                raise _Fallback  # another namespace: feedparser names it by the prefix declared
+                # feedparser names an element of another namespace by a prefix the document
+                # declares for it: harmless unless that prefix is one feedparser has handlers for
+                prefix = el.prefix
+                if not prefix or prefix.lower() in _STANDARD_PREFIXES:
+                    raise _Fallback
+                return f"{prefix}_{local}".lower()  # not cached: the prefix is this document's
             name = f"{prefix}_{local}".lower() if prefix else local.lower()
-        _NAMES[tag] = name
+        if len(_NAMES) < _NAMES_CACHED:
+            _NAMES[tag] = name
     return name
 
 
