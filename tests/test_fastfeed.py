@@ -47,7 +47,8 @@ def rss(
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         f'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-        'xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:slash="http://purl.org/rss/1.0/modules/slash/" '
+        'xmlns:wfw="http://wellformedweb.org/CommentAPI/" '
+        'xmlns:slash="http://purl.org/rss/1.0/modules/slash/" '
         f'xmlns:atom="http://www.w3.org/2005/Atom"{ns}><channel>{channel}{items}</channel></rss>'
     ).encode()
 
