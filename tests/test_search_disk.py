@@ -87,7 +87,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     try:
         yield disk
     finally:
-        subprocess.run(["umount", str(disk)], check=True)
+        subprocess.run(["umount", "--lazy", str(disk)], check=True)  # lazy: a failed test may hold files
 
 
 def big_dump(path: Path, n: int = 300) -> Path:
@@ -101,11 +101,13 @@ def big_dump(path: Path, n: int = 300) -> Path:
 
 
 def fill(disk: Path, leave: int) -> Path:
-    """Fill ``disk`` up to ``leave`` bytes free; returns the filler file."""
+    """Fill ``disk`` up to ``leave`` bytes free (0: to the last byte); returns the filler file."""
     st = os.statvfs(disk)
     filler = disk / "filler"
-    with open(filler, "wb") as fh, contextlib.suppress(OSError):
+    with contextlib.suppress(OSError), open(filler, "wb", buffering=0) as fh:
         fh.write(b"\0" * max(0, st.f_bavail * st.f_frsize - leave))
+        while not leave:
+            fh.write(b"\0" * 512)
     return filler
 
 
@@ -166,6 +168,27 @@ def test_full_disk_is_a_one_line_error_and_loses_nothing(small_disk: Path, prebu
         assert after.returncode == 0, after.stderr
         assert after.stdout.count("Harbour headline number") == 300, f"{leave} bytes free"
         subprocess.run(["rm", "-rf", str(library)], check=True)
+
+
+def test_full_disk_leaves_the_index_unlocked_in_a_long_running_process(small_disk: Path) -> None:
+    """The TUI keeps one Library: a failed write must not leave it holding search.lock, or every
+    later search waits out the lock's timeout and says "busy", even once space is freed."""
+    from newsreader.errors import StoreError, StoreLockedError
+    from newsreader.library import Library
+
+    library_path = small_disk / "lib"
+    assert cli(library_path, "import", str(FEEDS)).returncode == 0
+    assert cli(library_path, "import", str(big_dump(small_disk.parent / "big.txt"))).returncode == 0
+    library = Library(library_path)
+    filler = fill(small_disk, 0)
+    for _ in range(2):
+        with pytest.raises(StoreError, match="no space left on device") as info:
+            library.search("harbour")
+        assert not isinstance(info.value, StoreLockedError)
+    filler.unlink()
+    hits = library.search("harbour", limit=500)
+    assert sum(hit.article.title.startswith("Harbour headline number") for hit in hits) == 300
+    library._search_index.close()
 
 
 # --- a folder where the lock file goes ------------------------------------------------------------

@@ -177,7 +177,7 @@ def _strict_container(data: bytes) -> tuple[Any, bool] | None:
     except (etree.XMLSyntaxError, ValueError):
         return None
     info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None:
+    if info.internalDTD is not None or getattr(info, "doctype", None):  # (lxml-stubs lack doctype)
         return None  # entities a DTD declares are feedparser's business
     encoding = (info.encoding or "UTF-8").upper().replace("_", "-")
     if encoding not in ("UTF-8", "UTF8", "US-ASCII", "ASCII"):
