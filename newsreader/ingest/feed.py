@@ -346,6 +346,20 @@ def _parse(
         kind = headers.get("content-type") or "application/xml"
         headers = {**headers, "content-type": f"{kind}; charset={charset}"}
     parsed = _feedparser(data, headers)
+    return from_parsed(parsed, data, source_id, url, charset_warning, saved_copy=saved_copy)
+
+
+def from_parsed(
+    parsed: Mapping[str, Any],
+    data: bytes,
+    source_id: str,
+    url: str | None,
+    charset_warning: str | None = None,
+    *,
+    saved_copy: bool = False,
+) -> ParsedFeed:
+    """The ParsedFeed of a document as feedparser reads it (``parsed``: its result, or the same
+    mapping built by :mod:`newsreader.ingest.fastfeed` for a well-formed feed)."""
     entries = parsed.get("entries") or []
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") and not entries:

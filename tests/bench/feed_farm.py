@@ -1,7 +1,9 @@
 """A feed farm for benchmarks: many RSS feeds on 127.0.0.1 behind a fixed latency, with ETags.
 
-Run as ``python -m tests.bench.feed_farm --feeds 200 --items 30 --latency 0.05``; it prints the
-port on its first line and serves until killed. An asyncio server: the latency is an
+Run as ``python -m tests.bench.feed_farm --feeds 200 --items 30 --latency 0.05 [--shape full]``; it
+prints the port on its first line and serves until killed. Two shapes: ``short`` items carry ~60
+words of HTML (headline feeds, ~20 KB a feed); ``full`` items carry whole articles of ~250 words
+(full-content feeds, ~60 KB a feed). An asyncio server: the latency is an
 ``asyncio.sleep``, so hundreds of requests wait at once without a thread each, and every response
 is rendered up front, so the farm spends almost no CPU that the client under test needs.
 """
@@ -20,7 +22,56 @@ WORDS = (
 ).split()
 
 
-def feed_xml(feed: int, items: int) -> bytes:
+SHAPES = ("short", "full")
+
+# The full shape's prose: enough distinct words that bodies differ the way real articles do.
+VOCABULARY = (
+    "the a of and to in that for on with as was at by from is it be are this have had not "
+    "the of and to a in he she we they his her its our their said one all new more an or but "
+    "council residents said plans budget year city market river school bridge ferry harbour "
+    "week report would could new old station railway library museum festival housing garden "
+    "energy storm election forecast orchestra hospital island mountain vineyard committee "
+    "mayor officials project funding survey traffic route street district neighbourhood "
+    "community volunteers teachers pupils parents nurses doctors patients engineers workers "
+    "contract tender proposal consultation meeting evening morning spring summer autumn winter "
+    "north south east west centre coast valley village town region county national local "
+    "announced confirmed expected reported described suggested promised warned welcomed agreed"
+).split()
+
+
+def _sentence(seed: int, words: int) -> str:
+    picked = [VOCABULARY[(seed * 31 + k * k * 7 + k * 13) % len(VOCABULARY)] for k in range(words)]
+    return " ".join(picked).capitalize() + "."
+
+
+def full_body(feed: int, item: int) -> str:
+    """A ~250-word article in HTML: a lead, a subheading, quotes, links, emphasis, a list."""
+    seed = feed * 1009 + item * 37
+    paras = [" ".join(_sentence(seed + 5 * p + s, 8 + (seed + s) % 7) for s in range(4)) for p in range(5)]
+    return (
+        f"<p><strong>{paras[0]}</strong></p>"
+        f'<p>{paras[1]} See <a href="/{feed}/{item}/background">the background</a>.</p>'
+        f"<h2>{_sentence(seed + 99, 5)}</h2>"
+        f"<blockquote><p>{paras[2]}</p></blockquote>"
+        f"<p>{paras[3]} <em>{_sentence(seed + 7, 6)}</em></p>"
+        f"<ul><li>{_sentence(seed + 11, 4)}</li><li>{_sentence(seed + 12, 5)}</li></ul>"
+        f'<p>{paras[4]}</p><p><img src="/{feed}/{item}.jpg" alt="Photo {item}"> Photo: staff.</p>'
+    )
+
+
+def short_body(feed: int, i: int, w: list[str]) -> str:
+    return (
+        f"<p>The {w[0]} and the {w[1]} met on {w[2]} street, where the {w[3]} committee "
+        f"announced plans for a new {w[4]} near the old {w[5]}. Residents asked about the "
+        f"{w[6]} and the cost to the {w[7]} budget.</p>"
+        f'<p>A spokesperson said the <a href="/{feed}/{i}/details">full report</a> would be '
+        f"published next week, and that the {w[8]} would stay open during the works.</p>"
+        f"<ul><li>{w[9]} hours extended</li><li>new {w[10]} route</li><li>{w[11]} survey</li></ul>"
+        f'<p><img src="/{feed}/{i}.jpg" alt="The {w[0]} at dusk"> Photo: staff.</p>'
+    )
+
+
+def feed_xml(feed: int, items: int, shape: str = "short") -> bytes:
     """An RSS 2.0 feed with realistic HTML descriptions (paragraphs, a list, links, an image)."""
     out = [
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
@@ -31,15 +82,7 @@ def feed_xml(feed: int, items: int) -> bytes:
     for i in range(items):
         w = [WORDS[(feed * 7 + i * 3 + k) % len(WORDS)] for k in range(12)]
         day = 1 + (feed + i) % 28
-        body = (
-            f"<p>The {w[0]} and the {w[1]} met on {w[2]} street, where the {w[3]} committee "
-            f"announced plans for a new {w[4]} near the old {w[5]}. Residents asked about the "
-            f"{w[6]} and the cost to the {w[7]} budget.</p>"
-            f'<p>A spokesperson said the <a href="/{feed}/{i}/details">full report</a> would be '
-            f"published next week, and that the {w[8]} would stay open during the works.</p>"
-            f"<ul><li>{w[9]} hours extended</li><li>new {w[10]} route</li><li>{w[11]} survey</li></ul>"
-            f'<p><img src="/{feed}/{i}.jpg" alt="The {w[0]} at dusk"> Photo: staff.</p>'
-        )
+        body = full_body(feed, i) if shape == "full" else short_body(feed, i, w)
         escaped = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         out.append(
             f"<item><title>{w[0].title()} {w[1]} plan for {w[2]} (#{feed}.{i})</title>"
@@ -56,12 +99,12 @@ def feed_xml(feed: int, items: int) -> bytes:
 class Farm:
     """Pre-rendered responses for ``/feed/N.xml``; 304 when the client's validators match."""
 
-    def __init__(self, feeds: int, items: int, latency: float) -> None:
+    def __init__(self, feeds: int, items: int, latency: float, shape: str = "short") -> None:
         self.latency = latency
         self.last_modified = formatdate(1767225600, usegmt=True)
         self.docs: dict[str, tuple[bytes, str]] = {}
         for n in range(feeds):
-            body = feed_xml(n, items)
+            body = feed_xml(n, items, shape)
             etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
             self.docs[f"/feed/{n}.xml"] = (body, etag)
         self.requests = 0
@@ -108,8 +151,8 @@ class Farm:
             writer.close()
 
 
-async def serve(feeds: int, items: int, latency: float, port: int = 0) -> None:
-    farm = Farm(feeds, items, latency)
+async def serve(feeds: int, items: int, latency: float, port: int = 0, shape: str = "short") -> None:
+    farm = Farm(feeds, items, latency, shape)
     server = await asyncio.start_server(farm.handle, "127.0.0.1", port, backlog=1024)
     print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
@@ -122,9 +165,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--shape", choices=SHAPES, default="short")
     args = parser.parse_args(argv)
     try:
-        asyncio.run(serve(args.feeds, args.items, args.latency, args.port))
+        asyncio.run(serve(args.feeds, args.items, args.latency, args.port, args.shape))
     except KeyboardInterrupt:
         sys.exit(0)
 
