@@ -390,3 +390,35 @@ def test_list_into_a_pipe_closed_early_exits_0(tmp_path: Path) -> None:
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0, err
     assert err == b""
+
+
+def test_refresh_with_a_headlines_file_of_the_wrong_shape_is_a_one_line_error(
+    tmp_path: Path, feed_server: HTTPServer
+) -> None:
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/f.xml").respond_with_data(FEED)
+    assert_clean(cli(lib, "add", feed_server.url_for("/f.xml")))
+    doc = orjson.dumps({"articles": [1, 2, 3]})
+    (lib / "headlines.json").write_bytes(doc)
+    refresh = cli(lib, "refresh")
+    assert "corrupt" in one_line_error(refresh, str(lib / "headlines.json"))
+    assert (lib / "headlines.json").read_bytes() == doc  # left untouched
+
+
+@pytest.mark.parametrize("field", ["location", "etag", "last_modified"])
+def test_refresh_with_a_feed_record_field_of_the_wrong_type_costs_that_feed(
+    tmp_path: Path, feed_server: HTTPServer, field: str
+) -> None:
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/f.xml").respond_with_data(FEED)
+    feed_server.expect_request("/g.xml").respond_with_data(rss_doc("Other", [("urn:o", "Other item")]))
+    assert_clean(cli(lib, "add", feed_server.url_for("/f.xml")))
+    assert_clean(cli(lib, "add", feed_server.url_for("/g.xml")))
+    doc = orjson.loads((lib / "sources.json").read_bytes())
+    record = next(r for r in doc["sources"].values() if r["location"].endswith("/f.xml"))
+    record[field] = 5
+    (lib / "sources.json").write_bytes(orjson.dumps(doc))
+    refresh = cli(lib, "refresh")
+    assert_clean(refresh)
+    assert "refreshed 2 feeds" in refresh.stdout, refresh.stdout
+    assert len(refresh.stderr.strip().splitlines()) <= 1, refresh.stderr

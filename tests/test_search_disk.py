@@ -126,6 +126,25 @@ def test_read_only_library_with_a_fresh_index_searches(tmp_path: Path) -> None:
         assert cli(library, "search", "zzzzzz").stdout.strip() == "no articles match"
 
 
+def test_read_only_library_named_by_a_relative_path_searches(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    assert cli(library, "import", str(FEEDS / "harbour-notes.txt")).returncode == 0
+    before = cli(library, "search", "harbour")
+    assert before.returncode == 0 and before.stdout.strip(), before.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}
+    with read_only(library):  # `--library lib` from its parent: the index is opened by file URI
+        proc = subprocess.run(
+            [sys.executable, "-m", "newsreader", "--library", "lib", "search", "harbour"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            check=False,
+        )
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert proc.stdout.strip()
+
+
 @pytest.mark.parametrize("index", ["missing", "stale"])
 def test_read_only_library_that_needs_indexing_is_a_one_line_error(tmp_path: Path, index: str) -> None:
     library = tmp_path / "lib"

@@ -61,8 +61,18 @@ def _plan(feeds: dict[str, SourceRecord], wall: float) -> tuple[list[FetchReques
             skipped.append(
                 FeedResult(sid, location, title, error=f"skipped: the server asked to wait until {when}")
             )
+        elif not isinstance(location, str):  # a hand-edited or foreign library: this feed, not the refresh
+            skipped.append(FeedResult(sid, str(location), str(title), error="no URL stored for this feed"))
         else:
-            requests.append(FetchRequest(sid, location, rec.get("etag"), rec.get("last_modified")))
+            etag, modified = rec.get("etag"), rec.get("last_modified")
+            requests.append(
+                FetchRequest(
+                    sid,
+                    location,
+                    etag if isinstance(etag, str) else None,
+                    modified if isinstance(modified, str) else None,
+                )
+            )
     return requests, skipped
 
 

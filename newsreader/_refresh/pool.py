@@ -136,6 +136,7 @@ async def fetch_and_parse(
     use_pool = workers > 1 and len(requests) >= PARALLEL_PARSE_MIN
     pending: list[asyncio.Future[tuple[FetchResult, ParsedFeed | ParseError]]] = []
     outcomes: list[Outcome] = []
+    failures: list[Exception] = []  # raised in a done callback, where the loop would only log them
     done = total - len(requests)
 
     def finish(fetch: FetchResult, parsed: ParsedFeed | ParseError | None) -> None:
@@ -186,13 +187,23 @@ async def fetch_and_parse(
                 workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
             )
         task = asyncio.ensure_future(parse_later(fetch))
-        task.add_done_callback(lambda t: None if t.cancelled() else finish(*t.result()))
+        task.add_done_callback(finished)
         pending.append(task)
+
+    def finished(task: asyncio.Future[tuple[FetchResult, ParsedFeed | ParseError]]) -> None:
+        if task.cancelled():
+            return
+        try:
+            finish(*task.result())
+        except Exception as exc:  # e.g. a corrupt headlines file: the refresh's error, not a log line
+            failures.append(exc)
 
     try:
         await fetcher.fetch_all(requests, on_result=on_result, cancel=cancel)
         if pending:
             await asyncio.gather(*pending)
+        if failures:
+            raise failures[0]
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)

@@ -228,7 +228,7 @@ class SearchIndex:
         """
         db = self.path / "docs.sqlite"
         try:
-            conn = sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True, check_same_thread=False)
+            conn = sqlite3.connect(f"{db.absolute().as_uri()}?immutable=1", uri=True, check_same_thread=False)
             if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
                 raise StoreError(f"the search index in {self.path} is read-only and of another schema")
             index = TextIndex.read_only(self.path / "text")
