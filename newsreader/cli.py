@@ -453,6 +453,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=_positive, metavar="N", default=20, help="at most N results (default: 20)")
     p.add_argument("--json", action="store_true", help="print a JSON array (with snippet and score)")
+
+    from newsreader.sync.cli import register as register_sync
+
+    register_sync(command, common)  # `account ...` and `sync` live with the sync package
     return parser
 
 

@@ -30,6 +30,7 @@ from newsreader.models import (
 )
 
 if TYPE_CHECKING:
+    from newsreader._remote import RemoteArticles
     from newsreader.errors import ParseError
     from newsreader.ingest.feed import ParsedFeed
     from newsreader.ingest.fetch import Fetcher, FetchRequest, FetchResult
@@ -459,6 +460,7 @@ class Library:
             raise UserInputError("nothing to mark: say read, unread, star or unstar")
         headlines = self._store.headlines()
         ids = [self._resolve(i, headlines) for i in article_ids]
+        self.remote.record(ids, read=read, starred=starred)  # queued for the server before the change
         return self._store.set_state(ids, read=read, starred=starred)
 
     def mark_source_read(self, source_id: str | None, /) -> int:
@@ -471,7 +473,20 @@ class Library:
             for i, rec in headlines.items()
             if (sid is None or rec.get("src") == sid) and not state.get(i, 0) & 1
         ]
-        return self._store.set_state(ids, read=True) if ids else 0
+        if not ids:
+            return 0
+        self.remote.record(ids, read=True, starred=None)  # every one of them, not only the newest page
+        return self._store.set_state(ids, read=True)
+
+    @property
+    def remote(self) -> RemoteArticles:
+        """Articles synced from servers and the queue of local changes to send (``newsreader.sync``)."""
+        from newsreader._remote import RemoteArticles
+
+        remote = self.__dict__.get("_remote")
+        if remote is None:
+            remote = self.__dict__.setdefault("_remote", RemoteArticles(self))
+        return remote
 
     # -- search --------------------------------------------------------------------------------
 
@@ -636,7 +651,11 @@ class Library:
 
         if concurrency is not None and concurrency < 1:
             raise UserInputError(f"concurrency must be at least 1, not {concurrency}")
-        feeds = {sid: rec for sid, rec in self._sources_raw().items() if rec.get("kind") == "feed"}
+        feeds = {
+            sid: rec
+            for sid, rec in self._sources_raw().items()
+            if rec.get("kind") == "feed" and not rec.get("account")  # a server's feeds come by sync
+        }
         wall = time.time()
         skipped: list[FeedResult] = []
         requests: list[FetchRequest] = []

@@ -1,0 +1,37 @@
+"""Sync with the servers people already run: the Fever API (FreshRSS, Miniflux) and tt-rss.
+
+``base`` defines the backend interface and errors, ``fever`` and ``ttrss`` implement it, ``engine``
+syncs one account two ways, ``accounts`` stores the accounts and ``cli`` adds the ``account`` and
+``sync`` commands. The library's side (synced sources, the durable queue of local changes) is
+``newsreader._remote``, reached as ``Library.remote``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
+    from newsreader.sync.base import SyncError
+    from newsreader.sync.engine import Progress, SyncReport
+
+__all__ = ["sync_all"]
+
+
+def sync_all(
+    library: Library, names: list[str] | None = None, *, progress: Progress | None = None
+) -> list[tuple[str, SyncReport | SyncError]]:
+    """Sync every account (or the named ones); one account's failure never stops the others."""
+    from newsreader.sync.accounts import Accounts
+    from newsreader.sync.base import SyncError
+    from newsreader.sync.engine import sync_account
+
+    accounts = Accounts(library.path)
+    chosen = [accounts.get(n) for n in names] if names else accounts.all()
+    out: list[tuple[str, SyncReport | SyncError]] = []
+    for account in chosen:
+        try:
+            out.append((account.name, sync_account(library, account, progress=progress)))
+        except SyncError as exc:
+            out.append((account.name, exc))
+    return out
