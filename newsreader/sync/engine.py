@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 """``progress(what is happening)``: called from the syncing thread."""
 
+BATCH = 1000
+"""Articles stored per library write during a sync: each write rewrites the headlines and indexes."""
+
 _REFERENCE = re.compile(r"\s?\[\d+\]")
 
 
@@ -91,8 +94,14 @@ class SyncState:
         self.path.unlink(missing_ok=True)
 
 
-def sync_account(library: Library, account: Account, *, progress: Progress | None = None) -> SyncReport:
-    """Sync one account both ways (see the module docstring). Raises SyncError; what is done is kept."""
+def sync_account(
+    library: Library, account: Account, *, progress: Progress | None = None, batch: int = BATCH
+) -> SyncReport:
+    """Sync one account both ways (see the module docstring). Raises SyncError; what is done is kept.
+
+    ``batch``: articles per library write; a server lost mid-sync costs at most the batch in flight
+    (it comes again with the next sync).
+    """
     say = progress or (lambda _what: None)
     report = SyncReport(account.name)
     remote = library.remote
@@ -106,7 +115,7 @@ def sync_account(library: Library, account: Account, *, progress: Progress | Non
         say(f"{account.name}: subscriptions")
         report.feeds, report.removed = _pull_feeds(remote, backend, state, account.name)
         say(f"{account.name}: articles")
-        _pull_items(remote, backend, state, account.name, report, say)
+        _pull_items(remote, backend, state, account.name, report, say, batch)
         say(f"{account.name}: read and starred")
         report.received += _pull_state(remote, backend, state)
         state.last_sync = time.time()
@@ -173,11 +182,30 @@ def _pull_items(
     account: str,
     report: SyncReport,
     say: Progress,
+    batch: int,
 ) -> None:
-    count = 0
+    """Store new articles in batches of about ``batch``: one library write each, the cursor after it."""
+    drafts: dict[str, list[ArticleDraft]] = {}
+    flags: dict[str, int] = {}
+    count = held = 0
+
+    def commit(cursor: str | None) -> None:
+        nonlocal held
+        state.save()  # the id map before the articles: a change queued on a new article can always be sent
+        if drafts:
+            result = remote.upsert(drafts)
+            report.new += len(result.new_ids)
+            report.updated += len(result.updated_ids)
+            remote.set_flags(flags)
+        state.cursor = cursor
+        state.save()
+        drafts.clear()
+        flags.clear()
+        held = 0
+        say(f"{account}: {count} articles")
+
+    cursor = state.cursor
     for page, cursor in backend.items(state.cursor):
-        drafts: dict[str, list[ArticleDraft]] = {}
-        flags: dict[str, int] = {}
         for item in page:
             sid = state.feeds.get(item.feed_id)
             if sid is None:  # an article of a feed the server no longer lists
@@ -186,15 +214,12 @@ def _pull_items(
             drafts.setdefault(sid, []).append(draft_of(item, article_id))
             flags[article_id] = (READ if item.read else 0) | (STARRED if item.starred else 0)
             state.items[article_id] = item.id
-        state.save()  # the id map before the articles: a change queued on a new article can always be sent
-        result = remote.upsert(drafts)
-        report.new += len(result.new_ids)
-        report.updated += len(result.updated_ids)
-        remote.set_flags(flags)
-        state.cursor = cursor
-        state.save()
         count += len(page)
-        say(f"{account}: {count} articles")
+        held += len(page)
+        if held >= batch:
+            commit(cursor)
+    if held or cursor != state.cursor:
+        commit(cursor)
 
 
 def _pull_state(remote: RemoteArticles, backend: Backend, state: SyncState) -> int:

@@ -24,6 +24,8 @@ from newsreader.sync.base import (
     as_time,
 )
 
+MARKS_IN_FLIGHT = 8
+"""Concurrent ``mark`` calls: marking 270 items one by one took 7.5 s against coldsweat here."""
 NO_SUBSCRIBE = (
     "the Fever API cannot subscribe or unsubscribe: do it on the server's own web page,"
     " then `newsreader sync` brings the change here"
@@ -84,15 +86,43 @@ class FeverBackend:
     def items(self, cursor: str | None) -> Iterator[tuple[list[RemoteItem], str | None]]:
         since = int(cursor) if cursor and cursor.isdigit() else 0
         while True:
-            data = self._call(f"items&since_id={since}")
-            page = [self._item(raw) for raw in _list(data, "items", self.url)]
+            page = self._page(f"items&since_id={since}")
             if not page:
                 return
-            top = max(int(item.id) if item.id.isdigit() else 0 for item in page)
-            if top <= since:  # a server that repeats itself would loop forever
+            ids = [int(item.id) for item in page]
+            if min(ids) <= since:  # a server that repeats itself would loop forever
                 raise ProtocolError(f"{self.url} sent items older than it was asked for (since_id={since})")
-            since = top
-            yield page, str(since)  # since_id paging is in id order: safe to resume from after each page
+            if ids != sorted(ids):
+                yield from self._scan(since, page)
+                return
+            since = ids[-1]
+            yield page, str(since)  # in id order: everything up to here is in, safe to resume from
+
+    def _scan(self, since: int, first: list[RemoteItem]) -> Iterator[tuple[list[RemoteItem], str | None]]:
+        """Items from a server whose ``since_id`` pages are not in id order (coldsweat's are not).
+
+        Such a page is *some* 50 newer items, so paging on can skip some: find the newest id with
+        ``since_id``, then ask for every id between with ``with_ids``, 50 at a time.
+        """
+        seen = {item.id for item in first}
+        top = max(int(i) for i in seen)
+        yield first, str(since)
+        while more := [item for item in self._page(f"items&since_id={top}") if item.id not in seen]:
+            seen.update(item.id for item in more)
+            top = max(int(item.id) for item in more)
+            yield more, str(since)
+        for start in range(since + 1, top + 1, 50):
+            end = min(start + 49, top)
+            wanted = [str(i) for i in range(start, end + 1) if str(i) not in seen]
+            page = self._page(f"items&with_ids={','.join(wanted)}") if wanted else []
+            seen.update(item.id for item in page)
+            yield page, str(end)  # every id up to ``end`` has been asked for
+
+    def _page(self, command: str) -> list[RemoteItem]:
+        items = [self._item(raw) for raw in _list(self._call(command), "items", self.url)]
+        if any(not item.id.isdigit() for item in items):
+            raise ProtocolError(f"{self.url} sent item ids that are not numbers")
+        return items
 
     def _item(self, raw: Any) -> RemoteItem:
         if not isinstance(raw, dict):
@@ -119,8 +149,15 @@ class FeverBackend:
         status = {("read", True): "read", ("read", False): "unread", ("starred", True): "saved"}.get(
             (flag, value), "unsaved"
         )
-        for item_id in ids:
+        from concurrent.futures import ThreadPoolExecutor
+
+        def mark(item_id: str) -> None:
             self._call("", mark="item", id=item_id, **{"as": status})
+
+        # One item per call is the API's only way; a few calls in flight hide the round trips.
+        with ThreadPoolExecutor(min(MARKS_IN_FLIGHT, max(len(ids), 1))) as pool:
+            for _ in pool.map(mark, ids):  # the first failure is raised here
+                pass
 
     def subscribe(self, url: str, category: str | None) -> None:
         raise UnsupportedError(NO_SUBSCRIBE)
