@@ -168,7 +168,8 @@ def _reason(exc: Exception) -> str:
 def as_id(value: Any, what: str, url: str) -> str:
     """A server's id as a string of digits (or a non-empty string); a lying server gets a ProtocolError."""
     if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() == "":
-        raise ProtocolError(f"{url} sent a {what} without a usable id ({value!r:.40})")
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise ProtocolError(f"{url} sent {article} {what} without a usable id ({value!r:.40})")
     return str(value).strip()
 
 
