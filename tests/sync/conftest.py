@@ -14,6 +14,7 @@ from tests.sync.servers.harness import (
     TTRSSBusyError,
     coldsweat_missing,
     ttrss_missing,
+    ttrss_session,
 )
 
 Server = Coldsweat | TTRSS
@@ -38,19 +39,15 @@ def coldsweat_server(farm: FeedFarm, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="session")
-def ttrss_server(farm: FeedFarm, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TTRSS]:
+def ttrss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TTRSS]:
     why = ttrss_missing()
     if why:
         pytest.skip(why)
     try:
-        server = TTRSS(tmp_path_factory.mktemp("ttrss"), farm)
+        with ttrss_session(tmp_path_factory.mktemp("ttrss")) as server:
+            yield server
     except TTRSSBusyError as exc:
         pytest.skip(str(exc))
-    try:
-        server.start()
-        yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture(

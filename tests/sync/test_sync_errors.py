@@ -211,3 +211,22 @@ def test_marks_of_local_articles_are_not_queued(tmp_path: Path) -> None:
     library.mark([library.articles()[0].id], read=True)
     assert library.remote.pending() == {}
     assert not (tmp_path / "lib" / "pending.json").exists()
+
+
+def test_a_mark_is_queued_before_it_is_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash between the two writes still sends what the user meant (the pull then applies it here)."""
+    from newsreader.errors import StoreError
+    from newsreader.models import ArticleDraft
+
+    library = Library(tmp_path / "lib")
+    source = {"kind": "feed", "title": "Synced", "location": "http://x.invalid/f", "account": "acct"}
+    library.remote.upsert({"s1": [ArticleDraft("bbbb00000001", "t", "b", "b")]}, {"s1": source})
+
+    def crash(*args: Any, **kwargs: Any) -> int:
+        raise StoreError("disk gone")
+
+    monkeypatch.setattr(library._store, "set_state", crash)
+    with pytest.raises(StoreError):
+        library.mark(["bbbb00000001"], read=True)
+    assert library.remote.pending()["bbbb00000001"]["read"] is True
+    assert not library.get("bbbb00000001").read

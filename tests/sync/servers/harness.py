@@ -466,3 +466,32 @@ def running(server: Coldsweat | TTRSS) -> Iterator[Coldsweat | TTRSS]:
         yield server
     finally:
         server.stop()
+
+
+_SHARED: dict[str, Any] = {}
+
+
+@contextlib.contextmanager
+def ttrss_session(workdir: Path) -> Iterator[TTRSS]:
+    """tt-rss running for this process: started here, or the one already running (a test session's).
+
+    The database is one per machine and its lock is per open file, so a benchmark run inside the test
+    session (the smoke test) must share the session's server rather than start its own.
+    """
+    if "ttrss" in _SHARED:
+        _SHARED["users"] += 1
+        try:
+            yield _SHARED["ttrss"]
+        finally:
+            _SHARED["users"] -= 1
+        return
+    farm = FeedFarm(workdir / "farm")
+    server = TTRSS(workdir, farm)
+    _SHARED.update(ttrss=server, users=1)
+    try:
+        server.start()
+        yield server
+    finally:
+        _SHARED.clear()
+        server.close()
+        farm.close()
