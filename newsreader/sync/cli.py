@@ -181,6 +181,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     for sid in library.remote.sources(account.name):
         removed += library.remote.remove_source(sid)
     SyncState(library.path, account.name).delete()
+    (library.path / "sync" / f"{account.name}.lock").unlink(missing_ok=True)
     accounts.remove(account.name)
     _say(f"removed account {account.name} and its {removed} articles here (the server keeps them)")
     return 0

@@ -102,6 +102,23 @@ def sync_account(
     ``batch``: articles per library write; a server lost mid-sync costs at most the batch in flight
     (it comes again with the next sync).
     """
+    from newsreader.errors import StoreLockedError
+    from newsreader.store.lock import LibraryLock
+    from newsreader.sync.base import SyncError
+
+    # One sync per account at a time (the app's background sync and a `newsreader sync`, say).
+    held = LibraryLock(library.path / "sync" / f"{account.name}.lock", 0.0)()
+    try:
+        held.__enter__()
+    except StoreLockedError:
+        raise SyncError(f"a sync of {account.name} is already running") from None
+    try:
+        return _sync_locked(library, account, progress, batch)
+    finally:
+        held.__exit__(None, None, None)
+
+
+def _sync_locked(library: Library, account: Account, progress: Progress | None, batch: int) -> SyncReport:
     say = progress or (lambda _what: None)
     report = SyncReport(account.name)
     remote = library.remote

@@ -230,3 +230,17 @@ def test_a_mark_is_queued_before_it_is_applied(tmp_path: Path, monkeypatch: pyte
         library.mark(["bbbb00000001"], read=True)
     assert library.remote.pending()["bbbb00000001"]["read"] is True
     assert not library.get("bbbb00000001").read
+
+
+def test_one_sync_per_account_at_a_time(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.store.lock import LibraryLock
+
+    lib = tmp_path / "lib"
+    assert add(capsys, lib, "fever", fever_server(httpserver, lambda r: []))[0] == 0
+    name = Accounts(lib).all()[0].name
+    with LibraryLock(lib / "sync" / f"{name}.lock", 0.0)():  # as another process's sync holds it
+        one_line_error(*run(capsys, lib, "sync"), "a sync of", "is already running")
+    code, out, err = run(capsys, lib, "sync")
+    assert code == 0 and "1 feeds, 0 new articles" in out, err
