@@ -133,8 +133,9 @@ def _sync_locked(library: Library, account: Account, progress: Progress | None, 
         report.feeds, report.removed = _pull_feeds(remote, backend, state, account.name)
         say(f"{account.name}: articles")
         _pull_items(remote, backend, state, account.name, report, say, batch)
-        say(f"{account.name}: read and starred")
-        report.received += _pull_state(remote, backend, state)
+        if state.feeds or not remote.sources(account.name):
+            say(f"{account.name}: read and starred")
+            report.received += _pull_state(remote, backend, state)
         state.last_sync = time.time()
         state.save()
     finally:
@@ -185,10 +186,14 @@ def _pull_feeds(remote: RemoteArticles, backend: Backend, state: SyncState, acco
             "last_fetched": now,
         }
     remote.upsert({}, records)
-    gone = existing.keys() - records.keys()
+    # A server that suddenly lists nothing is more likely broken than emptied: keep what is here.
+    gone = existing.keys() - records.keys() if records else set()
     for sid in gone:
         remote.remove_source(sid)
-    state.feeds = {feed.id: local_source_id(account, feed.id) for feed in feeds}
+    if records or not existing:
+        state.feeds = {feed.id: local_source_id(account, feed.id) for feed in feeds}
+    else:  # the flags of an empty server would mark everything here read: skip them too
+        state.feeds = {}
     return len(feeds), len(gone)
 
 

@@ -244,3 +244,27 @@ def test_one_sync_per_account_at_a_time(
         one_line_error(*run(capsys, lib, "sync"), "a sync of", "is already running")
     code, out, err = run(capsys, lib, "sync")
     assert code == 0 and "1 feeds, 0 new articles" in out, err
+
+
+def test_a_server_that_suddenly_lists_no_feeds_removes_nothing(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib = tmp_path / "lib"
+    url = fever_server(httpserver, lambda r: [item(1), item(2)] if r.args.get("since_id") == "0" else [])
+    assert add(capsys, lib, "fever", url)[0] == 0
+    assert run(capsys, lib, "sync")[0] == 0
+    library = Library(lib)
+    assert len(library.articles()) == 2
+    httpserver.clear()
+
+    def empty(request: Request) -> Response:
+        import json
+
+        body = {"api_version": 3, "auth": 1, "feeds": [], "groups": [], "feeds_groups": [], "items": []}
+        return Response(json.dumps({**body, "unread_item_ids": "", "saved_item_ids": ""}))
+
+    httpserver.expect_request("/fever/").respond_with_handler(empty)
+    code, _out, err = run(capsys, lib, "sync")
+    assert code == 0, err
+    assert len(library.articles()) == 2 and [f.title for f in library.feeds()] == ["Lies"]
+    assert len(library.articles(unread=True)) == 1, "nor are its flags taken from an empty server"
