@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from newsreader.sync.base import SyncError
     from newsreader.sync.engine import Progress, SyncReport
 
-__all__ = ["sync_all"]
+__all__ = ["describe", "has_accounts", "sync_all"]
 
 
 def sync_all(
@@ -35,3 +35,25 @@ def sync_all(
         except SyncError as exc:
             out.append((account.name, exc))
     return out
+
+
+def has_accounts(library: Library) -> bool:
+    """Whether the library syncs with any server (cheap: one small file's existence)."""
+    return (library.path / "sync" / "accounts.json").exists()
+
+
+def describe(name: str, result: SyncReport | SyncError) -> str:
+    """One line for a person: what an account's sync did, or why it failed (nothing is lost either way)."""
+    from newsreader.sync.base import SyncError
+
+    if isinstance(result, SyncError):
+        return f"{name}: sync failed: {result} (nothing was lost; local changes stay queued)"
+    line = (
+        f"{name}: {result.feeds} feeds, {result.new} new articles, {result.updated} updated,"
+        f" {result.sent} changes sent, {result.received} received"
+    )
+    if result.removed:
+        line += f", {result.removed} feeds gone from the server removed"
+    if result.waiting:
+        line += f", {result.waiting} changes waiting"
+    return line

@@ -227,7 +227,7 @@ def cmd_unsubscribe(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from newsreader.sync import sync_all
+    from newsreader.sync import describe, sync_all
     from newsreader.sync.base import SyncError
 
     library = _library(args)
@@ -236,17 +236,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
         raise UserInputError("no accounts to sync (newsreader account add fever|ttrss URL --user U)")
     failed = 0
     for name, result in results:
-        if isinstance(result, SyncError):
-            failed += 1
-            _say(f"{name}: sync failed: {result} (nothing was lost; local changes stay queued)", err=True)
-            continue
-        line = (
-            f"{name}: {result.feeds} feeds, {result.new} new articles, {result.updated} updated,"
-            f" {result.sent} changes sent, {result.received} received"
-        )
-        if result.removed:
-            line += f", {result.removed} feeds gone from the server removed"
-        if result.waiting:
-            line += f", {result.waiting} changes waiting"
-        _say(line)
+        failed += isinstance(result, SyncError)
+        _say(describe(name, result), err=isinstance(result, SyncError))
     return 1 if failed else 0
