@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from newsreader.sync.base import SyncError
     from newsreader.sync.engine import Progress, SyncReport
 
-__all__ = ["describe", "has_accounts", "sync_all"]
+__all__ = ["describe", "has_accounts", "sync_all", "sync_for_app"]
 
 
 def sync_all(
@@ -57,3 +57,24 @@ def describe(name: str, result: SyncReport | SyncError) -> str:
     if result.waiting:
         line += f", {result.waiting} changes waiting"
     return line
+
+
+def sync_for_app(library: Library) -> tuple[bool, list[str]]:
+    """Sync every account from the app's worker: (whether anything here changed, a line per failure).
+
+    Never raises for a server's or a file's problem: the app shows the lines and carries on reading.
+    """
+    from newsreader.errors import NewsreaderError
+    from newsreader.sync.base import SyncError
+    from newsreader.sync.engine import SyncReport
+
+    if not has_accounts(library):
+        return False, []
+    try:
+        results = sync_all(library)
+    except NewsreaderError as exc:  # a damaged accounts file, a locked library
+        return False, [f"sync: {exc}"]
+    changed = any(
+        isinstance(r, SyncReport) and bool(r.new or r.updated or r.received or r.removed) for _n, r in results
+    )
+    return changed, [describe(n, r) for n, r in results if isinstance(r, SyncError)]

@@ -34,8 +34,8 @@ FIRST_TARGET = 3.0
 INCREMENTAL_TARGET = 2.0
 
 
-def _floor(url: str, user: str, password: str, first: bool, marks: list[str]) -> float:
-    """The API requests a sync makes, done by the barest client; returns seconds."""
+def _floor(url: str, user: str, password: str, since: int, marks: list[str]) -> float:
+    """The API requests a sync makes (articles after ``since``) by the barest client; returns seconds."""
 
     def call(op: str, **params: Any) -> Any:
         body = json.dumps({"op": op, "sid": sid, **params}).encode()
@@ -52,13 +52,14 @@ def _floor(url: str, user: str, password: str, first: bool, marks: list[str]) ->
         call("updateArticle", article_ids=",".join(marks), mode=0, field=2)
     call("getCategories", include_empty=True)
     call("getFeeds", cat_id=-3)
-    pages = [(-4, "all_articles", first), (-4, "unread", False), (-1, "all_articles", False)]
-    for feed_id, view, content in pages:
+    pages = [(-4, "all_articles", since), (-4, "unread", 0), (-1, "all_articles", 0)]
+    for feed_id, view, since_id in pages:
         skip = 0
         while True:
             page = call(
-                "getHeadlines", feed_id=feed_id, limit=200, skip=skip, view_mode=view, show_content=content
-            )
+                "getHeadlines", feed_id=feed_id, limit=200, skip=skip, view_mode=view,
+                show_content=feed_id == -4 and view == "all_articles", since_id=since_id,
+            )  # fmt: skip
             skip += len(page)
             if len(page) < 200:
                 break
@@ -106,7 +107,7 @@ def main(quick: bool = False) -> list[Row]:
         from newsreader.sync.engine import SyncState
 
         for run in range(runs):
-            first_floors.append(_floor(server.url, server.user, server.password, True, []))
+            first_floors.append(_floor(server.url, server.user, server.password, 0, []))
             library = Path(tmp) / f"lib{run}"
             _add_account(library, server.url, server.user, server.password)
             elapsed, out = _sync(library)
@@ -121,7 +122,8 @@ def main(quick: bool = False) -> list[Row]:
             starred = remote[-(changes // 2) :]
             server.api("updateArticle", article_ids=",".join(starred), mode=1, field=0)
             sent = [SyncState(library, "bench").items[i] for i in ids]
-            inc_floors.append(_floor(server.url, server.user, server.password, False, sent))
+            top = max(int(i) for i in remote)
+            inc_floors.append(_floor(server.url, server.user, server.password, top, sent))
             server.api("updateArticle", article_ids=",".join(sent), mode=1, field=2)  # undo the floor's marks
             elapsed, out = _sync(library)
             if f"{changes // 2} changes sent, {changes // 2} received" not in out:
