@@ -268,3 +268,21 @@ def test_a_server_that_suddenly_lists_no_feeds_removes_nothing(
     assert code == 0, err
     assert len(library.articles()) == 2 and [f.title for f in library.feeds()] == ["Lies"]
     assert len(library.articles(unread=True)) == 1, "nor are its flags taken from an empty server"
+
+
+def test_the_apps_background_sync_reports_in_lines(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.sync import sync_for_app
+
+    lib = tmp_path / "lib"
+    library = Library(lib)
+    assert sync_for_app(library) == (False, [])  # no accounts: nothing to do, nothing said
+    url = fever_server(httpserver, lambda r: [item(1)] if r.args.get("since_id") == "0" else [])
+    assert add(capsys, lib, "fever", url)[0] == 0
+    assert sync_for_app(library) == (True, [])
+    assert sync_for_app(library) == (False, [])  # nothing new the second time
+    httpserver.stop()
+    changed, errors = sync_for_app(library)
+    assert not changed and len(errors) == 1 and "sync failed: cannot reach" in errors[0]
+    httpserver.start()
