@@ -122,8 +122,11 @@ class Http:
             timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=True, trust_env=False
         )
 
-    def post(self, url: str, **kwargs: Any) -> Any:
-        """POST and parse the JSON answer (a dict); raises SyncError subclasses."""
+    def post(self, url: str, *, gone_ok: bool = False, **kwargs: Any) -> Any:
+        """POST and parse the JSON answer (a dict); raises SyncError subclasses.
+
+        ``gone_ok``: a 404 answers ``None`` (marking an article the server has since deleted).
+        """
         import httpx
 
         try:
@@ -134,6 +137,8 @@ class Http:
             raise ServerUnreachableError(f"cannot reach {self.url}: {_reason(exc)}") from None
         except httpx.HTTPError as exc:  # a dropped connection, a protocol error mid-answer
             raise ServerUnreachableError(f"lost the connection to {self.url}: {_reason(exc)}") from None
+        if gone_ok and response.status_code == 404:
+            return None
         return self._json(response)
 
     def _json(self, response: httpx.Response) -> Any:

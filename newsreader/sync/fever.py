@@ -42,11 +42,15 @@ class FeverBackend:
         self._key = hashlib.md5(f"{user}:{password}".encode()).hexdigest()  # the API's own scheme
         self._http = Http(url)
 
-    def _call(self, command: str, **form: str) -> dict[str, Any]:
+    def _command(self, command: str) -> str:
         sep = "&" if "?" in self.url else "?"
-        data: dict[str, Any] = self._http.post(
-            f"{self.url}{sep}api{'&' + command if command else ''}", data={"api_key": self._key, **form}
-        )
+        return f"{self.url}{sep}api{'&' + command if command else ''}"
+
+    def _call(self, command: str, **form: str) -> dict[str, Any]:
+        data: dict[str, Any] = self._http.post(self._command(command), data={"api_key": self._key, **form})
+        return self._check(data)
+
+    def _check(self, data: dict[str, Any]) -> dict[str, Any]:
         if "api_version" not in data or "auth" not in data:
             raise ProtocolError(f"{self.url} does not answer like a Fever API server; is the URL right?")
         if data.get("auth") != 1:
@@ -152,7 +156,11 @@ class FeverBackend:
         from concurrent.futures import ThreadPoolExecutor
 
         def mark(item_id: str) -> None:
-            self._call("", mark="item", id=item_id, **{"as": status})
+            form = {"api_key": self._key, "mark": "item", "as": status, "id": item_id}
+            # 404: the server has deleted the item since (coldsweat says so); there is nothing to mark.
+            data = self._http.post(self._command(""), data=form, gone_ok=True)
+            if data is not None:
+                self._check(data)
 
         # One item per call is the API's only way; a few calls in flight hide the round trips.
         with ThreadPoolExecutor(min(MARKS_IN_FLIGHT, max(len(ids), 1))) as pool:

@@ -262,3 +262,19 @@ def test_subscribe_and_unsubscribe_on_the_server(
     assert code == 0, err
     assert library.feeds() == [] and len(library.articles()) == 0
     assert server.remote_ids() == []
+
+
+def test_a_change_to_an_article_the_server_deleted_is_dropped(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add_feed("Alpha", articles("alpha", 3))
+    lib = tmp_path / "lib"
+    add_account(capsys, lib, server)
+    sync(capsys, lib)
+    library = Library(lib)
+    gone, kept = by_title(library, "alpha story 0"), by_title(library, "alpha story 1")
+    library.mark([gone, kept], starred=True)
+    server.delete_item(remote_id(library, gone))
+    sync(capsys, lib)  # not an error, and not retried forever
+    assert library.remote.pending() == {}
+    assert server.flags(remote_id(library, kept)) == (False, True)

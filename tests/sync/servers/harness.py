@@ -239,6 +239,13 @@ class Coldsweat:
             since = max(int(i["id"]) for i in page)
         return ids
 
+    def delete_item(self, remote_id: str) -> None:
+        """The server drops an article (as a purge of old ones does)."""
+        with contextlib.closing(sqlite3.connect(self.db, timeout=30)) as db, db:
+            for table in ("read", "saved"):
+                db.execute(f"delete from {table} where entry_id = ?", (int(remote_id),))
+            db.execute("delete from entries where id = ?", (int(remote_id),))
+
     def unread_count(self) -> int:
         return len([i for i in self.api("&unread_item_ids")["unread_item_ids"].split(",") if i])
 
@@ -410,6 +417,10 @@ class TTRSS:
         ):
             ids += [str(h["id"]) for h in page]
         return ids
+
+    def delete_item(self, remote_id: str) -> None:
+        """The server drops an article (as a purge of old ones does)."""
+        self.sql(f"delete from ttrss_user_entries where ref_id = {int(remote_id)}")
 
     def unread_count(self) -> int:
         return int(self.api("getUnread")["unread"])
