@@ -483,7 +483,7 @@ class Library:
         """Articles synced from servers and the queue of local changes to send (``newsreader.sync``)."""
         from newsreader._remote import RemoteArticles
 
-        remote = self.__dict__.get("_remote")
+        remote: RemoteArticles | None = self.__dict__.get("_remote")
         if remote is None:
             remote = self.__dict__.setdefault("_remote", RemoteArticles(self))
         return remote
