@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from newsreader.library import Library
     from newsreader.models import ArticleDraft
     from newsreader.store import CommitResult
+    from newsreader.store.records import SourceRecord, SourceUpdate
 
 _PENDING = "pending.json"
 
@@ -39,7 +40,7 @@ class RemoteArticles:
 
     # -- sources and articles ----------------------------------------------------------------
 
-    def sources(self, account: str | None = None) -> dict[str, dict[str, Any]]:
+    def sources(self, account: str | None = None) -> dict[str, SourceRecord]:
         """Synced sources (of one account, or of any)."""
         return {
             sid: rec
@@ -55,7 +56,7 @@ class RemoteArticles:
     def upsert(
         self,
         drafts: Mapping[str, Sequence[ArticleDraft]],
-        sources: Mapping[str, Mapping[str, Any]] | None = None,
+        sources: Mapping[str, SourceUpdate] | None = None,
     ) -> CommitResult:
         """Store server articles (new ones added, changed ones rewritten) and source records, one write."""
         from newsreader.models import utcnow

@@ -24,15 +24,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from newsreader.store import READ, STARRED
+from newsreader.store.records import SourceUpdate
 from newsreader.sync.accounts import Account, read_state, write_private
 
 if TYPE_CHECKING:
     from newsreader._remote import RemoteArticles
     from newsreader.library import Library
     from newsreader.models import ArticleDraft
+    from newsreader.store.records import SourceRecord
     from newsreader.sync.base import Backend, RemoteItem
 
 Progress = Callable[[str], None]
@@ -171,20 +173,23 @@ def _pull_feeds(remote: RemoteArticles, backend: Backend, state: SyncState, acco
     feeds = backend.feeds()
     existing = remote.sources(account)
     now = time.time()
-    records: dict[str, dict[str, Any]] = {}
+    records: dict[str, SourceUpdate] = {}
     for feed in feeds:
         sid = local_source_id(account, feed.id)
-        records[sid] = {
+        category = _line(feed.category or "") or None
+        record: SourceRecord = {
             "kind": "feed",
             "title": _line(feed.title) or feed.url,
             "location": feed.url,
-            "category": _line(feed.category or "") or None,
             "site_url": feed.site_url,
             "account": account,
             "remote_id": feed.id,
             "added": existing.get(sid, {}).get("added", now),
             "last_fetched": now,
         }
+        if category:
+            record["category"] = category
+        records[sid] = SourceUpdate(record, clear=frozenset() if category else frozenset({"category"}))
     remote.upsert({}, records)
     # A server that suddenly lists nothing is more likely broken than emptied: keep what is here.
     gone = existing.keys() - records.keys() if records else set()
