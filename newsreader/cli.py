@@ -481,6 +481,9 @@ def _build_parser() -> argparse.ArgumentParser:
     from newsreader.extract.command import add_commands as add_fulltext_commands
 
     add_fulltext_commands(command)
+    from newsreader.sync.cli import register as register_sync
+
+    register_sync(command, common)  # `account ...` and `sync` live with the sync package
     return parser
 
 

@@ -42,6 +42,7 @@ from newsreader.models import (
 from newsreader.store.records import Flags, HeadlineRecord, article_from, source_from
 
 if TYPE_CHECKING:
+    from newsreader._remote import RemoteArticles
     from newsreader.search import SearchIndex
 
 __all__ = [
@@ -224,6 +225,7 @@ class Library:
             raise UserInputError("nothing to mark: say read, unread, star or unstar")
         headlines = self._store.headlines()
         ids = [self._resolve(i, headlines) for i in article_ids]
+        self.remote.record(ids, read=read, starred=starred)  # queued for the server before the change
         return self._store.set_state(ids, read=read, starred=starred)
 
     def mark_source_read(self, source_id: str | None, /) -> int:
@@ -236,7 +238,20 @@ class Library:
             for i, rec in headlines.items()
             if (sid is None or rec.get("src") == sid) and not state.get(i, 0) & Flags.READ
         ]
-        return self._store.set_state(ids, read=True) if ids else 0
+        if not ids:
+            return 0
+        self.remote.record(ids, read=True, starred=None)  # every one of them, not only the newest page
+        return self._store.set_state(ids, read=True)
+
+    @property
+    def remote(self) -> RemoteArticles:
+        """Articles synced from servers and the queue of local changes to send (``newsreader.sync``)."""
+        from newsreader._remote import RemoteArticles
+
+        remote: RemoteArticles | None = self.__dict__.get("_remote")
+        if remote is None:
+            remote = self.__dict__.setdefault("_remote", RemoteArticles(self))
+        return remote
 
     # -- search --------------------------------------------------------------------------------
 

@@ -87,7 +87,11 @@ def refresh(
     from newsreader.store import CommitResult
 
     store = lib._store
-    feeds = {sid: rec for sid, rec in store.sources().items() if rec.get("kind") == "feed"}
+    feeds = {
+        sid: rec
+        for sid, rec in store.sources().items()
+        if rec.get("kind") == "feed" and not rec.get("account")  # a server's feeds come by sync
+    }
     requests, skipped = _plan(feeds, time.time())
     fetcher = _fetcher(lib, concurrency or DEFAULT_CONCURRENCY)
     outcomes = run_async(

@@ -95,6 +95,10 @@ class SourceRecord(TypedDict, total=False):
     last_modified: str | None
     full_text: bool
     """Fetch the page of each new summary-only item (``feed FEED --full-text on``)."""
+    account: str
+    """A feed synced from a server account (``newsreader.sync``): the account's name."""
+    remote_id: str
+    """That feed's id on the server."""
 
 
 SourceField = Literal[
@@ -115,6 +119,8 @@ SourceField = Literal[
     "etag",
     "last_modified",
     "full_text",
+    "account",
+    "remote_id",
 ]
 
 

@@ -62,7 +62,10 @@ class LibraryScreen(Screen[None]):
             return
         self._ui(status.done)
         if not report.results:
-            self._ui(self.notify, "No feeds to refresh: add one with a.", markup=False)
+            from newsreader.sync import has_accounts
+
+            if not has_accounts(self.library):  # synced feeds come with the sync, started beside this
+                self._ui(self.notify, "No feeds to refresh: add one with a.", markup=False)
             return
         summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
         errors = report.errors
@@ -78,6 +81,25 @@ class LibraryScreen(Screen[None]):
                 timeout=8,
             )
         self._ui(self._reload_keeping_cursor)
+
+    @work(thread=True, exclusive=True, group="sync")
+    def sync_accounts(self, *, quiet: bool = True) -> None:
+        """Sync with the server accounts (``newsreader sync``) in the background: nothing waits on it."""
+        from newsreader.sync import has_accounts, sync_for_app
+
+        if not has_accounts(self.library):
+            return
+        self._before_sync()
+        changed, errors = sync_for_app(self.library)
+        for line in errors:
+            self._ui(self.notify, line, severity="error", markup=False, timeout=8)
+        if changed:
+            self._ui(self._reload_keeping_cursor)
+        elif not quiet and not errors:
+            self._ui(self.notify, "In sync with the server.", markup=False)
+
+    def _before_sync(self) -> None:
+        """Called on the sync's thread first: the main screen writes its waiting marks, so they go out."""
 
     @work(thread=True, group="subscribe")
     def subscribe(self, url: str) -> None:

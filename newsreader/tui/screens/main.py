@@ -61,6 +61,8 @@ RECOUNT_DELAY = 0.4
 """Seconds after the last read/star mark before the source counts are reloaded."""
 POLL_INTERVAL = 15.0
 """Seconds between checks for articles another process (a CLI import) added."""
+SYNC_INTERVAL = 300.0
+"""Seconds between background syncs with the server accounts (also at start and with ``r``)."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SEARCH_LIMIT = 200
@@ -129,6 +131,7 @@ class MainScreen(LibraryScreen):
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
         self.set_interval(POLL_INTERVAL, self.poll_library)
+        self.set_interval(SYNC_INTERVAL, self.sync_accounts)
         self.load_headlines(self._key)  # the sources follow the first paint
 
     def on_resize(self, event: Resize) -> None:
@@ -303,6 +306,7 @@ class MainScreen(LibraryScreen):
             # After the first paint, so counting and indexing never compete with it.
             self.call_after_refresh(self.load_sources)
             self.call_after_refresh(self.update_search_index)
+            self.call_after_refresh(self.sync_accounts)  # in the background: the app never waits on it
 
     def _update_titles(self) -> None:
         label, count, unread = self.pane.set_titles(self.sources.label_for(self._key))
@@ -603,6 +607,11 @@ class MainScreen(LibraryScreen):
 
     def action_refresh(self) -> None:
         self.refresh_feeds()
+        self.sync_accounts(quiet=False)
+
+    def _before_sync(self) -> None:
+        self._marks.hurry()
+        self._marks.wait(WRITE_WAIT)
 
     def _reload_keeping_cursor(self) -> None:
         current = self.headlines.current
