@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
+from newsreader.ingest.chrome import Kind, Line, classify
+from newsreader.ingest.dates import find_date, parse_date
+from newsreader.ingest.heads import _DISCLAIMER, bio_author, byline_author, is_bio, is_credit
+from newsreader.ingest.page import PageArticle, has_prose, is_page, read_page, separated_blocks
 from newsreader.ingest.text import (
     clean,
     clean_line,
@@ -36,157 +40,8 @@ TEASER_MIN = 120
 """A paragraph this long that stops mid-sentence is a teaser; shorter unterminated lines may be titles."""
 
 _SEPARATOR = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$")
+_SEPARATOR_LINE = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$", re.MULTILINE)
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_CREDIT = re.compile(
-    r"""^(?:
-        (?:illustration|photo(?:graph)?s?|image|picture|graphic|cartoon|video|map|chart|artwork|
-           photo\ illustration|main\ photo|top\ photo|header\ image|credit|caption|source|file\ photo)
-        \s*(?:by|courtesy\ of|credit)?\s*[:：|/–—-]
-      | (?:photo|image|picture|illustration)s?\s+(?:by|courtesy\ of|credit)\b
-      | (?:courtesy\ of|credit:)
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|den|del|la|le|bin|al|ibn|y))*"
-_BYLINE = re.compile(rf"^by\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|–—-].{{0,40}})?$", re.I)
-_BIO = re.compile(
-    rf"""^(?P<name>{_NAME})\s+(?:is|was|has\ been|writes)\s+(?:a|an|the|an?\ former|currently|also)\b
-        (?P<rest>.*)$""",
-    re.VERBOSE,
-)
-_BIO_ROLE = re.compile(
-    r"\b(columnist|commentator|contributor|correspondent|researcher|professor|lecturer|fellow|writer|"
-    r"editor|journalist|reporter|author|analyst|economist|scholar|director|chair(?:man|woman)?|"
-    r"founder|president|ceo|student|candidate|member|adviser|advisor|expert|historian|novelist|"
-    r"critic|blogger|producer|staff)\b",
-    re.IGNORECASE,
-)
-_DISCLAIMER = re.compile(
-    r"(does not necessarily reflect|do not necessarily reflect|views expressed (?:here|in this)|"
-    r"the opinions expressed|this (?:column|article|piece) (?:was|is) (?:first|originally) published|"
-    r"^(?:contact|follow) (?:the author|him|her|them)\b)",
-    re.IGNORECASE,
-)
-_DATE_PREFIX = re.compile(
-    r"^(?:published|posted|updated|date|last updated)(?:\s+on)?\s*[:\-–—]?\s*", re.IGNORECASE
-)
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_HAS_YEAR = re.compile(r"\b(?:19|20|21)\d\d\b")
-_TIME_TAIL = (
-    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?"
-    r"(?:\s*(?:[a-z]{2,5}|[+-]\d{2}:?\d{2}))?$"
-)
-_WEEKDAY = r"(?:[a-z]+,?\s+)?"
-_DMY = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+([a-z]+)\.?,?\s+(\d{{4}}){_TIME_TAIL}", re.I)
-_MDY = re.compile(rf"^{_WEEKDAY}([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME_TAIL}", re.I)
-_YMD = re.compile(rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME_TAIL}", re.I)
-_DMY_NUMERIC = re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}){_TIME_TAIL}", re.I)
-
-
-def _ymd(year: int, month: int, day: int) -> datetime | None:
-    try:
-        return datetime(year, month, day, tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def parse_date(line: str) -> datetime | None:
-    """A date line (``2026-11-02``, ``November 2, 2026``, RFC 2822, ISO 8601) as aware UTC, else None.
-
-    Only a line that is nothing but a date (after an optional ``Published:`` prefix) counts, so a
-    sentence that mentions a year is never taken for one. Regexes rather than strptime: this runs on
-    every article head of a big import.
-    """
-    text = _DATE_PREFIX.sub("", line.strip()).strip().rstrip(".")
-    if not text or len(text) > 40 or not _HAS_YEAR.search(text):
-        return None
-    value: datetime | None = None
-    if text[:4].isdigit() and len(text) > 10:
-        try:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            value = None
-    if value is None and ":" in text and "," in text:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            value = None
-    if value is None:
-        if m := _YMD.match(text):
-            value = _ymd(int(m[1]), int(m[2]), int(m[3]))
-        elif m := _DMY_NUMERIC.match(text):
-            value = _ymd(int(m[3]), int(m[2]), int(m[1]))
-        elif (m := _DMY.match(text)) and m[2].lower() in _MONTHS:
-            value = _ymd(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
-        elif (m := _MDY.match(text)) and m[1].lower() in _MONTHS:
-            value = _ymd(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
-    if value is None or not 1900 <= value.year <= 2200:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def is_credit(line: str) -> bool:
-    """A caption or credit line (``Illustration: Yusha``, ``Photo courtesy of X``): metadata, not body."""
-    return len(line) <= 160 and bool(_CREDIT.match(line))
-
-
-def byline_author(line: str) -> str | None:
-    """The name in ``By Jane Doe`` (or ``By Jane Doe and John Roe, Reuters``), else ``None``.
-
-    A sentence that merely starts with "By" ("By the same logic, ...") is not a byline: the words after
-    "By" must be capitalised names and the line short.
-    """
-    if len(line) > 100 or line[:3].lower() != "by ":
-        return None
-    match = _BYLINE.match(line.strip())
-    if not match:
-        return None
-    name = match.group("name").strip().rstrip(",")
-    if "," in name and not re.search(r"\s(?:and|&)\s", name):
-        name = name.split(",")[0]  # "By Ana de la Cruz, Reuters": the part after the comma is affiliation
-    words = name.split()
-    if not 1 <= len(words) <= 12 or not words[0][0].isupper():
-        return None
-    return name
-
-
-def bio_author(paragraph: str) -> str | None:
-    """The author named by a closing bio (``Andreas Kluth is a Bloomberg Opinion columnist ...``)."""
-    match = _BIO.match(paragraph)
-    if not match or len(match.group("name").split()) < 2:
-        return None
-    if not _BIO_ROLE.search(match.group("rest")[:200]):
-        return None
-    return match.group("name")
-
-
-def is_bio(paragraph: str) -> bool:
-    """A closing bio or disclaimer, which ends an article."""
-    return bio_author(paragraph) is not None or bool(_DISCLAIMER.search(paragraph))
-
-
 _LEAD_IN = re.compile(
     r"^(?:(?:on|in|at|by|for|during|after|before|since|this|last|earlier|later|late|early|"
     r"ruminating|speaking|writing|asked|according)\b[^,]{0,60}|[A-Z][a-z]+ \d{1,2}),\s+",
@@ -395,14 +250,59 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
     del name
     # A form feed is a separator; make it a separator line before control characters are stripped.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n---\n\n")
+    text = strip_controls(text)
+    if not markdown:
+        lines = classify(text)
+        if is_page(lines):
+            blocks = separated_blocks(text, lines, _SEPARATOR_LINE)
+            if sum(map(has_prose, blocks)) < 2 or _chrome_share(lines) > DIGEST_CHROME_MAX:
+                page = read_page(text, lines)
+                return [_page_draft(page)] if page and page.paragraphs else []
+            return _digest(text, blocks)
     drafts: list[ArticleDraft] = []
-    for block in _blocks(strip_controls(text), markdown):
+    for block in _blocks(text, markdown):
         block = _split_head(block)
         paragraphs = [" ".join(lines) for lines in block]
         if markdown:
             paragraphs = [p if p.startswith("\x00") else _markdown_inline(p) for p in paragraphs]
         drafts.extend(_segment(paragraphs, markdown=markdown))
     return drafts
+
+
+DIGEST_CHROME_MAX = 0.5
+"""A separated dump with chrome is a digest (newsletter) while most of its lines are prose; past this share
+of chrome it is a web page whose horizontal rules came out as ``___`` lines."""
+
+
+def _chrome_share(lines: list[Line]) -> float:
+    return sum(line.kind is Kind.BAD for line in lines) / max(1, len(lines))
+
+
+def _digest(text: str, blocks: list[list[Line]]) -> list[ArticleDraft]:
+    """A newsletter: its items are the blocks with prose; the masthead, contents and footer are not articles,
+    and the issue's date (the first date in the masthead) applies to items that have none."""
+    raw = text.split("\n")
+    issue_date = None
+    for block in blocks:
+        if has_prose(block):
+            break
+        issue_date = issue_date or next((d for line in block if (d := find_date(line.text))), None)
+    drafts: list[ArticleDraft] = []
+    for block in blocks:
+        if not has_prose(block):
+            continue
+        chunk = "\n".join(raw[block[0].index : block[-1].index + 1])
+        for paras in _blocks(chunk, False):
+            drafts.extend(_segment([" ".join(lines) for lines in _split_head(paras)]))
+    if issue_date is not None:
+        drafts = [d if d.published else replace(d, published=issue_date) for d in drafts]
+    return drafts
+
+
+def _page_draft(page: PageArticle) -> ArticleDraft:
+    pending = _Pending(paragraphs=[clean_line(p) if "\n" not in p else p for p in page.paragraphs])
+    pending.title, pending.author, pending.published = page.title, page.author, page.published
+    return _draft(pending)
 
 
 def _is_head_line(line: str) -> bool:

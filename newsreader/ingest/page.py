@@ -1,0 +1,189 @@
+"""A web page saved as text -> its article: the main run of prose, and the headline, byline and date above it.
+
+:mod:`newsreader.ingest.chrome` classes each line as prose or chrome. Here prose lines are grouped into
+runs (a run ends after more than :data:`MAX_GAP` chrome lines), the run with the most prose is the article,
+its tail is cut where prose gives way to a list of headlines ("Related stories", "Most read"), and the lines
+just above it give the head: headline, byline, date (site name, section labels and share buttons are
+passed over).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsreader.ingest.chrome import Kind, Line, classify, is_placeholder
+from newsreader.ingest.dates import find_date
+from newsreader.ingest.heads import byline_author, is_credit, posted_line
+
+MAX_GAP = 6
+"""Chrome lines a run of prose may skip over (a caption, an ad slot, a "Read more" link) and go on."""
+HEAD_WINDOW = 12
+"""How many lines above the article the head (headline, byline, date) may be."""
+TAIL_LOOKAHEAD = 5
+"""A non-prose line followed by this many lines with at most one prose line ends the article..."""
+TAIL_FROM = 0.6
+"""...once this share of the article's prose lies above it (an early list is part of the article)."""
+PAGE_BAD_LINES = 6
+PAGE_BAD_SHARE = 0.2
+"""A text is a saved page when at least this many of its lines, and this share, are chrome."""
+
+_BY_ALONE = re.compile(r"^(?:by|von|por|par|di|door|oleh)$", re.IGNORECASE)
+_RULE = re.compile(r"^([-*_=~#•·])\s*(?:\1\s*){2,}$")
+_LIST = re.compile(r"^(?:[-*+•◦▪·]|\d{1,3}[.)])$")
+
+
+@dataclass(slots=True)
+class PageArticle:
+    """What a page gives: a head and body paragraphs (a list is one paragraph, one item a line)."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    credits: list[str] = field(default_factory=list)
+
+
+def _prose(line: Line) -> bool:
+    return line.first in (Kind.GOOD, Kind.NEAR) and line.sentence
+
+
+def _runs(lines: list[Line]) -> list[list[Line]]:
+    """Runs of prose: lines prose on their own signals, with the smoothed-in short lines between them."""
+    runs: list[list[Line]] = []
+    current: list[Line] = []
+    pending: list[Line] = []
+    for line in lines:
+        if is_placeholder(line):
+            continue
+        if line.kind is Kind.GOOD and line.first in (Kind.GOOD, Kind.NEAR):
+            if current and len(pending) > MAX_GAP:
+                runs.append(current)
+                current = []
+            current.extend(x for x in pending if x.kind is Kind.GOOD)
+            pending = []
+            current.append(line)
+        else:
+            pending.append(line)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _weight(run: list[Line]) -> int:
+    return sum(len(line.text) for line in run if line.first is Kind.GOOD)
+
+
+def _trim(run: list[Line]) -> list[Line]:
+    """Start at the first paragraph of prose; end where prose gives way to a list of headlines."""
+    start = next((i for i, line in enumerate(run) if line.first is Kind.GOOD), 0)
+    run = run[start:]
+    total = sum(len(line.text) for line in run if _prose(line))
+    seen = 0
+    for i, line in enumerate(run):
+        if _prose(line):
+            seen += len(line.text)
+            continue
+        ahead = run[i + 1 : i + 1 + TAIL_LOOKAHEAD]
+        if seen >= TAIL_FROM * total and len(ahead) >= TAIL_LOOKAHEAD and sum(map(_prose, ahead)) <= 1:
+            return run[:i]
+    return run
+
+
+def is_page(lines: list[Line]) -> bool:
+    """Whether a classified text is a saved page (chrome around its text) rather than a tidy dump."""
+    bad = sum(1 for line in lines if line.kind is Kind.BAD and not _RULE.match(line.text))
+    return bad >= PAGE_BAD_LINES and bad >= PAGE_BAD_SHARE * len(lines)
+
+
+def _head(above: list[Line], article: PageArticle) -> None:
+    """Byline, date and headline from the lines just above the article, nearest first."""
+    name_next = False
+    for line in reversed(above):
+        text = line.text
+        if _BY_ALONE.match(text):  # "By" on its own line, the name on the next
+            name_next = True
+            continue
+        posted = posted_line(text)
+        author = posted[0] if posted else byline_author(text)
+        if author or posted:
+            article.author = article.author or author
+            if posted and posted[1]:
+                article.published = article.published or posted[1]
+            continue
+        date = find_date(text) if len(text) <= 100 else None
+        if date:
+            article.published = article.published or date
+            continue
+        if is_credit(text) or (
+            line.words <= 3 and not line.sentence and article.title is None and not name_next
+        ):
+            continue  # a section label, a share button, a photo credit
+        if name_next and article.author is None and line.words <= 5:
+            article.author = text
+            name_next = False
+            continue
+        if article.title is None and 3 <= line.words <= 30 and len(text) <= 200 and not _is_sentence(text):
+            article.title = text
+            break
+
+
+def _is_sentence(text: str) -> bool:
+    return text.endswith((".", ";", ",")) and not text.endswith("..")
+
+
+def _paragraphs(run: list[Line]) -> list[str]:
+    """Body paragraphs; consecutive list items stay one a line, as ``- item``."""
+    out: list[str] = []
+    items: list[str] = []
+    for line in run:
+        if line.bullet:
+            marker = line.bullet if line.bullet[0].isdigit() else "-"
+            items.append(f"{marker} {line.text}")
+            continue
+        if items:
+            out.append("\n".join(items))
+            items = []
+        out.append(line.text)
+    if items:
+        out.append("\n".join(items))
+    return out
+
+
+def read_page(text: str, lines: list[Line] | None = None) -> PageArticle | None:
+    """The article of a saved page, or None if the page has no run of prose."""
+    lines = classify(text) if lines is None else lines
+    runs = _runs(lines)
+    if not runs:
+        return None
+    run = _trim(max(runs, key=_weight))
+    if not run:
+        return None
+    article = PageArticle()
+    first = lines.index(run[0])
+    above = [line for line in lines[max(0, first - HEAD_WINDOW) : first] if not is_placeholder(line)]
+    _head(above, article)
+    article.paragraphs = _paragraphs(run)
+    return article
+
+
+def separated_blocks(text: str, lines: list[Line], separator: re.Pattern[str]) -> list[list[Line]]:
+    """The classified lines grouped by the separator lines (``---``) between them."""
+    cuts = {m.start() for m in separator.finditer(text)}
+    starts = sorted(text.count("\n", 0, c + 1) for c in cuts)
+    blocks: list[list[Line]] = [[]]
+    it = iter(starts)
+    nxt = next(it, None)
+    for line in lines:
+        while nxt is not None and line.index >= nxt:
+            blocks.append([])
+            nxt = next(it, None)
+        if not separator.fullmatch(line.raw):
+            blocks[-1].append(line)
+    return [b for b in blocks if b]
+
+
+def has_prose(block: list[Line]) -> bool:
+    """A block with at least one paragraph of prose on its own signals: not a masthead, contents or footer."""
+    return any(line.first is Kind.GOOD and line.kind is Kind.GOOD for line in block)
