@@ -253,12 +253,13 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
     text = strip_controls(text)
     if not markdown:
         lines = classify(text)
-        if is_page(lines):
-            blocks = separated_blocks(text, lines, _SEPARATOR_LINE)
-            if sum(map(has_prose, blocks)) < 2 or _chrome_share(lines) > DIGEST_CHROME_MAX:
-                page = read_page(text, lines)
-                return [_page_draft(page)] if page and page.paragraphs else []
-            return _digest(text, blocks)
+        blocks = separated_blocks(text, lines, _SEPARATOR_LINE)
+        if is_page(lines) and not _headed(blocks):
+            if sum(map(has_prose, blocks)) >= 2 and _chrome_share(lines) <= DIGEST_CHROME_MAX:
+                return _digest(text, blocks)
+            page = read_page(text, lines)
+            if page and page.paragraphs:
+                return [_page_draft(page)]
     drafts: list[ArticleDraft] = []
     for block in _blocks(text, markdown):
         block = _split_head(block)
@@ -272,6 +273,18 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
 DIGEST_CHROME_MAX = 0.5
 """A separated dump with chrome is a digest (newsletter) while most of its lines are prose; past this share
 of chrome it is a web page whose horizontal rules came out as ``___`` lines."""
+
+
+def _headed(blocks: list[list[Line]]) -> bool:
+    """A separated dump whose articles mostly open with a byline or date line: tidy, whatever its words."""
+    parts: list[list[Line]] = []
+    for block in blocks:  # two blank lines end an article too
+        for line in block:
+            if not parts or line is block[0] or line.gap >= 2:
+                parts.append([])
+            parts[-1].append(line)
+    headed = sum(1 for part in parts if any(_is_head_line(line.text) for line in part[:4]))
+    return headed >= 2 and headed * 2 >= len(parts)
 
 
 def _chrome_share(lines: list[Line]) -> float:
