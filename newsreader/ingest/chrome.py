@@ -156,6 +156,21 @@ def _hard_wrapped(lines: list[str]) -> bool:
     return bool(long) and max(lengths) <= 120 and len(long) >= len(lengths) // 3
 
 
+_GLUE = re.compile(r"(?<=[a-z0-9'’?!.)])(?=[A-Z][a-z]|[A-Z] )")
+
+
+def _glued_headline(text: str) -> bool:
+    """A title-cased headline run into the text after it with no space, as a text browser renders a teaser
+    card (link then summary). Brand names (``YouTube``, ``iPhone``) have no title-cased words before them."""
+    for match in _GLUE.finditer(text, 0, 160):
+        words = text[: match.start()].split()
+        if len(words) < 3:
+            continue
+        capitals = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+        return capitals >= 0.6 * len(words)
+    return False
+
+
 def _initial(line: Line, repeated: bool, stop_low: float, stop_high: float) -> Kind:
     """A line's class on its own signals."""
     text = line.text
@@ -165,6 +180,8 @@ def _initial(line: Line, repeated: bool, stop_low: float, stop_high: float) -> K
         return Kind.BAD
     if _CUT.search(text) and 60 <= len(text) < 400:
         return Kind.BAD  # a teaser cut short: an item of a related-stories list
+    if _glued_headline(text):
+        return Kind.BAD  # a related story: its headline run into its teaser ("...StandWarren Mayor says")
     separators = len(_SEPARATOR.findall(text))
     if separators >= 2 and len(text) / (separators + 1) < 40:
         return Kind.BAD

@@ -19,12 +19,16 @@ from newsreader.ingest.heads import byline_author, is_credit, posted_line
 
 MAX_GAP = 6
 """Chrome lines a run of prose may skip over (a caption, an ad slot, a "Read more" link) and go on."""
+CHROME_PENALTY = 1.0
+"""How hard chrome interleaved with a run's prose counts against it."""
 HEAD_WINDOW = 12
 """How many lines above the article the head (headline, byline, date) may be."""
 TAIL_LOOKAHEAD = 5
 """A non-prose line followed by this many lines with at most one prose line ends the article..."""
 TAIL_FROM = 0.6
-"""...once this share of the article's prose lies above it (an early list is part of the article)."""
+"""...once this share of the article's prose lies above it (an early list is part of the article)..."""
+TAIL_REST = 0.25
+"""...and what prose follows is this small beside it (a list inside an article has more article after it)."""
 PAGE_BAD_LINES = 6
 PAGE_BAD_SHARE = 0.2
 """A text is a saved page when at least this many of its lines, and this share, are chrome."""
@@ -71,8 +75,15 @@ def _runs(lines: list[Line]) -> list[list[Line]]:
     return runs
 
 
-def _weight(run: list[Line]) -> int:
-    return sum(len(line.text) for line in run if line.first is Kind.GOOD)
+def _weight(run: list[Line], lines: list[Line]) -> float:
+    """Prose in the run, discounted by the chrome interleaved with it: a comment thread has a name, a date
+    and a "Reply" between every two comments, an article at most a caption here and there."""
+    prose = sum(len(line.text) for line in run if line.first is Kind.GOOD)
+    first, last = run[0].index, run[-1].index
+    span = [line for line in lines if first <= line.index <= last]
+    between = [line for line in span if line.kind is Kind.BAD]
+    dated = sum(1 for line in span if len(line.text) <= 80 and find_date(line.text))
+    return prose * (len(run) / (len(run) + len(between))) ** CHROME_PENALTY / (1 + max(0, dated - 1))
 
 
 def _trim(run: list[Line]) -> list[Line]:
@@ -86,7 +97,12 @@ def _trim(run: list[Line]) -> list[Line]:
             seen += len(line.text)
             continue
         ahead = run[i + 1 : i + 1 + TAIL_LOOKAHEAD]
-        if seen >= TAIL_FROM * total and len(ahead) >= TAIL_LOOKAHEAD and sum(map(_prose, ahead)) <= 1:
+        if (
+            seen >= TAIL_FROM * total
+            and len(ahead) >= TAIL_LOOKAHEAD
+            and sum(map(_prose, ahead)) <= 1
+            and total - seen <= TAIL_REST * seen
+        ):
             return run[:i]
     return run
 
@@ -157,7 +173,7 @@ def read_page(text: str, lines: list[Line] | None = None) -> PageArticle | None:
     runs = _runs(lines)
     if not runs:
         return None
-    run = _trim(max(runs, key=_weight))
+    run = _trim(max(runs, key=lambda run: _weight(run, lines)))
     if not run:
         return None
     article = PageArticle()
