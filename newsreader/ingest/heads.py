@@ -22,7 +22,13 @@ _CREDIT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|den|del|la|le|bin|al|ibn|y))*"
-_BYLINE = re.compile(rf"^by\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|–—-].{{0,40}})?$", re.I)
+_BY = r"(?:by|por|von|par|di|door|av|oleh)"
+""""By" in the languages of the stopword lists."""
+_AND = r"(?:,|and|&|y|und|et|e|en|och|dan)"
+_BYLINE = re.compile(
+    rf"^{_BY}\s+(?P<name>{_NAME}(?:\s*{_AND}\s*{_NAME})*)\s*(?:[,|–—-].{{0,40}})?$", re.IGNORECASE
+)
+_BY_START = re.compile(rf"^{_BY}\s", re.IGNORECASE)
 _BIO = re.compile(
     rf"""^(?P<name>{_NAME})\s+(?:is|was|has\ been|writes)\s+(?:a|an|the|an?\ former|currently|also)\b
         (?P<rest>.*)$""",
@@ -54,13 +60,13 @@ def byline_author(line: str) -> str | None:
     A sentence that merely starts with "By" ("By the same logic, ...") is not a byline: the words after
     "By" must be capitalised names and the line short.
     """
-    if len(line) > 100 or line[:3].lower() != "by ":
+    if len(line) > 100 or not _BY_START.match(line):
         return None
     match = _BYLINE.match(line.strip())
     if not match:
         return None
     name = match.group("name").strip().rstrip(",")
-    if "," in name and not re.search(r"\s(?:and|&)\s", name):
+    if "," in name and not re.search(rf"\s{_AND}\s", name):
         name = name.split(",")[0]  # "By Ana de la Cruz, Reuters": the part after the comma is affiliation
     words = name.split()
     if not 1 <= len(words) <= 12 or not words[0][0].isupper():

@@ -35,6 +35,12 @@ PAGE_BAD_SHARE = 0.2
 
 _BY_ALONE = re.compile(r"^(?:by|von|por|par|di|door|oleh)$", re.IGNORECASE)
 _RULE = re.compile(r"^([-*_=~#•·])\s*(?:\1\s*){2,}$")
+_COMMENTS = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|discussion|kommentare?|comentarios?|"
+    r"commentaires?|commenti|reacties|kommentarer|komentar|leave a (?:comment|reply)|"
+    r"join the (?:discussion|conversation))\b[\s\d():]*$",
+    re.IGNORECASE,
+)
 _LIST = re.compile(r"^(?:[-*+•◦▪·]|\d{1,3}[.)])$")
 
 
@@ -107,6 +113,14 @@ def _trim(run: list[Line]) -> list[Line]:
     return run
 
 
+def _before_comments(run: list[Line], lines: list[Line]) -> list[Line]:
+    """The run up to a comments heading ("Comments (2)", "3 Kommentare", "Leave a reply"), if one follows
+    its first paragraph: what readers wrote is not the article."""
+    start, end = run[0].index, run[-1].index
+    cut = next((x.index for x in lines if start < x.index <= end and _COMMENTS.match(x.text)), None)
+    return run if cut is None else [line for line in run if line.index < cut]
+
+
 def is_page(lines: list[Line]) -> bool:
     """Whether a classified text is a saved page (chrome around its text) rather than a tidy dump."""
     bad = sum(1 for line in lines if line.kind is Kind.BAD and not _RULE.match(line.text))
@@ -173,7 +187,7 @@ def read_page(text: str, lines: list[Line] | None = None) -> PageArticle | None:
     runs = _runs(lines)
     if not runs:
         return None
-    run = _trim(max(runs, key=lambda run: _weight(run, lines)))
+    run = _trim(_before_comments(max(runs, key=lambda run: _weight(run, lines)), lines))
     if not run:
         return None
     article = PageArticle()
