@@ -76,6 +76,8 @@ class Line:
     sentence: bool
     kind: Kind = Kind.SHORT
     first: Kind = Kind.SHORT
+    repeated: bool = False
+    """The same text stands elsewhere on the page (a menu twice, a card's headline as link and title)."""
     """The class on the line's own signals, before its neighbours had a say."""
 
 
@@ -269,7 +271,9 @@ def classify(text: str) -> list[Line]:
     counts = Counter(_fold(line.text) for line in lines)
     low, high = _stop_bands(lines)
     content = [line for line in lines if not is_placeholder(line)]
-    kinds = [_initial(line, counts[_fold(line.text)] > 1, low, high) for line in content]
+    for line in lines:
+        line.repeated = counts[_fold(line.text)] > 1
+    kinds = [_initial(line, line.repeated, low, high) for line in content]
     for line in lines:
         line.kind = Kind.BAD
     for line, first, kind in zip(content, kinds, _smooth(kinds), strict=True):

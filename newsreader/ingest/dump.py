@@ -21,8 +21,8 @@ from datetime import datetime
 
 from newsreader.ingest.chrome import Kind, Line, classify
 from newsreader.ingest.dates import find_date, parse_date
-from newsreader.ingest.heads import _DISCLAIMER, bio_author, byline_author, is_bio, is_credit
-from newsreader.ingest.page import PageArticle, has_prose, is_page, read_page, separated_blocks
+from newsreader.ingest.heads import _DISCLAIMER, bio_author, byline_author, is_bio, is_credit, posted_line
+from newsreader.ingest.page import _COMMENTS, PageArticle, has_prose, is_page, read_page, separated_blocks
 from newsreader.ingest.text import (
     clean,
     clean_line,
@@ -41,6 +41,10 @@ TEASER_MIN = 120
 
 _SEPARATOR = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$")
 _SEPARATOR_LINE = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$", re.MULTILINE)
+_TAGS = re.compile(
+    r"^(?:tags?|tagged|categor(?:y|ies)|filed under|labels?|schlagwörter|etiquetas|étiquettes)\s*:", re.I
+)
+_LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _LEAD_IN = re.compile(
     r"^(?:(?:on|in|at|by|for|during|after|before|since|this|last|earlier|later|late|early|"
@@ -171,7 +175,9 @@ def _blocks(text: str, markdown: bool) -> list[list[list[str]]]:
         blank_run = 0
         if _SEPARATOR.match(raw):
             # A Markdown setext underline ("Title" then "===") is a heading, not a separator.
-            if markdown and lines and len(lines) == 1 and line[0] in "=-":
+            # In a plain dump too, when the underline is about as long as the one line right above it.
+            underlined = len(lines) == 1 and line[0] in "=-" and len(line) >= len(lines[0]) // 2
+            if lines and (markdown or underlined) and len(lines) == 1 and line[0] in "=-":
                 title = lines.pop()
                 end_block() if line[0] == "=" else end_paragraph()
                 paras.append([f"\x00h{1 if line[0] == '=' else 2} {title}"])
@@ -254,16 +260,18 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
     if not markdown:
         lines = classify(text)
         blocks = separated_blocks(text, lines, _SEPARATOR_LINE)
-        if is_page(lines) and not _headed(blocks):
-            if sum(map(has_prose, blocks)) >= 2 and _chrome_share(lines) <= DIGEST_CHROME_MAX:
-                return _digest(text, blocks)
+        digest = sum(map(has_prose, blocks)) >= 2 and _chrome_share(lines) <= DIGEST_CHROME_MAX
+        if is_page(lines) and not _headed(blocks) and not digest:
             page = read_page(text, lines)
             if page and page.paragraphs:
                 return [_page_draft(page)]
+        keep = _items(blocks, everywhere=digest and is_page(lines))
+        if not all(keep):
+            return _digest(text, blocks, keep)
     drafts: list[ArticleDraft] = []
     for block in _blocks(text, markdown):
         block = _split_head(block)
-        paragraphs = [" ".join(lines) for lines in block]
+        paragraphs = [_join(lines) for lines in block]
         if markdown:
             paragraphs = [p if p.startswith("\x00") else _markdown_inline(p) for p in paragraphs]
         drafts.extend(_segment(paragraphs, markdown=markdown))
@@ -283,30 +291,70 @@ def _headed(blocks: list[list[Line]]) -> bool:
             if not parts or line is block[0] or line.gap >= 2:
                 parts.append([])
             parts[-1].append(line)
-    headed = sum(1 for part in parts if any(_is_head_line(line.text) for line in part[:4]))
+    headed = sum(1 for part in parts if len(part) > 2 and _opens_with_head(part))
     return headed >= 2 and headed * 2 >= len(parts)
+
+
+def _opens_with_head(part: list[Line]) -> bool:
+    """A title line, then a byline or date line right under it, then text."""
+    if part[0].repeated or _is_head_line(part[0].text):
+        return False  # a card of a related-stories list repeats its headline (link, then title)
+    return any(
+        byline_author(line.text) or (len(line.text) <= 60 and parse_date(line.text)) for line in part[1:3]
+    )
 
 
 def _chrome_share(lines: list[Line]) -> float:
     return sum(line.kind is Kind.BAD for line in lines) / max(1, len(lines))
 
 
-def _digest(text: str, blocks: list[list[Line]]) -> list[ArticleDraft]:
-    """A newsletter: its items are the blocks with prose; the masthead, contents and footer are not articles,
-    and the issue's date (the first date in the masthead) applies to items that have none."""
+def _chrome_block(block: list[Line]) -> bool:
+    """A masthead, contents line or footer: no prose, some chrome, no byline."""
+    return (
+        not has_prose(block)
+        and any(line.first is Kind.BAD for line in block)
+        and not any(byline_author(line.text) for line in block)
+    )
+
+
+def _items(blocks: list[list[Line]], *, everywhere: bool) -> list[bool]:
+    """Which separated blocks are articles: all but the chrome blocks at either end (up to two each, so a
+    newsletter's masthead, contents and footer), or, in a digest with chrome, every block with prose."""
+    if everywhere:
+        return [has_prose(block) for block in blocks]
+    keep = [True] * len(blocks)
+    if len(blocks) < 2:
+        return keep
+    for order in (range(len(blocks)), range(len(blocks) - 1, -1, -1)):
+        for n, i in enumerate(order):
+            if n >= EDGE_BLOCKS or not _chrome_block(blocks[i]):
+                break
+            keep[i] = False
+    if not any(k and has_prose(b) for k, b in zip(keep, blocks, strict=True)):
+        return [True] * len(blocks)
+    return keep
+
+
+EDGE_BLOCKS = 2
+"""Chrome blocks a newsletter may open or close with (masthead and contents; footer and legal line)."""
+
+
+def _digest(text: str, blocks: list[list[Line]], keep: list[bool]) -> list[ArticleDraft]:
+    """A newsletter: its items are the kept blocks; the masthead, contents and footer are not articles, and
+    the issue's date (the first date before the first item) applies to items that have none."""
     raw = text.split("\n")
     issue_date = None
-    for block in blocks:
-        if has_prose(block):
+    for block, kept in zip(blocks, keep, strict=True):
+        if kept:
             break
         issue_date = issue_date or next((d for line in block if (d := find_date(line.text))), None)
     drafts: list[ArticleDraft] = []
-    for block in blocks:
-        if not has_prose(block):
+    for block, kept in zip(blocks, keep, strict=True):
+        if not kept:
             continue
         chunk = "\n".join(raw[block[0].index : block[-1].index + 1])
         for paras in _blocks(chunk, False):
-            drafts.extend(_segment([" ".join(lines) for lines in _split_head(paras)]))
+            drafts.extend(_segment([_join(lines) for lines in _split_head(paras)]))
     if issue_date is not None:
         drafts = [d if d.published else replace(d, published=issue_date) for d in drafts]
     return drafts
@@ -318,9 +366,27 @@ def _page_draft(page: PageArticle) -> ArticleDraft:
     return _draft(pending)
 
 
+def _join(lines: list[str]) -> str:
+    """A paragraph's lines as one line, except list items (``- ``, ``* ``, ``•``, ``1.``): one a line, and
+    a lead-in line before them keeps its own line too."""
+    items = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line)]
+    if len(items) < 2 or len(items) < len(lines) - 1:
+        return " ".join(lines)
+    return "\n".join(_list_item(line) for line in lines)
+
+
+def _list_item(line: str) -> str:
+    return "- " + line[2:].strip() if line[:2] in ("* ", "+ ", "• ") else line
+
+
 def _is_head_line(line: str) -> bool:
     plain = _markdown_inline(line).strip()
-    return bool(byline_author(plain) or (len(plain) <= 60 and parse_date(plain)))
+    return bool(
+        byline_author(plain)
+        or (len(plain) <= 60 and parse_date(plain))
+        or posted_line(plain)
+        or _TAGS.match(plain)
+    )
 
 
 def _split_head(block: list[list[str]]) -> list[list[str]]:
@@ -359,9 +425,19 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
         cur = _Pending()
 
     count = len(paragraphs)
+    in_comments = False
     for i, para in enumerate(paragraphs):
-        para = clean_line(para) if not para.startswith("\x00") else para
+        if para.startswith("\x00"):
+            pass
+        elif "\n" in para:  # a list: one item a line
+            para = "\n".join(clean_line(item) for item in para.split("\n"))
+        else:
+            para = clean_line(para)
         if not para:
+            continue
+        if _COMMENTS.match(para) and (cur.paragraphs or out):
+            in_comments = True  # readers' comments are not the article: skip them up to the block's end
+        if in_comments:
             continue
         nxt = paragraphs[i + 1] if i + 1 < count else None
         if para.startswith("\x00h"):
@@ -374,6 +450,9 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
             else:  # a section heading: it stays in the body
                 cur.paragraphs.append(f"## {heading}")
             continue
+        if "\n" in para and not para.startswith("\x00"):
+            cur.paragraphs.append(para)  # a list stays in the article it is in
+            continue
         if cur.author_note:
             # Anything after a bio belongs to the next article, except more of the bio/disclaimer.
             if _DISCLAIMER.search(para):
@@ -381,6 +460,12 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
                 continue
             close()
         if cur.at_head:
+            if _TAGS.match(para):
+                continue
+            posted = posted_line(para)
+            if posted and cur.author is None and cur.published is None:
+                cur.author, cur.published = posted
+                continue
             author = byline_author(para)
             if author and cur.author is None:
                 cur.author = author

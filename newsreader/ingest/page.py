@@ -31,7 +31,7 @@ TAIL_REST = 0.25
 """...and what prose follows is this small beside it (a list inside an article has more article after it)."""
 PAGE_BAD_LINES = 6
 PAGE_BAD_SHARE = 0.2
-"""A text is a saved page when at least this many of its lines, and this share, are chrome."""
+_TAG_LINE = re.compile(r"^[^\W\d]{3,20}\s*:", re.UNICODE)
 
 _BY_ALONE = re.compile(r"^(?:by|von|por|par|di|door|oleh)$", re.IGNORECASE)
 _RULE = re.compile(r"^([-*_=~#•·])\s*(?:\1\s*){2,}$")
@@ -89,7 +89,8 @@ def _weight(run: list[Line], lines: list[Line]) -> float:
     span = [line for line in lines if first <= line.index <= last]
     between = [line for line in span if line.kind is Kind.BAD]
     dated = sum(1 for line in span if len(line.text) <= 80 and find_date(line.text))
-    return prose * (len(run) / (len(run) + len(between))) ** CHROME_PENALTY / (1 + max(0, dated - 1))
+    density: float = (len(run) / (len(run) + len(between))) ** CHROME_PENALTY
+    return prose * density / (1 + max(0, dated - 1))
 
 
 def _trim(run: list[Line]) -> list[Line]:
@@ -124,7 +125,19 @@ def _before_comments(run: list[Line], lines: list[Line]) -> list[Line]:
 def is_page(lines: list[Line]) -> bool:
     """Whether a classified text is a saved page (chrome around its text) rather than a tidy dump."""
     bad = sum(1 for line in lines if line.kind is Kind.BAD and not _RULE.match(line.text))
-    return bad >= PAGE_BAD_LINES and bad >= PAGE_BAD_SHARE * len(lines)
+    furniture = sum(1 for line in lines if line.kind is Kind.BAD and _furniture(line))
+    return bad >= PAGE_BAD_LINES and bad >= PAGE_BAD_SHARE * len(lines) and furniture >= PAGE_BAD_LINES
+
+
+def _furniture(line: Line) -> bool:
+    """A chrome line that is a label (a menu item, a headline, a button), not a short sentence, list item or
+    head line: a short text of short sentences is not a page."""
+    text = line.text
+    if is_placeholder(line) or _RULE.match(text) or line.bullet or line.sentence:
+        return False
+    if len(text) <= 120 and (byline_author(text) or posted_line(text) or find_date(text)):
+        return False
+    return not _TAG_LINE.match(text)
 
 
 def _head(above: list[Line], article: PageArticle) -> None:
@@ -194,8 +207,15 @@ def read_page(text: str, lines: list[Line] | None = None) -> PageArticle | None:
     first = lines.index(run[0])
     above = [line for line in lines[max(0, first - HEAD_WINDOW) : first] if not is_placeholder(line)]
     _head(above, article)
-    article.paragraphs = _paragraphs(run)
+    article.paragraphs = _paragraphs(_with_post_heads(run, lines))
     return article
+
+
+def _with_post_heads(run: list[Line], lines: list[Line]) -> list[Line]:
+    """A thread's "Posted by NAME on DATE" lines between its posts stay: they say who wrote what."""
+    start, end = run[0].index, run[-1].index
+    heads = [x for x in lines if start < x.index < end and x.kind is Kind.BAD and posted_line(x.text)]
+    return sorted([*run, *heads], key=lambda line: line.index) if heads else run
 
 
 def separated_blocks(text: str, lines: list[Line], separator: re.Pattern[str]) -> list[list[Line]]:
