@@ -41,6 +41,17 @@ _COMMENTS = re.compile(
     r"join the (?:discussion|conversation))\b[\s\d():]*$",
     re.IGNORECASE,
 )
+_RELATED = re.compile(
+    r"^(?:related(?:\s+(?:stories|articles|posts|content|links|news|coverage|reading))?|"
+    r"(?:you (?:may|might) (?:also )?(?:like|enjoy)|recommended(?: for you)?|"
+    r"more (?:from|on|in|stories|news)\b.*|"
+    r"most (?:read|popular|viewed|shared)\b.*|read (?:more|next)|see also|trending(?: now)?|top stories|"
+    r"lesen sie auch|mehr zum thema|weitere artikel|das könnte sie auch interessieren|"
+    r"noticias relacionadas|te puede interesar|lo más leído|leia também|você pode gostar.*|mais lidas|"
+    r"potrebbe interessarti|articoli correlati|à lire aussi|sur le même sujet|articles similaires|"
+    r"lees ook|gerelateerde artikelen|läs också|relaterat|baca juga|berita terkait))\W*$",
+    re.IGNORECASE,
+)
 _LIST = re.compile(r"^(?:[-*+•◦▪·]|\d{1,3}[.)])$")
 
 
@@ -68,7 +79,7 @@ def _runs(lines: list[Line]) -> list[list[Line]]:
         if is_placeholder(line):
             continue
         if line.kind is Kind.GOOD and line.first in (Kind.GOOD, Kind.NEAR):
-            if current and len(pending) > MAX_GAP:
+            if current and sum(1 for x in pending if x.kind is Kind.BAD) > MAX_GAP:
                 runs.append(current)
                 current = []
             current.extend(x for x in pending if x.kind is Kind.GOOD)
@@ -119,7 +130,22 @@ def _before_comments(run: list[Line], lines: list[Line]) -> list[Line]:
     its first paragraph: what readers wrote is not the article."""
     start, end = run[0].index, run[-1].index
     cut = next((x.index for x in lines if start < x.index <= end and _COMMENTS.match(x.text)), None)
-    return run if cut is None else [line for line in run if line.index < cut]
+    if cut is not None:
+        run = [line for line in run if line.index < cut]
+    # A "Related stories" heading and the headline list under it are not the article; the article may go
+    # on after them (a text browser puts a sidebar where it stood on the page), at its next paragraph.
+    skipped: set[int] = set()
+    skipping = False
+    for x in lines:
+        if not start < x.index <= end:
+            continue
+        if not x.sentence and _RELATED.match(x.text):
+            skipping = True
+        elif x.first is Kind.GOOD:
+            skipping = False
+        if skipping:
+            skipped.add(x.index)
+    return [line for line in run if line.index not in skipped] if skipped else run
 
 
 def is_page(lines: list[Line]) -> bool:
