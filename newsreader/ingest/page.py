@@ -52,6 +52,11 @@ _RELATED = re.compile(
     r"lees ook|gerelateerde artikelen|läs också|relaterat|baca juga|berita terkait))\W*$",
     re.IGNORECASE,
 )
+_SLASHED = re.compile(r"^[A-Z][\w.'’ -]*(?:/[A-Z][\w.'’ -]*)+$")
+HEAD_LEAD = 0.25
+"""A byline or date line this far into a run's prose still belongs to the head above the body."""
+CAPTION_MAX = 150
+"""A line next to a photo credit and shorter than this is its caption."""
 _LIST = re.compile(r"^(?:[-*+•◦▪·]|\d{1,3}[.)])$")
 
 
@@ -226,7 +231,11 @@ def read_page(text: str, lines: list[Line] | None = None) -> PageArticle | None:
     runs = _runs(lines)
     if not runs:
         return None
-    run = _trim(_before_comments(max(runs, key=lambda run: _weight(run, lines)), lines))
+    run = _trim(
+        _without_captions(
+            _after_head(_before_comments(max(runs, key=lambda r: _weight(r, lines)), lines), lines), lines
+        )
+    )
     if not run:
         return None
     article = PageArticle()
@@ -235,6 +244,53 @@ def read_page(text: str, lines: list[Line] | None = None) -> PageArticle | None:
     _head(above, article)
     article.paragraphs = _paragraphs(_with_post_heads(run, lines))
     return article
+
+
+def _is_head(line: Line) -> bool:
+    text = line.text
+    return len(text) <= 100 and bool(find_date(text) or byline_author(text) or posted_line(text))
+
+
+def _after_head(run: list[Line], lines: list[Line]) -> list[Line]:
+    """The body starts after the byline or date line when one stands among the run's first lines: what is
+    above it is the head (headline, standfirst, lead photo caption), not the body."""
+    if not run:
+        return run
+    start, end = run[0].index, run[-1].index
+    members = {line.index for line in run}
+    total = sum(len(line.text) for line in run if _prose(line))
+    seen, cut = 0, None
+    for x in lines:
+        if not start <= x.index <= end:
+            continue
+        if x.index in members and _prose(x):
+            seen += len(x.text)
+            if seen > HEAD_LEAD * total:
+                break
+        elif x.kind is Kind.BAD and _is_head(x):
+            cut = x.index
+    return run if cut is None else [line for line in run if line.index > cut]
+
+
+def _credit_like(line: Line) -> bool:
+    """A photo credit: ``Image: X``, ``Name/Agency/Getty Images``, ``ITV, ASSOCIATED PRESS``."""
+    text = line.text
+    if len(text) > 90 or line.sentence:
+        return False
+    return is_credit(text) or bool(_SLASHED.match(text)) or (text.isupper() and "," in text)
+
+
+def _without_captions(run: list[Line], lines: list[Line]) -> list[Line]:
+    """Photo captions (a line next to a photo credit) are not body text."""
+    content = [line for line in lines if not is_placeholder(line)]
+    position = {line.index: i for i, line in enumerate(content)}
+    captions: set[int] = set()
+    for line in run:
+        i = position[line.index]
+        near = content[max(0, i - 1) : i] + content[i + 1 : i + 2]
+        if len(line.text) < CAPTION_MAX and any(_credit_like(x) for x in near):
+            captions.add(line.index)
+    return [line for line in run if line.index not in captions] if captions else run
 
 
 def _with_post_heads(run: list[Line], lines: list[Line]) -> list[Line]:
