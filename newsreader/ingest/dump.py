@@ -19,94 +19,38 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from newsreader.ingest.blocks import blocks as _blocks
 from newsreader.ingest.chrome import Kind, Line, classify
 from newsreader.ingest.dates import find_date, parse_date
-from newsreader.ingest.heads import _DISCLAIMER, bio_author, byline_author, is_bio, is_credit, posted_line
-from newsreader.ingest.page import _COMMENTS, PageArticle, has_prose, is_page, read_page, separated_blocks
+from newsreader.ingest.headlines import TITLE_LIMIT, derive_title
+from newsreader.ingest.heads import DISCLAIMER, bio_author, byline_author, is_bio, is_credit, posted_line
+from newsreader.ingest.inline import markdown_inline, number_links
+from newsreader.ingest.page import (
+    COMMENTS_HEADING,
+    PageArticle,
+    has_prose,
+    is_page,
+    read_page,
+    separated_blocks,
+)
 from newsreader.ingest.text import (
     clean,
     clean_line,
     ends_sentence,
     excerpt,
     normalise_for_id,
-    sentences,
     strip_controls,
 )
 from newsreader.models import ArticleDraft
 
-TITLE_LIMIT = 90
-"""Longest derived headline, in characters."""
 TEASER_MIN = 120
 """A paragraph this long that stops mid-sentence is a teaser; shorter unterminated lines may be titles."""
 
-_SEPARATOR = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$")
 _SEPARATOR_LINE = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$", re.MULTILINE)
 _TAGS = re.compile(
     r"^(?:tags?|tagged|categor(?:y|ies)|filed under|labels?|schlagwörter|etiquetas|étiquettes)\s*:", re.I
 )
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S")
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_LEAD_IN = re.compile(
-    r"^(?:(?:on|in|at|by|for|during|after|before|since|this|last|earlier|later|late|early|"
-    r"ruminating|speaking|writing|asked|according)\b[^,]{0,60}|[A-Z][a-z]+ \d{1,2}),\s+",
-    re.IGNORECASE,
-)
-_STRONG_BREAK = re.compile(r"\s*(?:[:;]|\s[—–]\s|—|,)\s+")
-_WEAK_BREAK = re.compile(
-    r"\s+(?=(?:by|with|for|from|as|while|after|before|because|since|which|who|whose|where|when|"
-    r"that|amid|despite|including|but|and|or|to|in|on|at|over|under|into|of)\s)"
-)
-_DANGLING = frozenset(
-    """a an the of and or but to in on at for with by from as that which who is are was were
-    its their his her""".split()
-)
-
-
-def _tidy_title(text: str) -> str:
-    text = text.strip().rstrip(" ,;:—–-")
-    if text.endswith(".") and not text.endswith(".."):
-        text = text[:-1]
-    words = text.split()
-    while len(words) > 3 and words[-1].lower().strip(",;:") in _DANGLING:
-        words.pop()
-    text = " ".join(words).rstrip(" ,;:—–-")
-    return text[:1].upper() + text[1:]
-
-
-def derive_title(paragraphs: list[str], limit: int = TITLE_LIMIT) -> str:
-    """A headline made from the lead: the first sentence if it fits, else its main clause cut at a natural
-    break (clause punctuation or before a preposition/conjunction), never inside a word, never over ``limit``.
-    """
-    lead = next((p for p in paragraphs if p.strip()), "")
-    if not lead:
-        return "Untitled"
-    first = sentences(lead)[0] if lead else ""
-    candidate = _tidy_title(first)
-    if len(candidate) <= limit and len(candidate) >= 12:
-        return candidate
-    # Drop a scene-setting lead-in ("On Tuesday, ", "This month, ") when the rest can stand alone.
-    core = first
-    lead_in = _LEAD_IN.match(core)
-    if lead_in and len(core) - lead_in.end() >= 30:
-        core = core[lead_in.end() :]
-        core = core[:1].upper() + core[1:]
-    if len(_tidy_title(core)) <= limit:
-        return _tidy_title(core)
-    best = ""
-    for pattern, minimum in ((_STRONG_BREAK, 45), (_WEAK_BREAK, 50)):
-        for match in pattern.finditer(core):
-            piece = _tidy_title(core[: match.start()])
-            if minimum <= len(piece) <= limit and len(piece) > len(best):
-                best = piece
-        if best:
-            return best
-    # No natural break: cut at a word boundary and say so.
-    words, out = core.split(), ""
-    for word in words:
-        if len(out) + len(word) + 2 > limit:
-            break
-        out = f"{out} {word}".strip()
-    return _tidy_title(out) + "…"
 
 
 @dataclass(slots=True)
@@ -139,111 +83,6 @@ def article_id(title: str | None, body: str) -> str:
     return hashlib.sha256(b"dump\0" + basis.encode()).hexdigest()[:12]
 
 
-def _blocks(text: str, markdown: bool) -> list[list[list[str]]]:
-    """Split text into article blocks, each a list of paragraphs, each a list of lines.
-
-    Two or more blank lines or a separator line end a block. Inside a block, a blank line ends a paragraph;
-    a block with no blank lines at all is "one paragraph a line" (a scraped page).
-    """
-    blocks: list[list[list[str]]] = []
-    paras: list[list[str]] = []
-    lines: list[str] = []
-    blank_run = 0
-    heading_level = _top_heading_level(text) if markdown else None
-
-    def end_paragraph() -> None:
-        nonlocal lines
-        if lines:
-            paras.append(lines)
-            lines = []
-
-    def end_block() -> None:
-        nonlocal paras
-        end_paragraph()
-        if paras:
-            blocks.append(paras)
-            paras = []
-
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            blank_run += 1
-            end_paragraph()
-            if blank_run == 2:
-                end_block()
-            continue
-        blank_run = 0
-        if _SEPARATOR.match(raw):
-            # A Markdown setext underline ("Title" then "===") is a heading, not a separator.
-            # In a plain dump too, when the underline is about as long as the one line right above it.
-            underlined = len(lines) == 1 and line[0] in "=-" and len(line) >= len(lines[0]) // 2
-            if lines and (markdown or underlined) and len(lines) == 1 and line[0] in "=-":
-                title = lines.pop()
-                end_block() if line[0] == "=" else end_paragraph()
-                paras.append([f"\x00h{1 if line[0] == '=' else 2} {title}"])
-                continue
-            end_block()
-            continue
-        heading = _HEADING.match(line) if markdown or line.startswith("# ") else None
-        if heading and (heading_level is None or len(heading.group(1)) <= heading_level):
-            end_block()
-            paras.append([f"\x00h1 {heading.group(2)}"])
-            continue
-        if heading:
-            end_paragraph()
-            paras.append([f"\x00h2 {heading.group(2)}"])
-            continue
-        lines.append(line)
-    end_block()
-    # A block without blank lines inside is one paragraph a line.
-    out: list[list[list[str]]] = []
-    for block in blocks:
-        if len(block) == 1 and len(block[0]) > 1:
-            out.append([[line] for line in block[0]])
-        elif any(len(p) > 1 for p in block) and _one_per_line(block):
-            out.append([[line] for p in block for line in p])
-        else:
-            out.append(block)
-    return out
-
-
-def _one_per_line(block: list[list[str]]) -> bool:
-    # Hard-wrapped prose has many lines that do not end a sentence; scraped pages almost none.
-    lines = [line for p in block for line in p if not line.startswith("\x00")]
-    long_lines = [line for line in lines if len(line) > 100]
-    return len(long_lines) >= max(2, len(lines) // 2)
-
-
-def _top_heading_level(text: str) -> int | None:
-    levels = [len(m.group(1)) for m in re.finditer(r"^(#{1,6})\s+\S", text, re.MULTILINE)]
-    return min(levels) if levels else None
-
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])")
-
-
-def _markdown_inline(text: str) -> str:
-    """Emphasis markers removed; links are kept for :func:`_number_links` to turn into references."""
-    return _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), text)
-
-
-def _number_links(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
-    """``[text](url)`` becomes ``text [n]`` with ``url`` as link n, as HTML bodies do; images become
-    ``[image: alt]``."""
-    links: list[str] = []
-
-    def replace(match: re.Match[str]) -> str:
-        text, url = match.group(1).strip(), match.group(2)
-        if match.group(0).startswith("!"):
-            return f"[image: {text}]" if text else "[image]"
-        if url not in links:
-            links.append(url)
-        return f"{text or url} [{links.index(url) + 1}]"
-
-    return [_MD_LINK.sub(replace, p) for p in paragraphs], tuple(links)
-
-
 def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list[ArticleDraft]:
     """Read a decoded dump into article drafts, in file order.
 
@@ -273,7 +112,7 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
         block = _split_head(block)
         paragraphs = [_join(lines) for lines in block]
         if markdown:
-            paragraphs = [p if p.startswith("\x00") else _markdown_inline(p) for p in paragraphs]
+            paragraphs = [p if p.startswith("\x00") else markdown_inline(p) for p in paragraphs]
         drafts.extend(_segment(paragraphs, markdown=markdown))
     return drafts
 
@@ -380,7 +219,7 @@ def _list_item(line: str) -> str:
 
 
 def _is_head_line(line: str) -> bool:
-    plain = _markdown_inline(line).strip()
+    plain = markdown_inline(line).strip()
     return bool(
         byline_author(plain)
         or (len(plain) <= 60 and parse_date(plain))
@@ -435,7 +274,7 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
             para = clean_line(para)
         if not para:
             continue
-        if _COMMENTS.match(para) and (cur.paragraphs or out):
+        if COMMENTS_HEADING.match(para) and (cur.paragraphs or out):
             in_comments = True  # readers' comments are not the article: skip them up to the block's end
         if in_comments:
             continue
@@ -455,7 +294,7 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
             continue
         if cur.author_note:
             # Anything after a bio belongs to the next article, except more of the bio/disclaimer.
-            if _DISCLAIMER.search(para):
+            if DISCLAIMER.search(para):
                 cur.author_note.append(para)
                 continue
             close()
@@ -510,7 +349,7 @@ def _draft(p: _Pending, markdown: bool = False) -> ArticleDraft:
     body_paragraphs = p.paragraphs  # already clean_line()d by _segment
     links: tuple[str, ...] = ()
     if markdown:
-        body_paragraphs, links = _number_links(body_paragraphs)
+        body_paragraphs, links = number_links(body_paragraphs)
     body = "\n\n".join(x for x in body_paragraphs if x)
     text_paragraphs = [x for x in body_paragraphs if not x.startswith("## ")]
     title = clean_line(p.title) if p.title else None

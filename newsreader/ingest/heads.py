@@ -41,7 +41,7 @@ _BIO_ROLE = re.compile(
     r"critic|blogger|producer|staff)\b",
     re.IGNORECASE,
 )
-_DISCLAIMER = re.compile(
+DISCLAIMER = re.compile(
     r"(does not necessarily reflect|do not necessarily reflect|views expressed (?:here|in this)|"
     r"the opinions expressed|this (?:column|article|piece) (?:was|is) (?:first|originally) published|"
     r"^(?:contact|follow) (?:the author|him|her|them)\b)",
@@ -86,7 +86,7 @@ def bio_author(paragraph: str) -> str | None:
 
 def is_bio(paragraph: str) -> bool:
     """A closing bio or disclaimer, which ends an article."""
-    return bio_author(paragraph) is not None or bool(_DISCLAIMER.search(paragraph))
+    return bio_author(paragraph) is not None or bool(DISCLAIMER.search(paragraph))
 
 
 _POSTED = re.compile(

@@ -35,7 +35,7 @@ _TAG_LINE = re.compile(r"^[^\W\d]{3,20}\s*:", re.UNICODE)
 
 _BY_ALONE = re.compile(r"^(?:by|von|por|par|di|door|oleh)$", re.IGNORECASE)
 _RULE = re.compile(r"^([-*_=~#•·])\s*(?:\1\s*){2,}$")
-_COMMENTS = re.compile(
+COMMENTS_HEADING = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|discussion|kommentare?|comentarios?|"
     r"commentaires?|commenti|reacties|kommentarer|komentar|leave a (?:comment|reply)|"
     r"join the (?:discussion|conversation))\b[\s\d():]*$",
@@ -134,7 +134,7 @@ def _before_comments(run: list[Line], lines: list[Line]) -> list[Line]:
     """The run up to a comments heading ("Comments (2)", "3 Kommentare", "Leave a reply"), if one follows
     its first paragraph: what readers wrote is not the article."""
     start, end = run[0].index, run[-1].index
-    cut = next((x.index for x in lines if start < x.index <= end and _COMMENTS.match(x.text)), None)
+    cut = next((x.index for x in lines if start < x.index <= end and COMMENTS_HEADING.match(x.text)), None)
     if cut is not None:
         run = [line for line in run if line.index < cut]
     # A "Related stories" heading and the headline list under it are not the article; the article may go
