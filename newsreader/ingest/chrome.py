@@ -38,6 +38,9 @@ STOP_HIGH = 0.24
 
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^(?:[-*+•◦▪▫·□■○●‣⁃–]|\d{1,3}[.)]|[a-z][.)])(?:\s+|$)")
+_WIDE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]")
+"""East Asian wide characters: Hangul, CJK, kana, fullwidth forms."""
+_RULE = re.compile(r"^([-*_=~#])\s*(?:\1\s*){2,}$")
 _PLACEHOLDER = re.compile(r"^(?:\[[^\]]*\]\s*)+$")
 _SEPARATOR = re.compile(r"\s(?:\||•|·|›|»|>|/|–|—)\s|\s\|\s?|\|")
 _SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
@@ -112,6 +115,7 @@ def split_lines(text: str) -> list[Line]:
             and out
             and gap == 0
             and not _BULLET.match(stripped)
+            and not _RULE.match(stripped)
             and len(out[-1].raw) >= 50
         ):
             # a hard-wrapped paragraph is one unit, as a page's paragraph is one line
@@ -150,8 +154,7 @@ def split_lines(text: str) -> list[Line]:
 
 def weighted_length(text: str) -> int:
     """Length in Latin-letter equivalents: a CJK or Hangul character carries about three letters' worth."""
-    wide = sum(1 for ch in text if ord(ch) >= 0x1100 and unicodedata.east_asian_width(ch) in "WF")
-    return len(text) + 2 * wide
+    return len(text) + 2 * len(_WIDE.findall(text))
 
 
 def is_placeholder(line: Line) -> bool:
@@ -216,37 +219,48 @@ def _initial(line: Line, repeated: bool, stop_low: float, stop_high: float) -> K
     return Kind.NEAR
 
 
-def _neighbour(kinds: list[Kind], i: int, step: int, ignore_near: bool) -> Kind:
-    j = i + step
-    while 0 <= j < len(kinds):
-        kind = kinds[j]
-        if kind is Kind.BAD or kind is Kind.GOOD or (kind is Kind.NEAR and not ignore_near):
-            return kind
-        j += step
-    return Kind.BAD
+def _nearest(kinds: list[Kind], accept: frozenset[Kind], step: int) -> list[Kind]:
+    """For each line, the class of the nearest line before it (``step`` -1) or after it (+1) whose class is
+    in ``accept``; ``BAD`` past the edge of the page. One pass, so smoothing stays linear."""
+    out = [Kind.BAD] * len(kinds)
+    last = Kind.BAD
+    order = range(len(kinds)) if step < 0 else range(len(kinds) - 1, -1, -1)
+    for i in order:
+        out[i] = last
+        if kinds[i] in accept:
+            last = kinds[i]
+    return out
+
+
+_DECIDED = frozenset({Kind.GOOD, Kind.BAD})
+_DECIDED_OR_NEAR = frozenset({Kind.GOOD, Kind.BAD, Kind.NEAR})
 
 
 def _smooth(kinds: list[Kind]) -> list[Kind]:
     """jusText's context rules: short and near-good lines take their class from the nearest decided lines."""
     out = list(kinds)
+    prev, nxt = _nearest(kinds, _DECIDED_OR_NEAR, -1), _nearest(kinds, _DECIDED_OR_NEAR, 1)
+    prev_far, next_far = _nearest(kinds, _DECIDED, -1), _nearest(kinds, _DECIDED, 1)
     for i, kind in enumerate(kinds):
         if kind is not Kind.SHORT:
             continue
-        prev, nxt = _neighbour(kinds, i, -1, False), _neighbour(kinds, i, 1, False)
-        if prev is Kind.GOOD and nxt is Kind.GOOD:
+        if prev[i] is Kind.GOOD and nxt[i] is Kind.GOOD:
             out[i] = Kind.GOOD
         elif (
-            (prev is Kind.BAD and nxt is Kind.BAD)
-            or (prev is Kind.BAD and _neighbour(kinds, i, -1, True) is Kind.BAD)
-            or (nxt is Kind.BAD and _neighbour(kinds, i, 1, True) is Kind.BAD)
+            (prev[i] is Kind.BAD and nxt[i] is Kind.BAD)
+            or (prev[i] is Kind.BAD and prev_far[i] is Kind.BAD)
+            or (nxt[i] is Kind.BAD and next_far[i] is Kind.BAD)
         ):
             out[i] = Kind.BAD
         else:
             out[i] = Kind.GOOD
+    after = _nearest(out, _DECIDED, 1)  # near-good lines not yet decided are passed over
+    before = Kind.BAD
     for i, kind in enumerate(kinds):
         if kind is Kind.NEAR:
-            prev, nxt = _neighbour(out, i, -1, True), _neighbour(out, i, 1, True)
-            out[i] = Kind.BAD if prev is Kind.BAD and nxt is Kind.BAD else Kind.GOOD
+            out[i] = Kind.BAD if before is Kind.BAD and after[i] is Kind.BAD else Kind.GOOD
+        if out[i] in _DECIDED:
+            before = out[i]
     return out
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -31,7 +32,6 @@ from newsreader.ingest.page import (
     has_prose,
     is_page,
     read_page,
-    separated_blocks,
 )
 from newsreader.ingest.text import (
     clean,
@@ -97,16 +97,9 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n---\n\n")
     text = strip_controls(text)
     if not markdown:
-        lines = classify(text)
-        blocks = separated_blocks(text, lines, _SEPARATOR_LINE)
-        digest = sum(map(has_prose, blocks)) >= 2 and _chrome_share(lines) <= DIGEST_CHROME_MAX
-        if is_page(lines) and not _headed(blocks) and not digest:
-            page = read_page(text, lines)
-            if page and page.paragraphs:
-                return [_page_draft(page)]
-        keep = _items(blocks, everywhere=digest and is_page(lines))
-        if not all(keep):
-            return _digest(text, blocks, keep)
+        special = _read_page_or_digest(text)
+        if special is not None:
+            return special
     drafts: list[ArticleDraft] = []
     for block in _blocks(text, markdown):
         block = _split_head(block)
@@ -120,27 +113,65 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
 DIGEST_CHROME_MAX = 0.5
 """A separated dump with chrome is a digest (newsletter) while most of its lines are prose; past this share
 of chrome it is a web page whose horizontal rules came out as ``___`` lines."""
+EDGE_BLOCKS = 2
+"""Chrome blocks a newsletter may open or close with (masthead and contents; footer and legal line)."""
 
 
-def _headed(blocks: list[list[Line]]) -> bool:
-    """A separated dump whose articles mostly open with a byline or date line: tidy, whatever its words."""
-    parts: list[list[Line]] = []
-    for block in blocks:  # two blank lines end an article too
-        for line in block:
-            if not parts or line is block[0] or line.gap >= 2:
-                parts.append([])
+def _read_page_or_digest(text: str) -> list[ArticleDraft] | None:
+    """A saved page's article, or a newsletter's items without its masthead and footer; None for a dump the
+    plain rules read. A dump whose articles open with a title and byline or date is never a page, and is
+    not classified line by line at all (that keeps big imports fast): only its end blocks are looked at."""
+    chunks = _chunks(text)
+    if not _headed(text):
+        lines = classify(text)
+        if is_page(lines):
+            if len(chunks) > 1 and _chrome_share(lines) <= DIGEST_CHROME_MAX:
+                prose = [has_prose(classify(chunk)) for chunk in chunks]
+                if sum(prose) >= 2:
+                    return _digest(chunks, prose) if not all(prose) else None
+            page = read_page(text, lines)
+            if page and page.paragraphs:
+                return [_page_draft(page)]
+    keep = _edge_items(chunks)
+    return _digest(chunks, keep) if not all(keep) else None
+
+
+def _chunks(text: str) -> list[str]:
+    """The text between separator lines (``---``), blank chunks left out."""
+    chunks: list[list[str]] = [[]]
+    for raw in text.split("\n"):
+        if _SEPARATOR_LINE.fullmatch(raw):
+            chunks.append([])
+        else:
+            chunks[-1].append(raw)
+    return [joined for chunk in chunks if (joined := "\n".join(chunk)).strip()]
+
+
+def _headed(text: str) -> bool:
+    """Articles (between separators or two blank lines) that mostly open with a title line and a byline or
+    date line right under it: a tidy dump, whatever its words."""
+    parts: list[list[str]] = [[]]
+    blank = 0
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            blank += 1
+            continue
+        if _SEPARATOR_LINE.fullmatch(raw) or blank >= 2:
+            parts.append([])
+        blank = 0
+        if not _SEPARATOR_LINE.fullmatch(raw):
             parts[-1].append(line)
-    headed = sum(1 for part in parts if len(part) > 2 and _opens_with_head(part))
+    parts = [part for part in parts if part]
+    counts = Counter(part[0] for part in parts)
+    headed = sum(1 for part in parts if len(part) > 2 and counts[part[0]] == 1 and _opens_with_head(part))
     return headed >= 2 and headed * 2 >= len(parts)
 
 
-def _opens_with_head(part: list[Line]) -> bool:
-    """A title line, then a byline or date line right under it, then text."""
-    if part[0].repeated or _is_head_line(part[0].text):
-        return False  # a card of a related-stories list repeats its headline (link, then title)
-    return any(
-        byline_author(line.text) or (len(line.text) <= 60 and parse_date(line.text)) for line in part[1:3]
-    )
+def _opens_with_head(part: list[str]) -> bool:
+    if _is_head_line(part[0]):
+        return False
+    return any(byline_author(line) or (len(line) <= 60 and parse_date(line)) for line in part[1:3])
 
 
 def _chrome_share(lines: list[Line]) -> float:
@@ -156,44 +187,36 @@ def _chrome_block(block: list[Line]) -> bool:
     )
 
 
-def _items(blocks: list[list[Line]], *, everywhere: bool) -> list[bool]:
-    """Which separated blocks are articles: all but the chrome blocks at either end (up to two each, so a
-    newsletter's masthead, contents and footer), or, in a digest with chrome, every block with prose."""
-    if everywhere:
-        return [has_prose(block) for block in blocks]
-    keep = [True] * len(blocks)
-    if len(blocks) < 2:
+def _edge_items(chunks: list[str]) -> list[bool]:
+    """Which separated chunks are articles: all but the chrome chunks at either end (up to two each: a
+    newsletter's masthead and contents, its footer and legal line). Only the end chunks are classified."""
+    keep = [True] * len(chunks)
+    if len(chunks) < 2:
         return keep
-    for order in (range(len(blocks)), range(len(blocks) - 1, -1, -1)):
+    for order in (range(len(chunks)), range(len(chunks) - 1, -1, -1)):
         for n, i in enumerate(order):
-            if n >= EDGE_BLOCKS or not _chrome_block(blocks[i]):
+            if n >= EDGE_BLOCKS or not keep[i] or not _chrome_block(classify(chunks[i])):
                 break
             keep[i] = False
-    if not any(k and has_prose(b) for k, b in zip(keep, blocks, strict=True)):
-        return [True] * len(blocks)
-    return keep
+    return keep if any(keep) else [True] * len(chunks)
 
 
-EDGE_BLOCKS = 2
-"""Chrome blocks a newsletter may open or close with (masthead and contents; footer and legal line)."""
-
-
-def _digest(text: str, blocks: list[list[Line]], keep: list[bool]) -> list[ArticleDraft]:
-    """A newsletter: its items are the kept blocks; the masthead, contents and footer are not articles, and
+def _digest(chunks: list[str], keep: list[bool]) -> list[ArticleDraft]:
+    """A newsletter: its items are the kept chunks; the masthead, contents and footer are not articles, and
     the issue's date (the first date before the first item) applies to items that have none."""
-    raw = text.split("\n")
     issue_date = None
-    for block, kept in zip(blocks, keep, strict=True):
+    for chunk, kept in zip(chunks, keep, strict=True):
         if kept:
             break
-        issue_date = issue_date or next((d for line in block if (d := find_date(line.text))), None)
+        lines = (line.strip() for line in chunk.split("\n"))
+        issue_date = issue_date or next(
+            (d for line in lines if len(line) <= 100 and (d := find_date(line))), None
+        )
     drafts: list[ArticleDraft] = []
-    for block, kept in zip(blocks, keep, strict=True):
-        if not kept:
-            continue
-        chunk = "\n".join(raw[block[0].index : block[-1].index + 1])
-        for paras in _blocks(chunk, False):
-            drafts.extend(_segment([_join(lines) for lines in _split_head(paras)]))
+    for chunk, kept in zip(chunks, keep, strict=True):
+        if kept:
+            for paras in _blocks(chunk, False):
+                drafts.extend(_segment([_join(lines) for lines in _split_head(paras)]))
     if issue_date is not None:
         drafts = [d if d.published else replace(d, published=issue_date) for d in drafts]
     return drafts

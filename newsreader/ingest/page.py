@@ -302,16 +302,12 @@ def _with_post_heads(run: list[Line], lines: list[Line]) -> list[Line]:
 
 def separated_blocks(text: str, lines: list[Line], separator: re.Pattern[str]) -> list[list[Line]]:
     """The classified lines grouped by the separator lines (``---``) between them."""
-    cuts = {m.start() for m in separator.finditer(text)}
-    starts = sorted(text.count("\n", 0, c + 1) for c in cuts)
+    del text
     blocks: list[list[Line]] = [[]]
-    it = iter(starts)
-    nxt = next(it, None)
     for line in lines:
-        while nxt is not None and line.index >= nxt:
+        if separator.fullmatch(line.raw):
             blocks.append([])
-            nxt = next(it, None)
-        if not separator.fullmatch(line.raw):
+        else:
             blocks[-1].append(line)
     return [b for b in blocks if b]
 
