@@ -173,7 +173,7 @@ def _hard_wrapped(lines: list[str]) -> bool:
     return bool(long) and max(lengths) <= 120 and len(long) >= len(lengths) // 3
 
 
-_GLUE = re.compile(r"(?<=[a-z0-9'’?!.)])(?=[A-Z][a-z]|[A-Z] )")
+_GLUE = re.compile(r"(?:(?<=[a-z0-9])|(?<=[a-z0-9][.?!]))(?=[A-Z][a-z]|[A-Z] )")
 
 
 def _glued_headline(text: str) -> bool:
