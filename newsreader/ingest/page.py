@@ -38,7 +38,7 @@ _RULE = re.compile(r"^([-*_=~#•·])\s*(?:\1\s*){2,}$")
 COMMENTS_HEADING = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|discussion|kommentare?|comentarios?|"
     r"commentaires?|commenti|reacties|kommentarer|komentar|leave a (?:comment|reply)|"
-    r"join the (?:discussion|conversation))\b[\s\d():]*$",
+    r"join the (?:discussion|conversation))\b(?:[\s\d():]*|\s+(?:to|on|zu|a|sur|su|op|para)\s.{0,150})$",
     re.IGNORECASE,
 )
 _RELATED = re.compile(
@@ -84,7 +84,7 @@ def _runs(lines: list[Line]) -> list[list[Line]]:
         if is_placeholder(line):
             continue
         if line.kind is Kind.GOOD and line.first in (Kind.GOOD, Kind.NEAR):
-            if current and sum(1 for x in pending if x.kind is Kind.BAD) > MAX_GAP:
+            if current and sum(1 for x in pending if x.kind is Kind.BAD and not x.bullet) > MAX_GAP:
                 runs.append(current)
                 current = []
             current.extend(x for x in pending if x.kind is Kind.GOOD)
