@@ -53,8 +53,10 @@ _RELATED = re.compile(
     re.IGNORECASE,
 )
 _SLASHED = re.compile(r"^[A-Z][\w.'’ -]*(?:/[A-Z][\w.'’ -]*)+$")
-HEAD_LEAD = 0.25
-"""A byline or date line this far into a run's prose still belongs to the head above the body."""
+HEAD_LEAD = 0.5
+HEAD_PARAGRAPHS = 2
+"""A byline or date line after at most this many paragraphs, and this share of the run's prose, still
+belongs to the head above the body (those paragraphs are a standfirst or a lead caption)."""
 CAPTION_MAX = 150
 """A line next to a photo credit and shorter than this is its caption."""
 _LIST = re.compile(r"^(?:[-*+•◦▪·]|\d{1,3}[.)])$")
@@ -259,14 +261,15 @@ def _after_head(run: list[Line], lines: list[Line]) -> list[Line]:
     start, end = run[0].index, run[-1].index
     members = {line.index for line in run}
     total = sum(len(line.text) for line in run if _prose(line))
-    seen, cut = 0, None
+    seen, paragraphs, cut = 0, 0, None
     for x in lines:
         if not start <= x.index <= end:
             continue
         if x.index in members and _prose(x):
-            seen += len(x.text)
-            if seen > HEAD_LEAD * total:
+            if paragraphs >= HEAD_PARAGRAPHS or seen + len(x.text) > HEAD_LEAD * total:
                 break
+            seen += len(x.text)
+            paragraphs += 1
         elif x.kind is Kind.BAD and _is_head(x):
             cut = x.index
     return run if cut is None else [line for line in run if line.index > cut]
