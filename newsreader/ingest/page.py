@@ -261,6 +261,8 @@ def _after_head(run: list[Line], lines: list[Line]) -> list[Line]:
     start, end = run[0].index, run[-1].index
     members = {line.index for line in run}
     total = sum(len(line.text) for line in run if _prose(line))
+    if sum(1 for x in lines if start <= x.index <= end and posted_line(x.text)) > 1:
+        return run  # a thread: a "Posted by" line heads every post, the first post included
     seen, paragraphs, cut = 0, 0, None
     for x in lines:
         if not start <= x.index <= end:
