@@ -9,6 +9,10 @@ A dump has no fixed format. The reader below handles, in one pass over paragraph
   metadata, a closing bio ends an article and names its author, and a long paragraph that stops
   mid-sentence is a teaser, an article of its own flagged ``truncated``.
 
+Before those rules, a dump that is not a tidy run of titled articles is classed line by line
+(:mod:`newsreader.ingest.chrome`): a saved web page gives its one article (:mod:`newsreader.ingest.page`),
+and a newsletter loses its masthead, contents and footer, its issue date dating the items.
+
 Where no title is given, one is derived from the lead (:func:`derive_title`).
 """
 
