@@ -78,3 +78,40 @@ def test_entities_are_refused(tmp_path: Path) -> None:
     for data in (xxe, laughs):
         with pytest.raises(ParseError, match="entity declarations are not allowed"):
             parse(data, "subs.opml")
+
+
+NEWSBOAT = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "corpora"
+    / "feeds"
+    / "newsboat"
+    / "test"
+    / "data"
+)
+
+
+def test_a_folder_is_named_by_its_text_not_its_title() -> None:
+    path = NEWSBOAT / "example.opml"
+    if not path.exists():
+        pytest.skip(f"newsboat corpus missing: {path}")
+    by_url = {o.url: o for o in parse(path.read_bytes(), "example.opml").outlines}
+    assert by_url["https://blogs.example.com/~john/posts.rss"].category == "Blogs"
+    assert by_url["https://blogs.example.com/~mike/.rss"].category == "Blogs/friends"  # no text: its title
+    assert by_url["https://fred.example.com/writing/index.php?type=rss"].category == "eloquent"
+    assert by_url["https://example.com/feed.xml"].title == "example.com website"
+
+
+def test_the_category_attribute_is_kept() -> None:
+    path = NEWSBOAT / "category.opml"
+    if not path.exists():
+        pytest.skip(f"newsboat corpus missing: {path}")
+    (outline,) = parse(path.read_bytes(), "category.opml").outlines
+    assert outline.category == "tag one"
+    data = b"""<opml version="2.0"><body>
+      <outline text="w" xmlUrl="https://w.example/rss" category="/Boston/Weather,/Harvard/Sports"/>
+      <outline text="Folder"><outline text="f" xmlUrl="https://f.example/rss" category="Elsewhere"/></outline>
+    </body></opml>"""
+    weather, foldered = parse(data).outlines
+    assert weather.category == "Boston/Weather"
+    assert foldered.category == "Folder"  # where the list put it wins over its own attribute

@@ -317,7 +317,7 @@ def test_interrupted_write_between_the_halves_is_rebuilt(library: Library, tmp_p
     # A writer that died after tantivy committed and before SQLite did: tantivy has a document that
     # SQLite does not know, and the opstamps differ.
     with index._exclusive(), index._writer(big=False) as writer:
-        writer.delete_documents_by_term("id", library.search("herring")[0].article.id)
+        writer.delete(library.search("herring")[0].article.id)
     assert index._opstamp is not None
     # The store changes (another import), so the next search takes the write path and checks.
     (tmp_path / "more.txt").write_text("Zeppelin returns\n\nA zeppelin over the harbour.\n", encoding="utf-8")

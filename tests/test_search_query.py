@@ -7,7 +7,17 @@ import time
 import pytest
 
 from newsreader.errors import InvalidQueryError
-from newsreader.search import And, Not, Or, Term, fold, highlight_spans, make_snippet, parse_query
+from newsreader.search import (
+    And,
+    Not,
+    Or,
+    Term,
+    as_you_type,
+    fold,
+    highlight_spans,
+    make_snippet,
+    parse_query,
+)
 
 
 def test_words_are_all_required() -> None:
@@ -162,3 +172,33 @@ def test_snippet_centres_on_first_match_and_marks_it() -> None:
     assert len(snippet) <= 185
     plain, none = make_snippet("Short text without matches.", ["putin"])
     assert (plain, none) == ("Short text without matches.", [])
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("harb", "(harb OR harb*)"),
+        ("old harb", "old (harb OR harb*)"),
+        ("(taiwan OR harb", "(taiwan OR (harb OR harb*)"),
+        ("NOT harb", "NOT harb"),
+        ("Straße", "(Straße OR Straße*)"),
+        ("harb ", "harb "),
+        ("-harb", "-harb"),
+        ("title:harb", "title:harb"),
+        ('"old harb', '"old harb'),
+        ('"old harb"', '"old harb"'),
+        ("off-ramp", "off-ramp"),
+        ("harb*", "harb*"),
+        ("taiwan OR", "taiwan OR"),
+        ("AND", "AND"),
+        ("", ""),
+    ],
+)
+def test_as_you_type_makes_only_a_plain_last_word_a_prefix(typed: str, searched: str) -> None:
+    assert as_you_type(typed) == searched
+
+
+def test_as_you_type_reads_as_the_typed_word_or_its_prefix() -> None:
+    tree = parse_query(as_you_type("old harb")).tree
+    assert tree == And((Term(("old",)), Or((Term(("harb",)), Term(("harb",), prefix=True)))))
+    assert parse_query(as_you_type("old harb")).terms == ("old", "harb", "harb*")

@@ -1,6 +1,7 @@
 """OPML subscription lists: parse (import) and unparse (export). Pure; no fetching.
 
-Folders (outlines without ``xmlUrl``) become a feed's ``category``, nested ones joined with ``/``;
+Folders (outlines without ``xmlUrl``, named by their ``text``) become a feed's ``category``, nested
+ones joined with ``/``; a feed outside any folder takes the first path of its ``category`` attribute;
 exporting rebuilds the same folders, so a list round-trips. Documents that declare entities are
 refused outright: an OPML file has no use for them, and refusing them rules out entity-expansion
 and external-entity attacks whatever the XML parser would do.
@@ -52,6 +53,16 @@ def _is_http(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
+def _category(raw: str | None) -> str | None:
+    """The first of an outline's ``category`` attribute (OPML 2.0: comma-separated, slash-delimited
+    paths such as ``/Boston/Weather``) as a folder path, for a feed outside any folder."""
+    for entry in (raw or "").split(","):
+        path = _CATEGORY_SEP.join(part for p in entry.split(_CATEGORY_SEP) if (part := clean_line(p)))
+        if path:
+            return path
+    return None
+
+
 def parse(data: bytes, name: str = "OPML") -> OpmlDocument:
     """Read an OPML subscription list.
 
@@ -83,7 +94,6 @@ def parse(data: bytes, name: str = "OPML") -> OpmlDocument:
             if node.tag.lower() != "outline":
                 continue
             attrs = {k.lower(): v for k, v in node.attrib.items()}
-            label = clean_line(attrs.get("title") or attrs.get("text") or "")
             url = clean_line(attrs.get("xmlurl") or "")
             if url:
                 if not _is_http(url) or url in seen:
@@ -94,13 +104,15 @@ def parse(data: bytes, name: str = "OPML") -> OpmlDocument:
                 outlines.append(
                     Outline(
                         url=url,
-                        title=label,
-                        category=_CATEGORY_SEP.join(folders) or None,
+                        title=clean_line(attrs.get("title") or attrs.get("text") or ""),
+                        category=_CATEGORY_SEP.join(folders) or _category(attrs.get("category")),
                         site_url=site if _is_http(site) else None,
                     )
                 )
                 walk(node, folders)  # feeds nested under a feed: keep them, same folder
             else:
+                # OPML 2.0: "text" is what is displayed; "title" only where "text" is missing.
+                label = clean_line(attrs.get("text") or attrs.get("title") or "")
                 folder = label.replace(_CATEGORY_SEP, " ") if label else ""
                 walk(node, (*folders, folder) if folder else folders)
 

@@ -10,18 +10,25 @@ import re
 import unicodedata
 
 from newsreader.errors import ImportFileError
+from newsreader.ingest import _budget
 
 # ANSI/ECMA-48 escape sequences: CSI (ESC [ or 8-bit CSI), OSC/DCS/SOS/PM/APC strings up to BEL or ST,
 # and two-byte ESC sequences. Removed whole, so no parameter bytes are left behind as text.
+# A string sequence is removed only when its terminator comes before the end of its line (and before
+# another introducer); otherwise the introducer alone goes. U+009D is what the common mojibake of "”"
+# leaves behind (and byte 0x9D of a Windows-1252 file): running such a string to the end of the text
+# silently deleted the rest of a dump. Excluding introducers from the body keeps the scan linear.
 _ESCAPES = re.compile(
     r"""
       (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]              # CSI ... final byte
-    | (?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]) .*? (?:\x07|\x1b\\|\x9c|$)   # OSC, DCS, SOS, PM, APC
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])          # OSC, DCS, SOS, PM, APC ...
+      [^\n\r\x07\x1b\x90\x98\x9c\x9d\x9e\x9f]*+ (?:\x07|\x1b\\|\x9c)  # ... terminated on its line
     | \x1b [ -/]* [0-~]                                # other ESC sequences (charset, keypad ...)
     | \x1b                                             # a lone ESC
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
+_ESCAPE_STARTS = "\x1b\x9b\x90\x98\x9d\x9e\x9f"
 # C0 controls except \t and \n, DEL, C1 controls, and bidi overrides/isolates (which can disguise text).
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _SPACES = re.compile(r"[^\S\n]+")  # runs of whitespace other than newline
@@ -32,7 +39,7 @@ def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters, keeping ``\\n`` and ``\\t``."""
     if not text:
         return text
-    if "\x1b" in text or "\x9b" in text or "\x9d" in text or "\x90" in text:
+    if any(ch in text for ch in _ESCAPE_STARTS):  # seven substring scans beat one per-char set test
         text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
 
@@ -207,9 +214,10 @@ def excerpt(paragraphs: list[str], limit: int = 240) -> str:
 from html import unescape  # noqa: E402  (kept with the code that uses it)
 from urllib.parse import urljoin, urlsplit  # noqa: E402
 
-# Elements whose content is never text a reader should see.
+# Elements whose content is never text a reader should see. Not <embed> (void: nothing would end the
+# skip) nor <object>, whose content is the fallback a browser shows when it cannot play the object.
 _HTML_SKIP = frozenset(
-    {"script", "style", "head", "title", "template", "noscript", "iframe", "object", "embed"}
+    {"script", "style", "head", "title", "template", "noscript", "iframe"}
     | {"svg", "math", "select", "button"}
 )
 # Elements that start and end a paragraph-like block.
@@ -225,15 +233,18 @@ _LINK_SCHEMES = frozenset({"http", "https"})
 
 
 # One HTML token: a comment, CDATA, a declaration or processing instruction, or a tag. Text between
-# tokens is data. A "<" that starts none of these ("a < b") stays text, as browsers treat it. A tag
-# never spans another "<" (not even inside a quoted value): so a failed attempt stops at the next
-# "<", and hostile input such as "<a " repeated a million times costs linear, not quadratic, time.
+# tokens is data. A "<" that starts none of these ("a < b") stays text, as browsers treat it. As in
+# browsers, a quote opens a value only right after "=" (elsewhere it is part of a name or value), and a
+# quoted value may hold "<" and ">". Outside quotes a tag never spans another "<", and the attribute
+# loop is possessive: a failed attempt stops at the next "<" or the next matching quote, so hostile
+# input such as "<a " repeated a million times costs linear, not quadratic, time.
 _HTML_TOKEN = re.compile(
     r"""<(?:
         !--.*?(?:-->|\Z)
       | !\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)
       | [!?][^>]*(?:>|\Z)
-      | (?P<end>/)?(?P<tag>[a-zA-Z][^\s/<>]*)(?P<attrs>(?:[^<>"']|"[^<"]*"|'[^<']*')*)>
+      | (?P<end>/)?(?P<tag>[a-zA-Z][^\s/<>]*)
+        (?P<attrs>(?:\s+|/|[^\s/<>=][^\s/<>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>]*))?|=[^\s<>]*)*+)>
     )""",
     re.DOTALL | re.VERBOSE,
 )
@@ -278,10 +289,14 @@ class _HTMLToText:
         """Tokenize ``html`` and dispatch each piece to the handlers below."""
         pos = 0
         search = _HTML_TOKEN.search
+        tokens = 0
         while True:
             match = search(html, pos)
             if match is None:
                 break
+            tokens += 1
+            if tokens % _budget.CHECK_EVERY == 0:
+                _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
             start = match.start()
             if start > pos:
                 self.handle_data(unescape(html[pos:start]))

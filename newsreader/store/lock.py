@@ -74,9 +74,11 @@ class LibraryLock:
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
+        # The pid only names the holder: failing to write it (a full disk) must not leak the locked fd.
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
 
     @staticmethod
     def _holder(fd: int) -> str:

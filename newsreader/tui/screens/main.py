@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
-import re
 import threading
 import webbrowser
 from collections import OrderedDict
@@ -33,6 +32,7 @@ from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, SearchHit, Source
+from newsreader.search import as_you_type
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.text import safe_line
@@ -91,32 +91,6 @@ class _SavedList:
         index = self._index.get(article_id)
         if index is not None:
             self.articles[index] = replace(self.articles[index], **changes)  # type: ignore[arg-type]
-
-
-_LAST_WORD = re.compile(r"[^\W_]+\Z")
-"""A query's last token when it is a plain word: letters and digits up to the end."""
-_OPERATORS = frozenset({"OR", "AND", "NOT"})
-
-
-def as_you_type(query: str) -> str:
-    """The query with its last word also matched as a prefix, for search as you type:
-    ``old harb`` -> ``old (harb OR harb*)``.
-
-    Only a plain word that is still being typed: not followed by a space, not inside quotes, not a
-    field value (``title:x``), not negated (``-x``, ``NOT x``) or part of a hyphenated word, not an
-    operator. The whole word stays in the query because prefix matches score flat: with it, a
-    finished word ranks by BM25 as it does on ``enter`` in the CLI.
-    """
-    match = _LAST_WORD.search(query)
-    if match is None or match.group() in _OPERATORS:
-        return query
-    before = query[: match.start()]
-    if before and not (before[-1].isspace() or before[-1] == "("):
-        return query  # -word, title:word, off-ramp, "word...
-    if before.count('"') % 2 or before.split()[-1:] == ["NOT"]:
-        return query  # inside an open phrase, or negated
-    word = match.group()
-    return f"{before}({word} OR {word}*)"
 
 
 def _head_length(plain: str) -> int:

@@ -1,0 +1,104 @@
+"""From ranked ids to ``SearchHit``: the SQLite rows a hit prints, the store's read/star state, snippets.
+
+The read/star bits and the row-to-``Article`` step each live here once (``READ``/``STARRED``,
+``_article``), so the store's typed records can replace them in one place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from newsreader.models import Article, SearchHit, SourceKind
+from newsreader.search.query import Query
+from newsreader.search.text import make_snippet
+
+READ = 1
+STARRED = 2
+"""Bits of a ``Store.state()`` value."""
+
+HIT_COLUMNS = "id, src, title, author, url, excerpt, published, added, truncated, n, body"
+"""The ``docs`` columns a hit is built from, in this order."""
+
+
+def passes(query: Query, flags: int) -> bool:
+    """Whether an article with these state bits passes the query's ``is:`` filters."""
+    if query.read is not None and bool(flags & READ) != query.read:
+        return False
+    return query.starred is None or bool(flags & STARRED) == query.starred
+
+
+def _epoch(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int | float) else None
+
+
+def _article(row: tuple[Any, ...], source: Mapping[str, Any], flags: int) -> Article:
+    article_id, src, title, author, url, excerpt, published, added, truncated, n, _body = row
+    try:
+        kind = SourceKind(source.get("kind", "dump"))
+    except ValueError:
+        kind = SourceKind.DUMP
+    return Article(
+        id=article_id,
+        source_id=src,
+        title=title,
+        feed=str(source.get("title") or source.get("location") or src),
+        source=str(source.get("location") or ""),
+        kind=kind,
+        excerpt=excerpt or "",
+        added=_epoch(added) or datetime.fromtimestamp(0, UTC),
+        author=author,
+        published=_epoch(published),
+        url=url,
+        truncated=bool(truncated),
+        read=bool(flags & READ),
+        starred=bool(flags & STARRED),
+        order=n,
+    )
+
+
+def build_hits(
+    conn: sqlite3.Connection,
+    query: Query,
+    found: Sequence[tuple[float, str]],
+    *,
+    state: Mapping[str, int],
+    sources: Mapping[str, Mapping[str, Any]],
+    scored: bool,
+    limit: int | None,
+) -> list[SearchHit]:
+    """Hits for ``(score, id)`` pairs: best first, newest first among equal scores, at most ``limit``."""
+    ids = [article_id for _, article_id in found]
+    docs: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT {HIT_COLUMNS} FROM docs WHERE id IN ({marks})", chunk):
+            docs[row[0]] = row
+
+    def date(article_id: str) -> float:
+        row = docs.get(article_id)
+        if row is None:
+            return 0.0
+        return float(row[6] if row[6] is not None else row[7] or 0.0)
+
+    if scored:
+        ranked = sorted(found, key=lambda hit: (-round(hit[0], 5), -date(hit[1])))
+    else:
+        ranked = [(0.0, i) for _, i in found]
+    hits: list[SearchHit] = []
+    for score, article_id in ranked:
+        row = docs.get(article_id)
+        if row is None:
+            continue  # committed to tantivy by a writer that crashed before SQLite: re-indexed later
+        article = _article(row, sources.get(row[1], {}), state.get(article_id, 0))
+        body, excerpt = row[10], row[5]
+        text = zlib.decompress(body).decode("utf-8", "surrogatepass") if body else excerpt or ""
+        snippet, spans = make_snippet(text, query.terms)
+        hits.append(SearchHit(article, float(score), snippet, tuple(spans), query.terms))
+        if limit is not None and len(hits) >= limit:
+            break
+    return hits
