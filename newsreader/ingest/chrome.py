@@ -47,7 +47,7 @@ _SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
 # The vocabulary of page furniture on any site, in the languages of the stopword lists: calls to subscribe,
 # sign in, share, comment, accept cookies, and the legal footer. Not one site's phrases.
-_CHROME_WORDS = re.compile(
+CHROME_WORDS = re.compile(
     r"\b(?:subscrib\w*|unsubscrib\w*|newsletters?|sign(?:ing)?[ -](?:up|in)|log[ -]?in|cookies?|"
     r"privacy policy|terms of (?:use|service)|all rights reserved|advertisement|"
     r"share (?:this|on)|follow us|abonn\w+|anmelden|datenschutz|suscr[ií]b\w*|bolet[ií]n|"
@@ -197,7 +197,7 @@ def _initial(line: Line, repeated: bool, stop_low: float, stop_high: float) -> K
         return Kind.BAD
     if _CUT.search(text) and 60 <= len(text) < 400:
         return Kind.BAD  # a teaser cut short: an item of a related-stories list
-    if len(text) < CHROME_WORDS_MAX and _CHROME_WORDS.search(text):
+    if len(text) < CHROME_WORDS_MAX and CHROME_WORDS.search(text):
         return Kind.BAD  # a call to subscribe, sign in, share, accept cookies
     if _glued_headline(text):
         return Kind.BAD  # a related story: its headline run into its teaser ("...StandWarren Mayor says")

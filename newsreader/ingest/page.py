@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from newsreader.ingest.chrome import Kind, Line, classify, is_placeholder
+from newsreader.ingest.chrome import CHROME_WORDS, Kind, Line, classify, is_placeholder
 from newsreader.ingest.dates import find_date
 from newsreader.ingest.heads import byline_author, is_credit, posted_line
 
@@ -21,7 +21,7 @@ MAX_GAP = 6
 """Chrome lines a run of prose may skip over (a caption, an ad slot, a "Read more" link) and go on."""
 CHROME_PENALTY = 1.0
 """How hard chrome interleaved with a run's prose counts against it."""
-HEAD_WINDOW = 12
+HEAD_WINDOW = 20
 """How many lines above the article the head (headline, byline, date) may be."""
 TAIL_LOOKAHEAD = 5
 """A non-prose line followed by this many lines with at most one prose line ends the article..."""
@@ -59,6 +59,25 @@ HEAD_PARAGRAPHS = 2
 belongs to the head above the body (those paragraphs are a standfirst or a lead caption)."""
 CAPTION_MAX = 150
 """A line next to a photo credit and shorter than this is its caption."""
+_NOT_HEADLINE = re.compile(
+    r"@|https?:|www\.|\burl\b|\d{1,2}:\d{2}|^(?:published|updated|posted|filed|by|von|por|par)\b|"
+    r"^(?:tags?|tagged|categor(?:y|ies)|labels?|topics?|schlagwörter|etiquetas)\s*:|"
+    r"\b(?:photo|image|copyright|getty|illustration|file photo|foto|bild)\b|\.\.\.$|…$",
+    re.IGNORECASE,
+)
+_AGENCY_TAIL = re.compile(r"\(\s*[A-Z]{2,}[^)]*\)$")
+"""``... Julian Assange (AFP)``: a caption ending in its agency."""
+_FURNITURE = re.compile(
+    r"\b(?:share|sharing|follow|print|e-?mail|facebook|twitter|whatsapp|linkedin|pinterest|reddit|tweet|"
+    r"gallery|votes?|rating|min read|close|menu|back to|comments?|browse|icon)\b",
+    re.IGNORECASE,
+)
+"""Words of buttons and bars; one in a short line, or two in any, and it is not a headline."""
+_ROLE = re.compile(
+    r"\b(?:contributor|staff writer|senior writer|correspondent|reporter|columnist|editor|mugshot)\b", re.I
+)
+HEADLINE_WORDS = 5
+_NAME_JOINERS = frozenset({"and", "&", "y", "und", "et", "e", "en", "och", ","})
 _LIST = re.compile(r"^(?:[-*+•◦▪·]|\d{1,3}[.)])$")
 
 
@@ -174,12 +193,15 @@ def _furniture(line: Line) -> bool:
 
 
 def _head(above: list[Line], article: PageArticle) -> None:
-    """Byline, date and headline from the lines just above the article, nearest first."""
-    name_next = False
-    for line in reversed(above):
+    """Byline, date and headline from the lines just above the article, nearest first: the headline is the
+    nearest headline-like line of :data:`HEADLINE_WORDS` words or more, else the nearest shorter one."""
+    fallback: str | None = None
+    for i in range(len(above) - 1, -1, -1):
+        line = above[i]
         text = line.text
         if _BY_ALONE.match(text):  # "By" on its own line, the name on the next
-            name_next = True
+            if i + 1 < len(above) and above[i + 1].words <= 5 and article.author is None:
+                article.author = above[i + 1].text
             continue
         posted = posted_line(text)
         author = posted[0] if posted else byline_author(text)
@@ -192,17 +214,33 @@ def _head(above: list[Line], article: PageArticle) -> None:
         if date:
             article.published = article.published or date
             continue
-        if is_credit(text) or (
-            line.words <= 3 and not line.sentence and article.title is None and not name_next
-        ):
-            continue  # a section label, a share button, a photo credit
-        if name_next and article.author is None and line.words <= 5:
-            article.author = text
-            name_next = False
-            continue
-        if article.title is None and 3 <= line.words <= 30 and len(text) <= 200 and not _is_sentence(text):
-            article.title = text
-            break
+        if article.title is None and _headline_like(line):
+            if line.words >= HEADLINE_WORDS:
+                article.title = text
+                break
+            fallback = fallback or text
+    article.title = article.title or fallback
+
+
+def _headline_like(line: Line) -> bool:
+    """A line that can be a headline: a few words, not a sentence, not a credit, caption, share bar, byline
+    without "By" (``Kevin Johnson and Kevin McCoy USA TODAY``), date or time, link or page furniture."""
+    text = line.text
+    if not 3 <= line.words <= 30 or len(text) > 200 or _is_sentence(text) or line.bullet:
+        return False
+    if (
+        _credit_like(line)
+        or _NOT_HEADLINE.search(text)
+        or _AGENCY_TAIL.search(text)
+        or CHROME_WORDS.search(text)
+    ):
+        return False
+    furniture = len(_FURNITURE.findall(text))
+    if furniture >= 2 or (furniture and line.words <= 4) or _ROLE.search(text):
+        return False
+    words = text.replace(",", " , ").split()
+    capitalised = all(w[:1].isupper() or w in _NAME_JOINERS for w in words)
+    return not (capitalised and len(words) <= 12 and any(w in _NAME_JOINERS for w in words))
 
 
 def _is_sentence(text: str) -> bool:
