@@ -159,3 +159,31 @@ def test_reimporting_a_saved_page_adds_nothing(tmp_path: Path) -> None:
     again = library.import_paths(paths)
     assert again.new == 0, again
     assert len(library.articles()) == 9
+
+
+def test_page_headline_passes_over_share_bars_credits_and_a_lone_by() -> None:
+    text = "\n\n".join(
+        [
+            "The Harbour Herald",
+            "News | Sport | Weather | Opinion",
+            "Sign in",
+            "Local",
+            "The Harbour Wall Is Finally Being Repaired After Years of Delay",
+            "Share Facebook Twitter Email",
+            "Photo: Jane Roe/Harbour Herald",
+            "By",
+            "Jane Roe",
+            "12 May 2026 at 09:30",
+            PARAGRAPH,
+            PARAGRAPH.replace("Monday", "Friday"),
+            "Most read",
+            "Ferry fares rise again",
+            "A new bakery on the quay",
+            "© 2026 The Harbour Herald | Privacy | Terms",
+        ]
+    )
+    (draft,) = parse_dump(text)
+    assert draft.title == "The Harbour Wall Is Finally Being Repaired After Years of Delay"
+    assert draft.author == "Jane Roe"
+    assert draft.published is not None and draft.published.date().isoformat() == "2026-05-12"
+    assert draft.body == PARAGRAPH + "\n\n" + PARAGRAPH.replace("Monday", "Friday")
