@@ -10,6 +10,7 @@ passed over).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -118,12 +119,17 @@ def _runs(lines: list[Line]) -> list[list[Line]]:
     return runs
 
 
+def _index(line: Line) -> int:
+    return line.index
+
+
 def _weight(run: list[Line], lines: list[Line]) -> float:
     """Prose in the run, discounted by the chrome interleaved with it: a comment thread has a name, a date
     and a "Reply" between every two comments, an article at most a caption here and there."""
     prose = sum(len(line.text) for line in run if line.first is Kind.GOOD)
-    first, last = run[0].index, run[-1].index
-    span = [line for line in lines if first <= line.index <= last]
+    span = lines[
+        bisect_left(lines, run[0].index, key=_index) : bisect_right(lines, run[-1].index, key=_index)
+    ]
     between = [line for line in span if line.kind is Kind.BAD]
     dated = sum(1 for line in span if len(line.text) <= 80 and find_date(line.text))
     density: float = (len(run) / (len(run) + len(between))) ** CHROME_PENALTY
