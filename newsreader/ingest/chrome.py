@@ -57,6 +57,11 @@ CHROME_WORDS = re.compile(
 )
 CHROME_WORDS_MAX = 200
 """A line this short that names page furniture is page furniture."""
+_CAPTION = re.compile(
+    r"^(?:(?:in )?(?:this|a|the) (?:file )?(?:photo|image|picture|handout photo|photograph|video grab)\b"
+    r"|image caption\b|media caption\b|pictured:|caption:)",
+    re.IGNORECASE,
+)
 _CUT = re.compile(r"\w(?:\.\.\.|…)[\"'”’»)\]]*$")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.IGNORECASE)
 
@@ -199,6 +204,8 @@ def _initial(line: Line, repeated: bool, stop_low: float, stop_high: float) -> K
         return Kind.BAD  # a teaser cut short: an item of a related-stories list
     if len(text) < CHROME_WORDS_MAX and CHROME_WORDS.search(text):
         return Kind.BAD  # a call to subscribe, sign in, share, accept cookies
+    if _CAPTION.match(text):
+        return Kind.BAD  # a photo caption ("In this photo taken on ...", "Image caption ...")
     if _glued_headline(text):
         return Kind.BAD  # a related story: its headline run into its teaser ("...StandWarren Mayor says")
     separators = len(_SEPARATOR.findall(text))
