@@ -12,6 +12,7 @@ from newsreader.ingest.dump import parse_dump
 from newsreader.ingest.heads import byline_author, posted_line
 from newsreader.ingest.page import is_page
 from newsreader.library import Library
+from newsreader.render import block_kind
 from tests.conftest import FEEDS, SEED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dumps"
@@ -133,6 +134,8 @@ def test_lists_stay_one_item_a_line_in_a_plain_dump() -> None:
     (draft,) = parse_dump(text)
     assert "- a sleeping bag liner\n- earplugs\n- a paper timetable\n1. snacks" in draft.body
     assert not draft.truncated
+    kinds = [block_kind(block) for block in draft.body.split("\n\n")]
+    assert kinds == ["body", "list", "body"]  # the article view draws the items as a list
 
 
 def test_setext_title_in_a_plain_dump() -> None:

@@ -107,7 +107,7 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
     drafts: list[ArticleDraft] = []
     for block in _blocks(text, markdown):
         block = _split_head(block)
-        paragraphs = [_join(lines) for lines in block]
+        paragraphs = [p for lines in block for p in _join(lines)]
         if markdown:
             paragraphs = [p if p.startswith("\x00") else markdown_inline(p) for p in paragraphs]
         drafts.extend(_segment(paragraphs, markdown=markdown))
@@ -220,7 +220,7 @@ def _digest(chunks: list[str], keep: list[bool]) -> list[ArticleDraft]:
     for chunk, kept in zip(chunks, keep, strict=True):
         if kept:
             for paras in _blocks(chunk, False):
-                drafts.extend(_segment([_join(lines) for lines in _split_head(paras)]))
+                drafts.extend(_segment([p for lines in _split_head(paras) for p in _join(lines)]))
     if issue_date is not None:
         drafts = [d if d.published else replace(d, published=issue_date) for d in drafts]
     return drafts
@@ -232,13 +232,14 @@ def _page_draft(page: PageArticle) -> ArticleDraft:
     return _draft(pending)
 
 
-def _join(lines: list[str]) -> str:
-    """A paragraph's lines as one line, except list items (``- ``, ``* ``, ``•``, ``1.``): one a line, and
-    a lead-in line before them keeps its own line too."""
+def _join(lines: list[str]) -> list[str]:
+    """A paragraph's lines as one line, except a list (``- ``, ``* ``, ``•``, ``1.`` items): one item a
+    line, and a lead-in line before the items is a paragraph of its own."""
     items = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line)]
     if len(items) < 2 or len(items) < len(lines) - 1:
-        return " ".join(lines)
-    return "\n".join(_list_item(line) for line in lines)
+        return [" ".join(lines)]
+    lead = [] if items[0] == 0 else [lines[0]]
+    return [*lead, "\n".join(_list_item(line) for line in lines[len(lead) :])]
 
 
 def _list_item(line: str) -> str:
