@@ -326,31 +326,8 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
                 cur.author_note.append(para)
                 continue
             close()
-        if cur.at_head:
-            if _TAGS.match(para):
-                continue
-            posted = posted_line(para)
-            if posted and cur.author is None and cur.published is None:
-                cur.author, cur.published = posted
-                continue
-            author = byline_author(para)
-            if author and cur.author is None:
-                cur.author = author
-                continue
-            date = parse_date(para) if len(para) <= 60 else None
-            if date and cur.published is None:
-                cur.published = date
-                continue
-            if (
-                cur.title is None
-                and nxt is not None
-                and len(para) <= TITLE_LIMIT + 30
-                and not ends_sentence(para)
-                and not para.endswith(",")
-                and not is_credit(para)
-            ):
-                cur.title = para.rstrip(" :")
-                continue
+        if cur.at_head and _take_head(cur, para, last=nxt is None):
+            continue
         if is_credit(para):
             cur.credits.append(para)
             continue
@@ -371,6 +348,36 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
     if cur.author_note or not cur.empty:
         close()
     return out
+
+
+def _take_head(cur: _Pending, para: str, *, last: bool) -> bool:
+    """Take a head line (tags, "Posted on DATE by NAME", byline, date, title) into the article being
+    assembled; False if ``para`` is not one."""
+    if _TAGS.match(para):
+        return True
+    posted = posted_line(para)
+    if posted and cur.author is None and cur.published is None:
+        cur.author, cur.published = posted
+        return True
+    author = byline_author(para)
+    if author and cur.author is None:
+        cur.author = author
+        return True
+    date = parse_date(para) if len(para) <= 60 else None
+    if date and cur.published is None:
+        cur.published = date
+        return True
+    if (
+        cur.title is None
+        and not last
+        and len(para) <= TITLE_LIMIT + 30
+        and not ends_sentence(para)
+        and not para.endswith(",")
+        and not is_credit(para)
+    ):
+        cur.title = para.rstrip(" :")
+        return True
+    return False
 
 
 def _draft(p: _Pending, markdown: bool = False) -> ArticleDraft:
