@@ -32,6 +32,8 @@ TAIL_REST = 0.25
 """...and what prose follows is this small beside it (a list inside an article has more article after it)."""
 PAGE_BAD_LINES = 6
 PAGE_BAD_SHARE = 0.2
+"""A text is a saved page when at least this many of its lines, and this share, are chrome (and as many
+of them are labels: menu items, buttons, headlines of other stories)."""
 _TAG_LINE = re.compile(r"^[^\W\d]{3,20}\s*:", re.UNICODE)
 
 _BY_ALONE = re.compile(r"^(?:by|von|por|par|di|door|oleh)$", re.IGNORECASE)
@@ -79,7 +81,6 @@ _ROLE = re.compile(
 )
 HEADLINE_WORDS = 5
 _NAME_JOINERS = frozenset({"and", "&", "y", "und", "et", "e", "en", "och", ","})
-_LIST = re.compile(r"^(?:[-*+•◦▪·]|\d{1,3}[.)])$")
 
 
 @dataclass(slots=True)
@@ -90,7 +91,6 @@ class PageArticle:
     title: str | None = None
     author: str | None = None
     published: datetime | None = None
-    credits: list[str] = field(default_factory=list)
 
 
 def _prose(line: Line) -> bool:
