@@ -190,3 +190,25 @@ def test_page_headline_passes_over_share_bars_credits_and_a_lone_by() -> None:
     assert draft.author == "Jane Roe"
     assert draft.published is not None and draft.published.date().isoformat() == "2026-05-12"
     assert draft.body == PARAGRAPH + "\n\n" + PARAGRAPH.replace("Monday", "Friday")
+
+
+def test_a_page_with_dated_story_cards_is_still_one_article() -> None:
+    cards = [
+        f"Story number {n} about the harbour and the town\n{n} November 2026\nA short teaser for story {n}"
+        for n in range(1, 9)
+    ]
+    text = "\n\n\n".join(
+        [
+            "Home | News | Sport | Weather | Culture\n\nSign in | Subscribe",
+            "The Harbour Wall Is Finally Being Repaired After Years",
+            PARAGRAPH,
+            PARAGRAPH.replace("Monday", "Tuesday"),
+            "More stories",
+            *cards,
+            "© 2026 The Harbour Herald | Privacy | Terms | Cookies",
+        ]
+    )
+    drafts = parse_dump(text)
+    assert len(drafts) == 1
+    assert drafts[0].title == "The Harbour Wall Is Finally Being Repaired After Years"
+    assert "Story number" not in drafts[0].body

@@ -123,12 +123,15 @@ EDGE_BLOCKS = 2
 
 def _read_page_or_digest(text: str) -> list[ArticleDraft] | None:
     """A saved page's article, or a newsletter's items without its masthead and footer; None for a dump the
-    plain rules read. A dump whose articles open with a title and byline or date is never a page, and is
-    not classified line by line at all (that keeps big imports fast): only its end blocks are looked at."""
+    plain rules read. A separated dump whose articles open with a title and byline or date is never a page,
+    and is not classified line by line at all (that keeps big imports fast): only its end blocks are."""
     chunks = _chunks(text)
-    if not _headed(text):
+    headed = _headed(text)
+    if not headed or len(chunks) < 2:
+        # Titled articles without separators between them may also be a page's cards ("Title / date /
+        # teaser" under "More stories"): such a text is still read as a page when chrome dominates it.
         lines = classify(text)
-        if is_page(lines):
+        if is_page(lines) and (not headed or _chrome_share(lines) > DIGEST_CHROME_MAX):
             if len(chunks) > 1 and _chrome_share(lines) <= DIGEST_CHROME_MAX:
                 prose = [has_prose(classify(chunk)) for chunk in chunks]
                 if sum(prose) >= 2:
