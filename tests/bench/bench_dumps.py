@@ -17,10 +17,12 @@ from pathlib import Path
 from newsreader.ingest.dump import parse_dump
 from newsreader.ingest.text import decode_bytes
 from newsreader.models import ArticleDraft
-from tests.bench.scoring import CORPUS, PageScore, load_truth, score_corpus, score_page
+from tests.bench.scoring import PageScore, score_corpus, score_page
 from tests.bench.table import Row, print_table, verdict
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dumps"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "article-pages"
+"""``../shared/corpora/article-pages`` seen from the repository (the corpus is never copied into it)."""
 F1_TARGET = 0.90
 MEDIAN_TARGET = 2
 
@@ -28,6 +30,12 @@ MEDIAN_TARGET = 2
 def held_out(key: str) -> bool:
     """A fixed quarter of the pages, chosen by key, kept out of development."""
     return int(key[-1], 16) % 4 == 0
+
+
+def load_truth(corpus: Path = CORPUS) -> dict[str, str]:
+    """``{key: true article body}`` from the corpus's ``truth.json``."""
+    data = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+    return {key: item.get("articleBody", "") or "" for key, item in data.items()}
 
 
 def main_article(drafts: list[ArticleDraft]) -> str:
