@@ -212,3 +212,30 @@ def test_a_page_with_dated_story_cards_is_still_one_article() -> None:
     assert len(drafts) == 1
     assert drafts[0].title == "The Harbour Wall Is Finally Being Repaired After Years"
     assert "Story number" not in drafts[0].body
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("By Justine Coleman - 11/18/19 11:04 PM EST", "Justine Coleman"),
+        ("By Mike Wall 2019-11-18T20:51:19Z Science & Astronomy", "Mike Wall"),
+        ("By Andy Sahadeo | Fox News", "Andy Sahadeo"),
+        ("By Umair Irfan Updated Nov 13, 2019, 10:28am EST", "Umair Irfan"),
+    ],
+)
+def test_run_on_bylines_of_saved_pages(byline: str, author: str) -> None:
+    text = "\n\n".join(
+        [
+            "News | Sport | Weather | Opinion | Culture",
+            "Sign in",
+            "Subscribe",
+            "Menu",
+            "The Harbour Wall Is Finally Being Repaired After Years of Delay",
+            byline,
+            PARAGRAPH,
+            PARAGRAPH.replace("Monday", "Friday"),
+            "© 2026 The Harbour Herald | Privacy | Terms",
+        ]
+    )
+    (draft,) = parse_dump(text)
+    assert draft.author == author

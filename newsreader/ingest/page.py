@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsreader.ingest.chrome import CHROME_WORDS, Kind, Line, classify, is_placeholder
-from newsreader.ingest.dates import find_date
+from newsreader.ingest.dates import MONTHS, find_date
 from newsreader.ingest.heads import byline_author, is_credit, posted_line
 
 MAX_GAP = 6
@@ -80,6 +80,11 @@ _ROLE = re.compile(
     r"\b(?:contributor|staff writer|senior writer|correspondent|reporter|columnist|editor|mugshot)\b", re.I
 )
 HEADLINE_WORDS = 5
+_LOOSE_BY = re.compile(
+    r"^(?i:by|von|por|par|door)\s+((?:[A-Z][\w.'’-]*\.?\s+){0,5}[A-Z][\w.'’-]*"
+    r"(?:\s+(?:and|&|y|und|et)\s+(?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]*)?)(?=$|\s*[-–—|,•·]|\s+\d|\s+[a-z])"
+)
+_NOT_NAME = frozenset({"updated", "published", "posted", "staff", "senior", "writer", "news", "and"})
 _NAME_JOINERS = frozenset({"and", "&", "y", "und", "et", "e", "en", "och", ","})
 
 
@@ -210,7 +215,7 @@ def _head(above: list[Line], article: PageArticle) -> None:
                 article.author = above[i + 1].text
             continue
         posted = posted_line(text)
-        author = posted[0] if posted else byline_author(text)
+        author = posted[0] if posted else byline_author(text) or _loose_byline(text)
         if author or posted:
             article.author = article.author or author
             if posted and posted[1]:
@@ -226,6 +231,39 @@ def _head(above: list[Line], article: PageArticle) -> None:
                 break
             fallback = fallback or text
     article.title = article.title or fallback
+
+
+def _loose_byline(text: str) -> str | None:
+    """The name in a page's run-on byline: ``By Mike Wall 2019-11-18T20:51:19Z Science``, ``By Justine
+    Coleman - 11/18/19 11:04 PM EST``, ``By Andy Sahadeo | Fox News``: the capitalised words after "By"."""
+    if len(text) > 120 or not (m := _LOOSE_BY.match(text)):
+        return None
+    words = m.group(1).split()
+    while words and (words[-1].casefold() in _NOT_NAME or words[-1].casefold().rstrip(".") in MONTHS):
+        words.pop()
+    return " ".join(words) if 1 < len(words) <= 8 else None
+
+
+def _head_in_body(run: list[Line], lines: list[Line], article: PageArticle) -> None:
+    """A byline or date line among the first lines of the article's own span (between standfirst and
+    body, or under a lead photo) still dates and signs it."""
+    start, end = run[0].index, run[-1].index
+    members = {line.index for line in run}
+    seen = 0
+    for x in lines:
+        if not start <= x.index <= end or x.index in members:
+            if x.index in members and _prose(x):
+                seen += 1
+                if seen > HEAD_PARAGRAPHS + 1:
+                    return
+            continue
+        if len(x.text) > 120:
+            continue
+        posted = posted_line(x.text)
+        author = posted[0] if posted else byline_author(x.text) or _loose_byline(x.text)
+        article.author = article.author or author
+        date = posted[1] if posted else find_date(x.text)
+        article.published = article.published or date
 
 
 def _headline_like(line: Line) -> bool:
@@ -288,6 +326,8 @@ def read_page(text: str, lines: list[Line] | None = None) -> PageArticle | None:
     first = lines.index(run[0])
     above = [line for line in lines[max(0, first - HEAD_WINDOW) : first] if not is_placeholder(line)]
     _head(above, article)
+    if article.author is None or article.published is None:
+        _head_in_body(run, lines, article)
     article.paragraphs = _paragraphs(_with_post_heads(run, lines))
     return article
 
