@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.errors import ImportFileError, NewsreaderError
 from newsreader.extract.page import PAGE_SUFFIXES, page_drafts
 from newsreader.models import ArticleDraft, ImportReport, ImportResult, SourceKind
-from newsreader.store.records import SourceField, SourceRecord, SourceUpdate
+from newsreader.store.records import HeadlineRecord, SourceField, SourceRecord, SourceUpdate
 
 if TYPE_CHECKING:
     from newsreader.library import Library
@@ -94,6 +94,7 @@ class _Batch:
         self.drafts: dict[str, list[ArticleDraft]] = {}
         self.sources: dict[str, SourceUpdate] = {}
         self.slots: dict[str, tuple[int, str]] = {}  # source id -> (index in results, path)
+        self.revised: set[str] = set()
         self.count = 0
 
     def add(self, path: Path, drafts: list[ArticleDraft]) -> None:
@@ -102,8 +103,10 @@ class _Batch:
         if sid in self.drafts:  # the same file named twice in one call
             self.results.append(ImportResult(path=shown(path), kind="dump", present=len(drafts)))
             return
-        self.drafts[sid] = drafts
         known = self.lib._store.headlines()
+        if sid in self.lib._store.sources() and any(d.id not in known for d in drafts):
+            drafts = self._carry(sid, drafts, known)
+        self.drafts[sid] = drafts
         # A new source is recorded only if it brings a new article: re-importing, or importing a copy
         # of a dump already read from elsewhere, writes nothing at all (and adds no empty source).
         if sid not in self.lib._store.sources() and any(d.id not in known for d in drafts):
@@ -120,15 +123,33 @@ class _Batch:
         if self.count >= _BATCH_ARTICLES:
             self.flush()
 
+    def _carry(
+        self, sid: str, drafts: list[ArticleDraft], known: Mapping[str, HeadlineRecord]
+    ) -> list[ArticleDraft]:
+        """A dump read before, and read differently now: its articles' new readings keep their ids."""
+        from newsreader.ingest.revisions import Known, carry_ids
+
+        mine = [Known(aid, rec.get("title", "")) for aid, rec in known.items() if rec.get("src") == sid]
+
+        def body(article_id: str) -> str | None:
+            record = self.lib._store.body(article_id)
+            return record.get("body") if record else None
+
+        carried = carry_ids(mine, drafts, body)
+        self.revised |= {new.id for new, old in zip(carried, drafts, strict=True) if new.id != old.id}
+        return carried
+
     def flush(self) -> None:
         if not self.drafts and not self.sources:
             return
-        result = self.lib._store.commit(self.drafts, now=self.now, sources=self.sources)
+        store = self.lib._store
+        result = store.commit(self.drafts, now=self.now, sources=self.sources, revised=self.revised)
         for sid, (index, path) in self.slots.items():
-            new, _upd, present = result.per_source.get(sid, (0, 0, 0))
-            self.results[index] = ImportResult(path=path, kind="dump", new=new, present=present)
-        self.lib._after_commit(result.new_ids)
+            new, updated, present = result.per_source.get(sid, (0, 0, 0))
+            self.results[index] = ImportResult(path=path, kind="dump", new=new, present=present + updated)
+        self.lib._after_commit(result.new_ids + result.updated_ids)
         self.drafts, self.sources, self.slots, self.count = {}, {}, {}, 0
+        self.revised = set()
 
 
 def import_paths(

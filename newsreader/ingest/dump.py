@@ -9,6 +9,10 @@ A dump has no fixed format. The reader below handles, in one pass over paragraph
   metadata, a closing bio ends an article and names its author, and a long paragraph that stops
   mid-sentence is a teaser, an article of its own flagged ``truncated``.
 
+Before those rules, a dump that is not a tidy run of titled articles is classed line by line
+(:mod:`newsreader.ingest.chrome`): a saved web page gives its one article (:mod:`newsreader.ingest.page`),
+and a newsletter loses its masthead, contents and footer, its issue date dating the items.
+
 Where no title is given, one is derived from the lead (:func:`derive_title`).
 """
 
@@ -16,238 +20,41 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
+from newsreader.ingest.blocks import blocks as _blocks
+from newsreader.ingest.chrome import Kind, Line, classify
+from newsreader.ingest.dates import find_date, parse_date
+from newsreader.ingest.headlines import TITLE_LIMIT, derive_title
+from newsreader.ingest.heads import DISCLAIMER, bio_author, byline_author, is_bio, is_credit, posted_line
+from newsreader.ingest.inline import markdown_inline, number_links
+from newsreader.ingest.page import (
+    COMMENTS_HEADING,
+    PageArticle,
+    has_prose,
+    is_page,
+    read_page,
+)
 from newsreader.ingest.text import (
     clean,
     clean_line,
     ends_sentence,
     excerpt,
     normalise_for_id,
-    sentences,
     strip_controls,
 )
 from newsreader.models import ArticleDraft
 
-TITLE_LIMIT = 90
-"""Longest derived headline, in characters."""
 TEASER_MIN = 120
 """A paragraph this long that stops mid-sentence is a teaser; shorter unterminated lines may be titles."""
 
-_SEPARATOR = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_CREDIT = re.compile(
-    r"""^(?:
-        (?:illustration|photo(?:graph)?s?|image|picture|graphic|cartoon|video|map|chart|artwork|
-           photo\ illustration|main\ photo|top\ photo|header\ image|credit|caption|source|file\ photo)
-        \s*(?:by|courtesy\ of|credit)?\s*[:：|/–—-]
-      | (?:photo|image|picture|illustration)s?\s+(?:by|courtesy\ of|credit)\b
-      | (?:courtesy\ of|credit:)
-    )""",
-    re.IGNORECASE | re.VERBOSE,
+_SEPARATOR_LINE = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$", re.MULTILINE)
+_TAGS = re.compile(
+    r"^(?:tags?|tagged|categor(?:y|ies)|filed under|labels?|schlagwörter|etiquetas|étiquettes)\s*:", re.I
 )
-_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|den|del|la|le|bin|al|ibn|y))*"
-_BYLINE = re.compile(rf"^by\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|–—-].{{0,40}})?$", re.I)
-_BIO = re.compile(
-    rf"""^(?P<name>{_NAME})\s+(?:is|was|has\ been|writes)\s+(?:a|an|the|an?\ former|currently|also)\b
-        (?P<rest>.*)$""",
-    re.VERBOSE,
-)
-_BIO_ROLE = re.compile(
-    r"\b(columnist|commentator|contributor|correspondent|researcher|professor|lecturer|fellow|writer|"
-    r"editor|journalist|reporter|author|analyst|economist|scholar|director|chair(?:man|woman)?|"
-    r"founder|president|ceo|student|candidate|member|adviser|advisor|expert|historian|novelist|"
-    r"critic|blogger|producer|staff)\b",
-    re.IGNORECASE,
-)
-_DISCLAIMER = re.compile(
-    r"(does not necessarily reflect|do not necessarily reflect|views expressed (?:here|in this)|"
-    r"the opinions expressed|this (?:column|article|piece) (?:was|is) (?:first|originally) published|"
-    r"^(?:contact|follow) (?:the author|him|her|them)\b)",
-    re.IGNORECASE,
-)
-_DATE_PREFIX = re.compile(
-    r"^(?:published|posted|updated|date|last updated)(?:\s+on)?\s*[:\-–—]?\s*", re.IGNORECASE
-)
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_HAS_YEAR = re.compile(r"\b(?:19|20|21)\d\d\b")
-_TIME_TAIL = (
-    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?"
-    r"(?:\s*(?:[a-z]{2,5}|[+-]\d{2}:?\d{2}))?$"
-)
-_WEEKDAY = r"(?:[a-z]+,?\s+)?"
-_DMY = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+([a-z]+)\.?,?\s+(\d{{4}}){_TIME_TAIL}", re.I)
-_MDY = re.compile(rf"^{_WEEKDAY}([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME_TAIL}", re.I)
-_YMD = re.compile(rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME_TAIL}", re.I)
-_DMY_NUMERIC = re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}){_TIME_TAIL}", re.I)
-
-
-def _ymd(year: int, month: int, day: int) -> datetime | None:
-    try:
-        return datetime(year, month, day, tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def parse_date(line: str) -> datetime | None:
-    """A date line (``2026-11-02``, ``November 2, 2026``, RFC 2822, ISO 8601) as aware UTC, else None.
-
-    Only a line that is nothing but a date (after an optional ``Published:`` prefix) counts, so a
-    sentence that mentions a year is never taken for one. Regexes rather than strptime: this runs on
-    every article head of a big import.
-    """
-    text = _DATE_PREFIX.sub("", line.strip()).strip().rstrip(".")
-    if not text or len(text) > 40 or not _HAS_YEAR.search(text):
-        return None
-    value: datetime | None = None
-    if text[:4].isdigit() and len(text) > 10:
-        try:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            value = None
-    if value is None and ":" in text and "," in text:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            value = None
-    if value is None:
-        if m := _YMD.match(text):
-            value = _ymd(int(m[1]), int(m[2]), int(m[3]))
-        elif m := _DMY_NUMERIC.match(text):
-            value = _ymd(int(m[3]), int(m[2]), int(m[1]))
-        elif (m := _DMY.match(text)) and m[2].lower() in _MONTHS:
-            value = _ymd(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
-        elif (m := _MDY.match(text)) and m[1].lower() in _MONTHS:
-            value = _ymd(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
-    if value is None or not 1900 <= value.year <= 2200:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def is_credit(line: str) -> bool:
-    """A caption or credit line (``Illustration: Yusha``, ``Photo courtesy of X``): metadata, not body."""
-    return len(line) <= 160 and bool(_CREDIT.match(line))
-
-
-def byline_author(line: str) -> str | None:
-    """The name in ``By Jane Doe`` (or ``By Jane Doe and John Roe, Reuters``), else ``None``.
-
-    A sentence that merely starts with "By" ("By the same logic, ...") is not a byline: the words after
-    "By" must be capitalised names and the line short.
-    """
-    if len(line) > 100 or line[:3].lower() != "by ":
-        return None
-    match = _BYLINE.match(line.strip())
-    if not match:
-        return None
-    name = match.group("name").strip().rstrip(",")
-    if "," in name and not re.search(r"\s(?:and|&)\s", name):
-        name = name.split(",")[0]  # "By Ana de la Cruz, Reuters": the part after the comma is affiliation
-    words = name.split()
-    if not 1 <= len(words) <= 12 or not words[0][0].isupper():
-        return None
-    return name
-
-
-def bio_author(paragraph: str) -> str | None:
-    """The author named by a closing bio (``Andreas Kluth is a Bloomberg Opinion columnist ...``)."""
-    match = _BIO.match(paragraph)
-    if not match or len(match.group("name").split()) < 2:
-        return None
-    if not _BIO_ROLE.search(match.group("rest")[:200]):
-        return None
-    return match.group("name")
-
-
-def is_bio(paragraph: str) -> bool:
-    """A closing bio or disclaimer, which ends an article."""
-    return bio_author(paragraph) is not None or bool(_DISCLAIMER.search(paragraph))
-
-
-_LEAD_IN = re.compile(
-    r"^(?:(?:on|in|at|by|for|during|after|before|since|this|last|earlier|later|late|early|"
-    r"ruminating|speaking|writing|asked|according)\b[^,]{0,60}|[A-Z][a-z]+ \d{1,2}),\s+",
-    re.IGNORECASE,
-)
-_STRONG_BREAK = re.compile(r"\s*(?:[:;]|\s[—–]\s|—|,)\s+")
-_WEAK_BREAK = re.compile(
-    r"\s+(?=(?:by|with|for|from|as|while|after|before|because|since|which|who|whose|where|when|"
-    r"that|amid|despite|including|but|and|or|to|in|on|at|over|under|into|of)\s)"
-)
-_DANGLING = frozenset(
-    """a an the of and or but to in on at for with by from as that which who is are was were
-    its their his her""".split()
-)
-
-
-def _tidy_title(text: str) -> str:
-    text = text.strip().rstrip(" ,;:—–-")
-    if text.endswith(".") and not text.endswith(".."):
-        text = text[:-1]
-    words = text.split()
-    while len(words) > 3 and words[-1].lower().strip(",;:") in _DANGLING:
-        words.pop()
-    text = " ".join(words).rstrip(" ,;:—–-")
-    return text[:1].upper() + text[1:]
-
-
-def derive_title(paragraphs: list[str], limit: int = TITLE_LIMIT) -> str:
-    """A headline made from the lead: the first sentence if it fits, else its main clause cut at a natural
-    break (clause punctuation or before a preposition/conjunction), never inside a word, never over ``limit``.
-    """
-    lead = next((p for p in paragraphs if p.strip()), "")
-    if not lead:
-        return "Untitled"
-    first = sentences(lead)[0] if lead else ""
-    candidate = _tidy_title(first)
-    if len(candidate) <= limit and len(candidate) >= 12:
-        return candidate
-    # Drop a scene-setting lead-in ("On Tuesday, ", "This month, ") when the rest can stand alone.
-    core = first
-    lead_in = _LEAD_IN.match(core)
-    if lead_in and len(core) - lead_in.end() >= 30:
-        core = core[lead_in.end() :]
-        core = core[:1].upper() + core[1:]
-    if len(_tidy_title(core)) <= limit:
-        return _tidy_title(core)
-    best = ""
-    for pattern, minimum in ((_STRONG_BREAK, 45), (_WEAK_BREAK, 50)):
-        for match in pattern.finditer(core):
-            piece = _tidy_title(core[: match.start()])
-            if minimum <= len(piece) <= limit and len(piece) > len(best):
-                best = piece
-        if best:
-            return best
-    # No natural break: cut at a word boundary and say so.
-    words, out = core.split(), ""
-    for word in words:
-        if len(out) + len(word) + 2 > limit:
-            break
-        out = f"{out} {word}".strip()
-    return _tidy_title(out) + "…"
+_LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S")
 
 
 @dataclass(slots=True)
@@ -280,109 +87,6 @@ def article_id(title: str | None, body: str) -> str:
     return hashlib.sha256(b"dump\0" + basis.encode()).hexdigest()[:12]
 
 
-def _blocks(text: str, markdown: bool) -> list[list[list[str]]]:
-    """Split text into article blocks, each a list of paragraphs, each a list of lines.
-
-    Two or more blank lines or a separator line end a block. Inside a block, a blank line ends a paragraph;
-    a block with no blank lines at all is "one paragraph a line" (a scraped page).
-    """
-    blocks: list[list[list[str]]] = []
-    paras: list[list[str]] = []
-    lines: list[str] = []
-    blank_run = 0
-    heading_level = _top_heading_level(text) if markdown else None
-
-    def end_paragraph() -> None:
-        nonlocal lines
-        if lines:
-            paras.append(lines)
-            lines = []
-
-    def end_block() -> None:
-        nonlocal paras
-        end_paragraph()
-        if paras:
-            blocks.append(paras)
-            paras = []
-
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            blank_run += 1
-            end_paragraph()
-            if blank_run == 2:
-                end_block()
-            continue
-        blank_run = 0
-        if _SEPARATOR.match(raw):
-            # A Markdown setext underline ("Title" then "===") is a heading, not a separator.
-            if markdown and lines and len(lines) == 1 and line[0] in "=-":
-                title = lines.pop()
-                end_block() if line[0] == "=" else end_paragraph()
-                paras.append([f"\x00h{1 if line[0] == '=' else 2} {title}"])
-                continue
-            end_block()
-            continue
-        heading = _HEADING.match(line) if markdown or line.startswith("# ") else None
-        if heading and (heading_level is None or len(heading.group(1)) <= heading_level):
-            end_block()
-            paras.append([f"\x00h1 {heading.group(2)}"])
-            continue
-        if heading:
-            end_paragraph()
-            paras.append([f"\x00h2 {heading.group(2)}"])
-            continue
-        lines.append(line)
-    end_block()
-    # A block without blank lines inside is one paragraph a line.
-    out: list[list[list[str]]] = []
-    for block in blocks:
-        if len(block) == 1 and len(block[0]) > 1:
-            out.append([[line] for line in block[0]])
-        elif any(len(p) > 1 for p in block) and _one_per_line(block):
-            out.append([[line] for p in block for line in p])
-        else:
-            out.append(block)
-    return out
-
-
-def _one_per_line(block: list[list[str]]) -> bool:
-    # Hard-wrapped prose has many lines that do not end a sentence; scraped pages almost none.
-    lines = [line for p in block for line in p if not line.startswith("\x00")]
-    long_lines = [line for line in lines if len(line) > 100]
-    return len(long_lines) >= max(2, len(lines) // 2)
-
-
-def _top_heading_level(text: str) -> int | None:
-    levels = [len(m.group(1)) for m in re.finditer(r"^(#{1,6})\s+\S", text, re.MULTILINE)]
-    return min(levels) if levels else None
-
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])")
-
-
-def _markdown_inline(text: str) -> str:
-    """Emphasis markers removed; links are kept for :func:`_number_links` to turn into references."""
-    return _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), text)
-
-
-def _number_links(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
-    """``[text](url)`` becomes ``text [n]`` with ``url`` as link n, as HTML bodies do; images become
-    ``[image: alt]``."""
-    links: list[str] = []
-
-    def replace(match: re.Match[str]) -> str:
-        text, url = match.group(1).strip(), match.group(2)
-        if match.group(0).startswith("!"):
-            return f"[image: {text}]" if text else "[image]"
-        if url not in links:
-            links.append(url)
-        return f"{text or url} [{links.index(url) + 1}]"
-
-    return [_MD_LINK.sub(replace, p) for p in paragraphs], tuple(links)
-
-
 def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list[ArticleDraft]:
     """Read a decoded dump into article drafts, in file order.
 
@@ -395,19 +99,164 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
     del name
     # A form feed is a separator; make it a separator line before control characters are stripped.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n---\n\n")
+    text = strip_controls(text)
+    if not markdown:
+        special = _read_page_or_digest(text)
+        if special is not None:
+            return special
     drafts: list[ArticleDraft] = []
-    for block in _blocks(strip_controls(text), markdown):
+    for block in _blocks(text, markdown):
         block = _split_head(block)
-        paragraphs = [" ".join(lines) for lines in block]
+        paragraphs = [p for lines in block for p in _join(lines)]
         if markdown:
-            paragraphs = [p if p.startswith("\x00") else _markdown_inline(p) for p in paragraphs]
+            paragraphs = [p if p.startswith("\x00") else markdown_inline(p) for p in paragraphs]
         drafts.extend(_segment(paragraphs, markdown=markdown))
     return drafts
 
 
+DIGEST_CHROME_MAX = 0.5
+"""A separated dump with chrome is a digest (newsletter) while most of its lines are prose; past this share
+of chrome it is a web page whose horizontal rules came out as ``___`` lines."""
+EDGE_BLOCKS = 2
+"""Chrome blocks a newsletter may open or close with (masthead and contents; footer and legal line)."""
+
+
+def _read_page_or_digest(text: str) -> list[ArticleDraft] | None:
+    """A saved page's article, or a newsletter's items without its masthead and footer; None for a dump the
+    plain rules read. A separated dump whose articles open with a title and byline or date is never a page,
+    and is not classified line by line at all (that keeps big imports fast): only its end blocks are."""
+    chunks = _chunks(text)
+    headed = _headed(text)
+    if not headed or len(chunks) < 2:
+        # Titled articles without separators between them may also be a page's cards ("Title / date /
+        # teaser" under "More stories"): such a text is still read as a page when chrome dominates it.
+        lines = classify(text)
+        if is_page(lines) and (not headed or _chrome_share(lines) > DIGEST_CHROME_MAX):
+            if len(chunks) > 1 and _chrome_share(lines) <= DIGEST_CHROME_MAX:
+                prose = [has_prose(classify(chunk)) for chunk in chunks]
+                if sum(prose) >= 2:
+                    return _digest(chunks, prose) if not all(prose) else None
+            page = read_page(text, lines)
+            if page and page.paragraphs:
+                return [_page_draft(page)]
+    keep = _edge_items(chunks)
+    return _digest(chunks, keep) if not all(keep) else None
+
+
+def _chunks(text: str) -> list[str]:
+    """The text between separator lines (``---``), blank chunks left out."""
+    chunks: list[list[str]] = [[]]
+    for raw in text.split("\n"):
+        if _SEPARATOR_LINE.fullmatch(raw):
+            chunks.append([])
+        else:
+            chunks[-1].append(raw)
+    return [joined for chunk in chunks if (joined := "\n".join(chunk)).strip()]
+
+
+def _headed(text: str) -> bool:
+    """Articles (between separators or two blank lines) that mostly open with a title line and a byline or
+    date line right under it: a tidy dump, whatever its words."""
+    parts: list[list[str]] = [[]]
+    blank = 0
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            blank += 1
+            continue
+        if _SEPARATOR_LINE.fullmatch(raw) or blank >= 2:
+            parts.append([])
+        blank = 0
+        if not _SEPARATOR_LINE.fullmatch(raw):
+            parts[-1].append(line)
+    parts = [part for part in parts if part]
+    counts = Counter(part[0] for part in parts)
+    headed = sum(1 for part in parts if len(part) > 2 and counts[part[0]] == 1 and _opens_with_head(part))
+    return headed >= 2 and headed * 2 >= len(parts)
+
+
+def _opens_with_head(part: list[str]) -> bool:
+    if _is_head_line(part[0]):
+        return False
+    return any(byline_author(line) or (len(line) <= 60 and parse_date(line)) for line in part[1:3])
+
+
+def _chrome_share(lines: list[Line]) -> float:
+    return sum(line.kind is Kind.BAD for line in lines) / max(1, len(lines))
+
+
+def _chrome_block(block: list[Line]) -> bool:
+    """A masthead, contents line or footer: no prose, some chrome, no byline."""
+    return (
+        not has_prose(block)
+        and any(line.first is Kind.BAD for line in block)
+        and not any(byline_author(line.text) for line in block)
+    )
+
+
+def _edge_items(chunks: list[str]) -> list[bool]:
+    """Which separated chunks are articles: all but the chrome chunks at either end (up to two each: a
+    newsletter's masthead and contents, its footer and legal line). Only the end chunks are classified."""
+    keep = [True] * len(chunks)
+    if len(chunks) < 2:
+        return keep
+    for order in (range(len(chunks)), range(len(chunks) - 1, -1, -1)):
+        for n, i in enumerate(order):
+            if n >= EDGE_BLOCKS or not keep[i] or not _chrome_block(classify(chunks[i])):
+                break
+            keep[i] = False
+    return keep if any(keep) else [True] * len(chunks)
+
+
+def _digest(chunks: list[str], keep: list[bool]) -> list[ArticleDraft]:
+    """A newsletter: its items are the kept chunks; the masthead, contents and footer are not articles, and
+    the issue's date (the first date before the first item) applies to items that have none."""
+    issue_date = None
+    for chunk, kept in zip(chunks, keep, strict=True):
+        if kept:
+            break
+        lines = (line.strip() for line in chunk.split("\n"))
+        issue_date = issue_date or next(
+            (d for line in lines if len(line) <= 100 and (d := find_date(line))), None
+        )
+    drafts: list[ArticleDraft] = []
+    for chunk, kept in zip(chunks, keep, strict=True):
+        if kept:
+            for paras in _blocks(chunk, False):
+                drafts.extend(_segment([p for lines in _split_head(paras) for p in _join(lines)]))
+    if issue_date is not None:
+        drafts = [d if d.published else replace(d, published=issue_date) for d in drafts]
+    return drafts
+
+
+def _page_draft(page: PageArticle) -> ArticleDraft:
+    pending = _Pending(paragraphs=[clean_line(p) if "\n" not in p else p for p in page.paragraphs])
+    pending.title, pending.author, pending.published = page.title, page.author, page.published
+    return _draft(pending)
+
+
+def _join(lines: list[str]) -> list[str]:
+    """A paragraph's lines as one line, except a list (``- ``, ``* ``, ``•``, ``1.`` items): one item a
+    line, and a lead-in line before the items is a paragraph of its own."""
+    items = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line)]
+    if len(items) < 2 or len(items) < len(lines) - 1:
+        return [" ".join(lines)]
+    lead = [] if items[0] == 0 else [lines[0]]
+    return [*lead, "\n".join(_list_item(line) for line in lines[len(lead) :])]
+
+
+def _list_item(line: str) -> str:
+    return "- " + line[2:].strip() if line[:2] in ("* ", "+ ", "• ") else line
+
+
 def _is_head_line(line: str) -> bool:
-    plain = _markdown_inline(line).strip()
-    return bool(byline_author(plain) or (len(plain) <= 60 and parse_date(plain)))
+    plain = markdown_inline(line).strip()
+    return bool(
+        byline_author(plain)
+        or (len(plain) <= 60 and parse_date(plain))
+        or posted_line(plain)
+        or _TAGS.match(plain)
+    )
 
 
 def _split_head(block: list[list[str]]) -> list[list[str]]:
@@ -446,9 +295,19 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
         cur = _Pending()
 
     count = len(paragraphs)
+    in_comments = False
     for i, para in enumerate(paragraphs):
-        para = clean_line(para) if not para.startswith("\x00") else para
+        if para.startswith("\x00"):
+            pass
+        elif "\n" in para:  # a list: one item a line
+            para = "\n".join(clean_line(item) for item in para.split("\n"))
+        else:
+            para = clean_line(para)
         if not para:
+            continue
+        if COMMENTS_HEADING.match(para) and (cur.paragraphs or out):
+            in_comments = True  # readers' comments are not the article: skip them up to the block's end
+        if in_comments:
             continue
         nxt = paragraphs[i + 1] if i + 1 < count else None
         if para.startswith("\x00h"):
@@ -461,31 +320,17 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
             else:  # a section heading: it stays in the body
                 cur.paragraphs.append(f"## {heading}")
             continue
+        if "\n" in para and not para.startswith("\x00"):
+            cur.paragraphs.append(para)  # a list stays in the article it is in
+            continue
         if cur.author_note:
             # Anything after a bio belongs to the next article, except more of the bio/disclaimer.
-            if _DISCLAIMER.search(para):
+            if DISCLAIMER.search(para):
                 cur.author_note.append(para)
                 continue
             close()
-        if cur.at_head:
-            author = byline_author(para)
-            if author and cur.author is None:
-                cur.author = author
-                continue
-            date = parse_date(para) if len(para) <= 60 else None
-            if date and cur.published is None:
-                cur.published = date
-                continue
-            if (
-                cur.title is None
-                and nxt is not None
-                and len(para) <= TITLE_LIMIT + 30
-                and not ends_sentence(para)
-                and not para.endswith(",")
-                and not is_credit(para)
-            ):
-                cur.title = para.rstrip(" :")
-                continue
+        if cur.at_head and _take_head(cur, para, last=nxt is None):
+            continue
         if is_credit(para):
             cur.credits.append(para)
             continue
@@ -508,11 +353,41 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
     return out
 
 
+def _take_head(cur: _Pending, para: str, *, last: bool) -> bool:
+    """Take a head line (tags, "Posted on DATE by NAME", byline, date, title) into the article being
+    assembled; False if ``para`` is not one."""
+    if _TAGS.match(para):
+        return True
+    posted = posted_line(para)
+    if posted and cur.author is None and cur.published is None:
+        cur.author, cur.published = posted
+        return True
+    author = byline_author(para)
+    if author and cur.author is None:
+        cur.author = author
+        return True
+    date = parse_date(para) if len(para) <= 60 else None
+    if date and cur.published is None:
+        cur.published = date
+        return True
+    if (
+        cur.title is None
+        and not last
+        and len(para) <= TITLE_LIMIT + 30
+        and not ends_sentence(para)
+        and not para.endswith(",")
+        and not is_credit(para)
+    ):
+        cur.title = para.rstrip(" :")
+        return True
+    return False
+
+
 def _draft(p: _Pending, markdown: bool = False) -> ArticleDraft:
     body_paragraphs = p.paragraphs  # already clean_line()d by _segment
     links: tuple[str, ...] = ()
     if markdown:
-        body_paragraphs, links = _number_links(body_paragraphs)
+        body_paragraphs, links = number_links(body_paragraphs)
     body = "\n\n".join(x for x in body_paragraphs if x)
     text_paragraphs = [x for x in body_paragraphs if not x.startswith("## ")]
     title = clean_line(p.title) if p.title else None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -260,8 +260,12 @@ class Store:
         now: datetime,
         update: bool = False,
         sources: Mapping[str, SourceUpdate | SourceRecord] | None = None,
+        revised: Collection[str] = (),
     ) -> CommitResult:
         """Store new articles (and, with ``update``, changed ones) and source records in one batch.
+
+        ``revised`` names articles whose text is known to have changed (a dump read anew): they are
+        rewritten, body included, even when their headline fields are the same.
 
         Bodies are written first and headlines last: headlines are the commit point, so a crash in
         between leaves only unreferenced bodies, which the next import of the same text overwrites.
@@ -280,11 +284,11 @@ class Store:
                         articles[draft.id] = _headline_record(draft, source_id, added, order)
                         result.new_ids.append(draft.id)
                         new += 1
-                    elif update and old.get("src") == source_id:
+                    elif (update or draft.id in revised) and old.get("src") == source_id:
                         rec = _headline_record(draft, source_id, old.get("added", added), old.get("n", order))
                         # Headline fields (the excerpt included) decide, not the body: reading a body
                         # shard per unchanged entry would make a warm refresh parse every shard.
-                        if all(rec.get(k) == old.get(k) for k in _COMPARED):
+                        if draft.id not in revised and all(rec.get(k) == old.get(k) for k in _COMPARED):
                             present += 1
                             continue
                         articles[draft.id] = rec
