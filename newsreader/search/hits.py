@@ -18,17 +18,25 @@ from newsreader.search.text import make_snippet
 
 READ = 1
 STARRED = 2
-"""Bits of a ``Store.state()`` value."""
+HIDDEN = 4
+"""Bits of a ``Store.state()`` value (``HIDDEN``: a rule or the user hid it)."""
 
 HIT_COLUMNS = "id, src, title, author, url, excerpt, published, added, truncated, n, body"
 """The ``docs`` columns a hit is built from, in this order."""
 
 
-def passes(query: Query, flags: int) -> bool:
-    """Whether an article with these state bits passes the query's ``is:`` filters."""
+def passes(query: Query, flags: int, *, hidden_too: bool = False) -> bool:
+    """Whether an article with these state bits passes the query's ``is:`` filters.
+
+    A hidden article passes only ``is:hidden`` unless ``hidden_too`` (rules see every article).
+    """
     if query.read is not None and bool(flags & READ) != query.read:
         return False
-    return query.starred is None or bool(flags & STARRED) == query.starred
+    if query.starred is not None and bool(flags & STARRED) != query.starred:
+        return False
+    if query.hidden is None:
+        return hidden_too or not flags & HIDDEN
+    return bool(flags & HIDDEN) == query.hidden
 
 
 def _epoch(value: Any) -> datetime | None:
