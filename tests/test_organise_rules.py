@@ -52,13 +52,16 @@ def test_rules_parse_with_names_and_actions(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('[[rules]]\nname = "bad"\nquery = "(a"\naction = "hide"\n', None),
-        ('[[rules]]\nname = "bad"\nquery = "is:bogus"\naction = "hide"\n', "rule 1 ('bad'): query 'is:bogus'"),
+        (
+            '[[rules]]\nname = "bad"\nquery = "is:bogus"\naction = "hide"\n',
+            "rule 1 ('bad'): query 'is:bogus'",
+        ),
         ('[[rules]]\nquery = "x"\naction = "delete"\n', "rule 1: unknown action 'delete'"),
         ('[[rules]]\nquery = "x"\naction = "tag:two words"\n', "rule 1: action 'tag:two words'"),
         ('[[rules]]\nquery = "x"\n', "rule 1: action must be"),
         ('[[rules]]\naction = "hide"\n', "rule 1: query must be a string"),
         ('[[rules]]\nquery = "x"\naction = "hide"\nwhen = 1\n', "unknown key"),
-        ('[[rules]]\nname="a"\nquery="x"\naction="hide"\n[[rules]]\nname="a"\nquery="y"\naction="star"\n', "two"),
+        ('[[rules]]\nname="a"\nquery="x"\naction="hide"\n' * 2, "two rules are named 'a'"),
         ('rules = "hide everything"\n', "array of tables"),
         ('[[rules]]\nquery = ""\naction = "hide"\n', "rule 1: query '': empty search"),
     ],

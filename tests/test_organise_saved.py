@@ -81,7 +81,8 @@ def test_counts_follow_new_articles_and_reads(tmp_path: Path) -> None:
     store.set_state(sorted(harbour)[1:2], starred=True)
     after_read = counts.update(searches, store.headlines(), store.state(), {})
     assert after_read == {"harbour": len(harbour) - 1, "starred": 1}
-    draft = ArticleDraft(id="feedbeef0001", title="Harbour reopens", body="The harbour is open.", excerpt="The harbour is open.")
+    text = "The harbour is open."
+    draft = ArticleDraft(id="feedbeef0001", title="Harbour reopens", body=text, excerpt=text)
     result = store.commit({"extra": [draft]}, now=datetime(2026, 12, 1, tzinfo=UTC))
     index.index_articles(result.new_ids)
     after_new = counts.update(searches, store.headlines(), store.state(), {})

@@ -1,6 +1,7 @@
 """``make bench``: run every ``tests/bench/bench_*.py`` and print its table.
 
-Usage: ``python -m tests.bench [--quick] [NAME ...]`` (NAME: ``core``, ``organise``, ``refresh``, ``search``, ``tui``).
+Usage: ``python -m tests.bench [--quick] [NAME ...]``
+(NAME: ``core``, ``organise``, ``refresh``, ``search``, ``tui``).
 """
 
 from __future__ import annotations
