@@ -85,7 +85,17 @@ def test_counts_follow_new_articles_and_reads(tmp_path: Path) -> None:
     draft = ArticleDraft(id="feedbeef0001", title="Harbour reopens", body=text, excerpt=text)
     result = store.commit({"extra": [draft]}, now=datetime(2026, 12, 1, tzinfo=UTC))
     index.index_articles(result.new_ids)
-    after_new = counts.update(searches, store.headlines(), store.state(), {})
+    after_new = counts.update(searches, store.headlines(), store.state(), {}, generation=store.generation)
     assert after_new == {"harbour": len(harbour), "starred": 1}
     assert counts.update(searches[:1], store.headlines(), store.state(), {}) == {"harbour": len(harbour)}
+    # one commit that removed articles and one that added: the generation says two, so a full diff
+    store.remove_source("extra")
+    again = ArticleDraft(id="feedbeef0002", title="Harbour news", body=text, excerpt=text)
+    index.index_articles(store.commit({"more": [again]}, now=datetime(2026, 12, 2, tzinfo=UTC)).new_ids)
+    assert counts.update(searches, store.headlines(), store.state(), {}, generation=store.generation) == {
+        "harbour": len(harbour),
+        "starred": 1,
+    }
+    fresh = SavedCounts(index).update(searches, store.headlines(), store.state(), {})
+    assert fresh == {"harbour": len(harbour), "starred": 1}
     index.close()

@@ -8,8 +8,8 @@ from newsreader.errors import UserInputError
 from newsreader.organise.retention import Policy, policy_for, protected, select
 from newsreader.organise.schedule import (
     DAY,
-    after_fetch,
     backoff,
+    failures_after,
     format_interval,
     is_due,
     next_due,
@@ -51,12 +51,12 @@ def test_due_follows_interval_failures_and_retry_after() -> None:
     assert is_due(fetched, now, 20 * 60)
     assert not is_due({**fetched, "interval": 2 * H}, now + H, H)
     assert is_due({**fetched, "interval": 2 * H}, now + 2 * H, H)
-    failing = {"last_attempt": now, "last_fetched": now - DAY, "failures": 2}
+    failing = {"last_fetched": now, "failures": 2}
     assert next_due(failing, H) == now + 4 * H
     assert next_due({**failing, "retry_at": now + 10 * H}, H) == now + 10 * H
-    failed = after_fetch(failing, ok=False, now=now)
-    assert failed == {"last_attempt": now, "failures": 3}
-    assert after_fetch(failing, ok=True, now=now)["failures"] == 0
+    assert failures_after(failing, ok=False, manual=False) == 3
+    assert failures_after(failing, ok=False, manual=True) == 1
+    assert failures_after(failing, ok=True, manual=False) == 0
 
 
 NOW = 100 * DAY

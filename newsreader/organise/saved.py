@@ -143,6 +143,9 @@ class SavedCounts:
     index: IndexLike
     _entries: dict[str, _Entry] = field(default_factory=dict)
     _known: set[str] = field(default_factory=set)
+    _last: str | None = None
+    """The last id of the headlines at the last update (new articles come after it)."""
+    _generation: int | None = None
     _state_seen: object = None
     _excluded: frozenset[str] = frozenset()
     """Read or hidden ids: a count is what matches minus these."""
@@ -156,15 +159,16 @@ class SavedCounts:
         heads: Mapping[str, Any],
         state: Mapping[str, int],
         tags: Mapping[str, Sequence[str]],
+        *,
+        generation: int | None = None,
     ) -> dict[str, int]:
-        """``{name: unread count}`` for these searches (a search that no longer parses counts 0)."""
-        self._catch_up(heads)
+        """``{name: unread count}`` for these searches (a search that no longer parses counts 0).
+
+        ``generation``: the store's, which lets an update after one commit skip the diff of all ids.
+        """
+        self._catch_up(heads, generation)
         if state is not self._state_seen:
-            self._read = frozenset(i for i, flags in state.items() if flags & READ)
-            self._excluded = frozenset(i for i, flags in state.items() if flags & (READ | HIDDEN))
-            self._starred = frozenset(i for i, flags in state.items() if flags & STARRED)
-            self._hidden = frozenset(i for i, flags in state.items() if flags & HIDDEN)
-            self._state_seen = state
+            self._split_state(state)
         counts: dict[str, int] = {}
         wanted = {s.name for s in searches}
         for gone in self._entries.keys() - wanted:
@@ -174,13 +178,14 @@ class SavedCounts:
             counts[saved.name] = 0 if entry is None else self._count(entry.query, entry.ids)
         return counts
 
-    def _catch_up(self, heads: Mapping[str, Any]) -> None:
-        keys = heads.keys()
-        if len(keys) == len(self._known) and keys == self._known:
+    def _catch_up(self, heads: Mapping[str, Any], generation: int | None) -> None:
+        new, removed = self._arrivals(heads, generation)
+        self._generation = generation
+        if not new and not removed:
             return
-        new = [i for i in keys - self._known]
-        removed = self._known - keys
-        self._known = set(keys)
+        self._known.update(new)
+        self._known -= removed
+        self._last = next(reversed(heads.keys()), None) if heads else None  # type: ignore[call-overload]
         entries = list(self._entries.values())
         for entry in entries:
             entry.ids -= removed
@@ -188,6 +193,32 @@ class SavedCounts:
             found = self.index.matching_ids([e.query for e in entries], within=new)
             for entry, ids in zip(entries, found, strict=True):
                 entry.ids.update(ids)
+
+    def _arrivals(self, heads: Mapping[str, Any], generation: int | None) -> tuple[list[str], set[str]]:
+        """``(new ids, removed ids)`` since the last update.
+
+        A commit appends its new articles to the headlines (their order is kept on disk), so after one
+        commit that only grew them the new ids are the ones after the last id seen: found from the end,
+        without diffing 100,000 ids. Anything else (several commits, a removal) is a full diff.
+        """
+        grown = len(heads) - len(self._known)
+        if generation is not None and generation == self._generation:
+            return [], set()
+        one_commit = (
+            generation is not None and self._generation is not None and generation == self._generation + 1
+        )
+        if one_commit and grown >= 0 and self._last is not None:
+            new: list[str] = []
+            for article_id in reversed(heads.keys()):  # type: ignore[call-overload]
+                if article_id == self._last:
+                    if len(new) == grown:
+                        return new, set()
+                    break
+                new.append(article_id)
+                if len(new) > grown:
+                    break
+        keys = heads.keys()
+        return list(keys - self._known), self._known - keys
 
     def _entry(self, saved: SavedSearch, tags: Mapping[str, Sequence[str]]) -> _Entry | None:
         entry = self._entries.get(saved.name)
@@ -204,6 +235,21 @@ class SavedCounts:
             entry = _Entry(query, set(self.index.matching_ids([query])[0]), tags)
             self._entries[saved.name] = entry
         return entry
+
+    def _split_state(self, state: Mapping[str, int]) -> None:
+        read: set[str] = set()
+        starred: set[str] = set()
+        hidden: set[str] = set()
+        for article_id, flags in state.items():  # one pass: a big library has a mark on most articles
+            if flags & READ:
+                read.add(article_id)
+            if flags & STARRED:
+                starred.add(article_id)
+            if flags & HIDDEN:
+                hidden.add(article_id)
+        self._read, self._starred, self._hidden = frozenset(read), frozenset(starred), frozenset(hidden)
+        self._excluded = self._read | self._hidden
+        self._state_seen = state
 
     def _count(self, query: Query, ids: set[str]) -> int:
         """Unread articles among ``ids`` that pass the query's ``is:`` filters: set arithmetic only

@@ -69,7 +69,7 @@ def backoff(failures: int, interval: float) -> float:
 def next_due(source: Mapping[str, Any], default: float) -> float:
     """Epoch seconds when the feed is next due (0: now, it was never fetched)."""
     interval = interval_of(source, default)
-    last = source.get("last_attempt", source.get("last_fetched"))
+    last = source.get("last_fetched")  # set by every fetch, failed or not
     if not isinstance(last, int | float):
         return 0.0
     failures = int(source.get("failures") or 0)
@@ -84,7 +84,8 @@ def is_due(source: Mapping[str, Any], now: float, default: float) -> bool:
     return next_due(source, default) <= now
 
 
-def after_fetch(source: Mapping[str, Any], *, ok: bool, now: float) -> dict[str, Any]:
-    """The schedule fields to store after a fetch: a success clears the failures, a failure adds one."""
-    failures = 0 if ok else int(source.get("failures") or 0) + 1
-    return {"last_attempt": now, "failures": failures}
+def failures_after(source: Mapping[str, Any], *, ok: bool, manual: bool) -> int:
+    """Failures in a row after a fetch: a success clears them; a manual refresh starts them over."""
+    if ok:
+        return 0
+    return 1 if manual else int(source.get("failures") or 0) + 1

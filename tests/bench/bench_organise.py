@@ -76,7 +76,9 @@ def _refresh(store: Store, index: SearchIndex, batch: list[ArticleDraft]) -> flo
 
 def _counts(counts: SavedCounts, store: Store) -> tuple[float, dict[str, int]]:
     started = time.perf_counter()
-    found = counts.update(SEARCHES, store.headlines(), store.state(), _tags(store))
+    found = counts.update(
+        SEARCHES, store.headlines(), store.state(), _tags(store), generation=store.generation
+    )
     return time.perf_counter() - started, found
 
 
