@@ -119,11 +119,12 @@ def evaluate(rules: Sequence[Rule], docs: Iterable[tuple[str, Doc]]) -> Outcome:
         for rule in rules:
             if matches(rule.query, doc, hidden_too=True):
                 outcome.matched[rule.name].append(article_id)
-                _record(outcome, rule, article_id)
+                record(outcome, rule, article_id)
     return outcome
 
 
-def _record(outcome: Outcome, rule: Rule, article_id: str) -> None:
+def record(outcome: Outcome, rule: Rule, article_id: str) -> None:
+    """Note what ``rule`` does to one article it matched."""
     if rule.action == "mark-read":
         outcome.read.add(article_id)
     elif rule.action == "hide":
