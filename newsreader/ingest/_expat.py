@@ -29,6 +29,7 @@ MAX_DEPTH = 256
 class BufferedExpatParser(ExpatParser):
     """ExpatParser whose underlying pyexpat parser buffers character data, with depth and time bounds."""
 
+    _parser: Any  # the pyexpat parser, made by ExpatParser.reset (typeshed does not declare it)
     _depth = 0
     _elements = 0
 

@@ -1,8 +1,9 @@
-"""Bytes to text: which character encoding a document is in when it does not say (or says wrong).
+"""Bytes to text: dump files decoded, and the character encoding of feeds that do not say (or say wrong).
 
-feedparser reads the encoding from the BOM, the HTTP charset and the XML declaration; without any it
-tries UTF-8, then Windows-1252, so an undeclared KOI8-R, EUC-JP or Windows-1255 feed became mojibake
-with no warning. :func:`feed_charset` names the encoding for feedparser in those cases.
+:func:`decode_bytes` reads a text dump (BOM, else UTF-8, else Windows-1252). For feeds, feedparser reads
+the encoding from the BOM, the HTTP charset and the XML declaration; without any it tries UTF-8, then
+Windows-1252, so an undeclared KOI8-R, EUC-JP or Windows-1255 feed became mojibake with no warning.
+:func:`feed_charset` names the encoding for feedparser in those cases.
 """
 
 from __future__ import annotations
@@ -10,7 +11,76 @@ from __future__ import annotations
 import codecs
 import re
 
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+from newsreader.errors import ImportFileError
+from newsreader.ingest.cleaning import normalise_newlines
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:65536]
+    if not sample:
+        return False
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\n\r\t\f\v\x1b")
+    return controls > max(8, len(sample) // 100)
+
+
+def decode_bytes(data: bytes, name: str = "input") -> str:
+    """Decode a text file: BOM (UTF-8/16/32), else UTF-8, else Windows-1252.
+
+    Raises:
+        ImportFileError: the bytes are binary or cannot be decoded; the message names ``name``.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec.removesuffix("-sig"))
+            except UnicodeDecodeError as exc:
+                raise ImportFileError(
+                    f"{name}: not valid {codec.upper().removesuffix('-SIG')} (byte {exc.start}): {exc.reason}"
+                ) from exc
+            break
+    else:
+        if b"\x00" in data[:4096]:
+            # No BOM but NULs: UTF-16 without BOM if every other byte is NUL, else binary.
+            head = data[:4096]
+            for codec, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+                if zeros.count(0) > len(zeros) * 0.9:
+                    try:
+                        text = data.decode(codec)
+                        break
+                    except UnicodeDecodeError:
+                        pass
+            else:
+                raise ImportFileError(f"{name}: binary file, not text")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                # Windows-1252, with its five undefined bytes read as Latin-1 rather than failing.
+                text = data.decode("latin-1").translate(_CP1252_FROM_LATIN1)
+    if _looks_binary(text):
+        raise ImportFileError(f"{name}: binary file, not text")
+    return normalise_newlines(text)
+
+
+# Latin-1 decodes every byte; this maps the 0x80-0x9f range to Windows-1252 where it is defined.
+_CP1252_FROM_LATIN1 = {
+    i: bytes([i]).decode("cp1252") for i in range(0x80, 0xA0) if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
+
+# --- feeds ------------------------------------------------------------------------------------
+
+_XML_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 _CHARSET_PARAM = re.compile(r";\s*charset\s*=", re.IGNORECASE)
 # Declarations of a 16- or 32-bit encoding: over bytes that start "<?xml" in ASCII they are wrong.
@@ -36,7 +106,7 @@ def feed_charset(data: bytes, content_type: str | None = None) -> tuple[str | No
         declaration are to be trusted (or it is UTF-8); ``warning`` says when the encoding was guessed
         with little confidence.
     """
-    if data.startswith(_BOMS) or (content_type and _CHARSET_PARAM.search(content_type)):
+    if data.startswith(_XML_BOMS) or (content_type and _CHARSET_PARAM.search(content_type)):
         return None, None
     if b"\x00" in data[:4]:
         return None, None  # UTF-16/32 without a BOM: feedparser reads it from the NUL pattern

@@ -2,7 +2,7 @@
 
 feedparser does the XML work; it is called on a byte stream (never a string, which it would
 treat as a URL or a file name to open) with its HTML sanitiser and relative-URI pass turned off,
-because :func:`newsreader.ingest.text.html_to_text` turns HTML into plain text itself and resolves
+because :func:`newsreader.ingest.html_text.html_to_text` turns HTML into plain text itself and resolves
 links against each value's ``xml:base``. Those two passes are most of feedparser's time
 (kurtmckee/feedparser issue 209). Every stored string goes through ``clean``/``clean_line``.
 """
@@ -23,19 +23,14 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import feedparser.api
+import lxml.etree  # noqa: F401  (html_text imports it lazily; here so forked parse workers share it)
 
 from newsreader.errors import ParseError
 from newsreader.ingest import _budget, _expat
+from newsreader.ingest.cleaning import clean, clean_line, normalise_for_id
 from newsreader.ingest.decoding import feed_charset
-from newsreader.ingest.text import (
-    clean,
-    clean_line,
-    cut_at_word,
-    excerpt,
-    html_to_text,
-    looks_like_html,
-    normalise_for_id,
-)
+from newsreader.ingest.html_text import html_to_text, looks_like_html
+from newsreader.ingest.sentences import cut_at_word, excerpt
 from newsreader.models import ArticleDraft
 
 log = logging.getLogger(__name__)
@@ -245,7 +240,7 @@ def _entry_draft(
         key = "sha256:" + hashlib.sha256(normalise_for_id(f"{title}\n{body}").encode()).hexdigest()
     published = _to_datetime(entry.get("published_parsed") or entry.get("created_parsed"))
     # dict.get: feedparser maps a missing updated_parsed to published_parsed, with a warning.
-    updated = _to_datetime(dict.get(entry, "updated_parsed"))
+    updated = _to_datetime(dict.get(entry, "updated_parsed") if isinstance(entry, dict) else None)
     source = entry.get("source")
     author = (
         _authors(entry.get("authors"), source.get("authors") if isinstance(source, Mapping) else None)
@@ -330,6 +325,17 @@ def parse_feed_file(
         raise ParseError(f"{name}: {exc}") from exc
 
 
+def _feedparser(data: bytes, headers: dict[str, str]) -> Any:
+    try:
+        return feedparser.parse(
+            io.BytesIO(data), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except _budget.ParseBudgetExceeded:
+        raise
+    except Exception as exc:  # feedparser should not raise; if it does, this feed fails alone
+        raise ParseError(f"not a feed: {exc}") from exc
+
+
 def _parse(
     data: bytes, headers: dict[str, str], source_id: str, url: str | None, *, saved_copy: bool = False
 ) -> ParsedFeed:
@@ -337,17 +343,7 @@ def _parse(
     if charset is not None:  # an HTTP charset is what feedparser trusts first (RFC 3023)
         kind = headers.get("content-type") or "application/xml"
         headers = {**headers, "content-type": f"{kind}; charset={charset}"}
-    try:
-        parsed = feedparser.parse(
-            io.BytesIO(data),
-            response_headers=headers,
-            sanitize_html=False,
-            resolve_relative_uris=False,
-        )
-    except _budget.ParseBudgetExceeded:
-        raise
-    except Exception as exc:  # feedparser should not raise; if it does, this feed fails alone
-        raise ParseError(f"not a feed: {exc}") from exc
+    parsed = _feedparser(data, headers)
     entries = parsed.get("entries") or []
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") and not entries:
@@ -373,10 +369,10 @@ def _parse(
         except Exception as exc:  # lenient per entry: one odd item never costs the feed
             log.warning("skipping an entry of %s: %s", url or source_id, exc)
             skipped += 1
-            continue
-        if draft.id not in seen:
-            seen.add(draft.id)
-            drafts.append(draft)
+        else:
+            if draft.id not in seen:
+                seen.add(draft.id)
+                drafts.append(draft)
     if entries and not drafts:
         raise ParseError("not a feed: no entry could be read")
     warning = "no RSS channel found, items kept" if channel_missing else charset_warning

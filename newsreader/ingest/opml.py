@@ -18,7 +18,7 @@ from email.utils import format_datetime
 from urllib.parse import urlsplit
 
 from newsreader.errors import ParseError
-from newsreader.ingest.text import clean_line
+from newsreader.ingest.cleaning import clean_line
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _CATEGORY_SEP = "/"

@@ -1,0 +1,309 @@
+"""HTML fragments (feed bodies) to the plain text newsreader stores, and the links they refer to.
+
+lxml's HTML parser (libxml2, HTML5 tokenization since 2.14) tokenizes; the handlers of
+:class:`_HTMLToText` hold the formatting rules and are driven by a walk over the tree it builds.
+libxml2 gets attribute values with "<" in them, raw-text elements (``<textarea>``, ``<xmp>``,
+``<plaintext>``) and stray quotes right where the regex tokenizer before it leaked markup into the
+text. Input nested deeper than libxml2 allows (2048 elements) goes through that regex tokenizer
+(:mod:`newsreader.ingest._html_regex`), which converts it whole in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from html import escape
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from newsreader.ingest import _budget, _html_regex
+from newsreader.ingest.cleaning import clean_line, normalise_newlines, strip_controls
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+# Elements whose content is never text a reader should see. Not <embed> (void: nothing would end the
+# skip) nor <object>, whose content is the fallback a browser shows when it cannot play the object.
+_HTML_SKIP = frozenset(
+    {"script", "style", "head", "title", "template", "noscript", "iframe"}
+    | {"svg", "math", "select", "button"}
+)
+# Elements that start and end a paragraph-like block.
+_HTML_BLOCKS = frozenset(
+    {"p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "figure"}
+    | {"figcaption", "address", "center", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6"}
+    | {"table", "thead", "tbody", "tfoot", "tr", "caption", "form", "fieldset", "details"}
+    | {"summary"}
+)
+_HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BREAKS = re.compile(r"\n[ \t]*\n+")
+_LINK_SCHEMES = frozenset({"http", "https"})
+
+
+_MAX_DEPTH = 8  # deepest list/quote nesting that is drawn as such
+
+
+class _HTMLToText:
+    """Streams HTML into paragraphs; inline text gathers until a block boundary flushes it."""
+
+    def __init__(self, base_url: str | None, references: bool = True) -> None:
+        self.base_url = base_url or None
+        self.references = references
+        self.blocks: list[tuple[str, bool, bool]] = []  # (text, in a list, first of its list)
+        self.inline: list[str] = []
+        self.links: list[str] = []
+        self._link_numbers: dict[str, int] = {}
+        self._anchors: list[tuple[str | None, int]] = []  # (href, len(inline) at <a>)
+        self._lists: list[list[int]] = []  # [ordered (0/1), next number]
+        self._marker: str | None = None  # list marker waiting for the item's first block
+        self._pad = "  "  # indentation of an item's later lines and blocks
+        self._new_list = False  # the next block starts a top-level list: loose, not tight
+        self._quote = 0
+        self._pre = 0
+        self._skip = 0
+
+    # Handlers --------------------------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HTML_SKIP:
+            self._skip += 1
+            return
+        if self._skip:
+            return
+        if tag in _HTML_BLOCKS:
+            self._flush()
+        elif tag == "br":
+            self.inline.append("\n")
+        elif tag == "a":
+            if self._anchors:  # links do not nest: a new <a> closes the open one, as in browsers
+                self.handle_endtag("a")
+            self._anchors.append((self._resolve(dict(attrs).get("href")), len(self.inline)))
+        elif tag == "img":
+            found = dict(attrs)
+            alt = clean_line(found.get("alt") or found.get("title"))
+            self.inline.append(f" [image: {alt}] " if alt else " [image] ")
+        elif tag in ("ul", "ol", "menu"):
+            self._flush()
+            start = dict(attrs).get("start") if tag == "ol" else None
+            digits = start.strip().lstrip("-") if start else ""
+            number = int(start) if start and digits.isdigit() and len(digits) <= 9 else 1
+            self._new_list = not self._lists
+            self._lists.append([tag == "ol", number])
+        elif tag == "li":
+            self._flush()
+            if self._lists and self._lists[-1][0]:
+                self._marker = f"{self._lists[-1][1]}. "
+                self._lists[-1][1] += 1
+            else:
+                self._marker = "• "
+        elif tag == "blockquote":
+            self._flush()
+            self._quote += 1
+        elif tag == "pre":
+            self._flush()
+            self._pre += 1
+        elif tag == "hr":
+            self._flush()
+            self.blocks.append(("* * *", False, False))
+        elif tag in ("td", "th"):
+            self.inline.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HTML_SKIP:
+            return  # <script/>: nothing to skip, and no end tag will come
+        self.handle_starttag(tag, attrs)
+        if tag == "a":
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HTML_SKIP:
+            self._skip = max(0, self._skip - 1)
+            return
+        if self._skip:
+            return
+        if tag in _HTML_BLOCKS:
+            self._flush(heading=tag in _HTML_HEADINGS)
+        elif tag == "a":
+            if self._anchors:
+                href, start = self._anchors.pop()
+                text = "".join(self.inline[start:]).strip()
+                if href and text and self.references:
+                    self.inline.append(f" [{self._number(href)}]")
+        elif tag in ("ul", "ol", "menu"):
+            self._flush()
+            if self._lists:
+                self._lists.pop()
+        elif tag == "li":
+            self._flush()
+        elif tag == "blockquote":
+            self._flush()
+            self._quote = max(0, self._quote - 1)
+        elif tag == "pre":
+            self._flush()
+            self._pre = max(0, self._pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            # Outside <pre>, a newline in the source is just a space; <br> makes real ones.
+            self.inline.append(data if self._pre else data.replace("\r", " ").replace("\n", " "))
+
+    # Building blocks --------------------------------------------------------------------------
+
+    def _resolve(self, href: str | None) -> str | None:
+        if not href:
+            return None
+        href = clean_line(href)
+        try:
+            url = urljoin(self.base_url, href) if self.base_url else href
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:  # a malformed URL (bad port, bad IPv6) is no link
+            return None
+        return url if scheme in _LINK_SCHEMES else None
+
+    def _number(self, href: str) -> int:
+        number = self._link_numbers.get(href)
+        if number is None:
+            self.links.append(href)
+            number = self._link_numbers[href] = len(self.links)
+        return number
+
+    def _flush(self, heading: bool = False) -> None:
+        if not self.inline:
+            return
+        raw = strip_controls(normalise_newlines("".join(self.inline)))
+        self.inline = []
+        # Anchors still open keep their place relative to the (now empty) buffer.
+        if self._anchors:
+            self._anchors = [(href, 0) for href, _ in self._anchors]
+        if self._pre:
+            pieces = [raw.strip("\n").expandtabs(4)]
+        elif "\n" not in raw:  # the common case: one paragraph, no <br>
+            pieces = [" ".join(raw.split())]
+        else:
+            pieces = [
+                "\n".join(" ".join(line.split()) for line in piece.split("\n") if line.strip())
+                for piece in _BREAKS.split(raw)
+            ]
+        in_list = bool(self._lists)
+        # Nesting deeper than _MAX_DEPTH is drawn at that depth: hostile markup nesting thousands of
+        # lists or quotes would otherwise make every line's prefix, and the text, grow quadratically.
+        indent = "  " * min(_MAX_DEPTH, max(0, len(self._lists) - 1))
+        for piece in pieces:
+            if not piece.strip():
+                continue
+            if heading:  # newsreader's body convention (shared with dumps): "## " marks a heading
+                piece = "## " + piece.replace("\n", " ")
+            if in_list:
+                if self._marker is not None:
+                    first = indent + self._marker
+                    self._pad = " " * len(self._marker)
+                    self._marker = None
+                else:
+                    first = indent + self._pad
+                lines = piece.split("\n")
+                pad = indent + self._pad
+                piece = "\n".join([first + lines[0]] + [pad + line for line in lines[1:]])
+            if self._quote:
+                prefix = "> " * min(_MAX_DEPTH, self._quote)
+                piece = "\n".join(prefix + line for line in piece.split("\n"))
+            self.blocks.append((piece, in_list, self._new_list))
+            self._new_list = False
+
+    def result(self) -> str:
+        self._flush()
+        out: list[str] = []
+        previous_in_list = False
+        for text, in_list, first in self.blocks:
+            if out:
+                tight = in_list and previous_in_list and not first
+                out.append("\n" if tight else "\n\n")
+            out.append(text)
+            previous_in_list = in_list
+        return "".join(out)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a feed's text field holds HTML (tags or entities) rather than plain text."""
+    return ("<" in text and ">" in text) or ("&" in text and ";" in text)
+
+
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.DOTALL)
+_local = threading.local()  # an lxml parser is not to be shared between threads
+
+
+def _parser() -> etree.HTMLParser:
+    parser: etree.HTMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        from lxml import etree  # lazy: ~30 ms, paid only by code that converts HTML
+
+        # huge_tree: without it libxml2 stops at 256 open elements (and at 10 MB text nodes).
+        parser = etree.HTMLParser(
+            recover=True,
+            no_network=True,
+            remove_comments=True,
+            remove_pis=True,
+            huge_tree=True,
+            encoding="utf-8",
+        )
+        _local.parser = parser
+    return parser
+
+
+def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
+    """Drive ``handler`` from lxml's parse of ``html``; False if libxml2 gave up part-way."""
+    from lxml import etree
+
+    if "<![CDATA[" in html:  # HTML has no CDATA outside SVG/MathML: libxml2 drops it, browsers show it
+        html = _CDATA.sub(lambda m: escape(m.group(1), quote=False), html)
+    parser = _parser()
+    data = html.replace("\x00", "").encode("utf-8", "replace")  # bytes: a str may not declare an encoding
+    root = etree.fromstring(data, parser)
+    if any(error.level_name == "FATAL" for error in parser.error_log):
+        return False  # a resource limit: the tree holds only what came before it
+    if root is None:
+        return True
+    events = 0
+    start = handler.handle_starttag
+    end = handler.handle_endtag
+    data_ = handler.handle_data
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag: Any = element.tag
+        if event == "start":
+            events += 1
+            if events % _budget.CHECK_EVERY == 0:
+                _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
+            if isinstance(tag, str):
+                start(tag, list(element.items()))
+            if element.text:
+                data_(element.text)
+        else:
+            if isinstance(tag, str):
+                end(tag)
+            if element.tail:
+                data_(element.tail)
+    return True
+
+
+def html_to_text(
+    html: str | None, base_url: str | None = None, *, references: bool = True
+) -> tuple[str, list[str]]:
+    """Readable plain text from an HTML fragment, and the links it refers to.
+
+    Paragraphs are separated by one blank line, headings are paragraphs starting ``## ``
+    (the body convention dumps use too), list items get ``•`` or ``1.``,
+    block quotes ``>``, images become ``[image: alt]``, and each http(s) link is followed by a
+    reference ``[n]`` where ``links[n - 1]`` is its URL resolved against ``base_url``. Scripts and
+    styles are dropped, entities decoded, control characters and escape sequences removed. Text
+    that looks like markup (``[bold]``) is kept literally: it is data, never interpreted.
+    ``references=False`` leaves links unnumbered (for titles).
+
+    Returns:
+        ``(text, links)``.
+    """
+    if not html:
+        return "", []
+    handler = _HTMLToText(base_url, references)
+    if not _walk_lxml(handler, html):
+        handler = _HTMLToText(base_url, references)
+        _html_regex.feed(handler, html)
+    return handler.result(), handler.links
