@@ -27,6 +27,7 @@ from typing import Any
 from newsreader.errors import SchemaError
 from newsreader.models import ArticleDraft
 from newsreader.store.lock import LibraryLock
+from newsreader.store.organise import OrganiseStore
 from newsreader.store.schema import MIGRATIONS, VERSION
 from newsreader.store.storage import (
     TMP_SUFFIX,
@@ -94,8 +95,8 @@ def _body_record(draft: ArticleDraft) -> dict[str, Any]:
 _COMPARED = ("title", "excerpt", "author", "published", "updated", "url", "truncated")
 
 
-class Store:
-    """A library folder on disk. Safe to use from several threads and several processes."""
+class Store(OrganiseStore):
+    """A library folder on disk (tags, hidden articles and pruning: ``OrganiseStore``). Safe to use from several threads and several processes."""
 
     def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
         self.path = Path(path)
