@@ -96,7 +96,9 @@ _COMPARED = ("title", "excerpt", "author", "published", "updated", "url", "trunc
 
 
 class Store(OrganiseStore):
-    """A library folder on disk (tags, hidden articles and pruning: ``OrganiseStore``). Safe to use from several threads and several processes."""
+    """A library folder on disk. Safe to use from several threads and several processes.
+
+    Tags, hidden articles and pruning come from ``OrganiseStore``."""
 
     def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
         self.path = Path(path)
