@@ -61,7 +61,7 @@ class SavedSearches:
         """Every saved search, by name (case-insensitively)."""
         from newsreader.store.storage import read_document
 
-        table = (read_document(self.path) or {}).get("saved", {})
+        table = (read_document(self.path, {"saved": dict}) or {}).get("saved", {})
         if not isinstance(table, dict):
             return []
         out = [
@@ -110,7 +110,7 @@ class SavedSearches:
         from newsreader.store.storage import atomic_write, read_document
 
         with self._lock():
-            doc = read_document(self.path) or {}
+            doc = read_document(self.path, {"saved": dict}) or {}
             table = doc.setdefault("saved", {})
             if not isinstance(table, dict):
                 table = doc["saved"] = {}

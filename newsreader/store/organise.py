@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsreader.store import tags as _tags
+from newsreader.store.records import Flags
 from newsreader.store.storage import atomic_write_many, read_document
 
 _STATE = "state.json"
 _HEADLINES = "headlines.json"
-READ, STARRED, HIDDEN = 1, 2, 4
-"""``state.json`` bits (``records.Flags``)."""
+_SHARD_SHAPE: dict[str, type] = {"bodies": dict}
+READ, STARRED, HIDDEN = Flags.READ, Flags.STARRED, Flags.HIDDEN
 
 
 class OrganiseStore:
@@ -106,7 +107,7 @@ class OrganiseStore:
             by_shard.setdefault(self._shard(article_id), []).append(article_id)
         payloads = {}
         for shard, ids in by_shard.items():
-            shard_doc = read_document(shard) or {}
+            shard_doc = read_document(shard, _SHARD_SHAPE) or {}
             bodies = shard_doc.get("bodies", {})
             for article_id in ids:
                 bodies.pop(article_id, None)
