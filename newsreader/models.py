@@ -96,6 +96,8 @@ class Article:
     author_note: str | None = None
     credits: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    """Its tags, sorted (``newsreader tag``; ``tag:NAME`` in searches)."""
 
     @property
     def date(self) -> datetime:
@@ -118,6 +120,7 @@ class Article:
             "truncated": self.truncated,
             "source": self.source,
             "kind": str(self.kind),
+            "tags": list(self.tags),
         }
         if with_body:
             data["body"] = self.body

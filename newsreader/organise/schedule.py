@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from newsreader.errors import UserInputError
+from newsreader.store.records import SourceUpdate
+
+if TYPE_CHECKING:
+    from newsreader.store.records import SourceRecord
 
 DAY = 86_400.0
 DEFAULT_INTERVAL = 3_600.0
@@ -82,6 +86,14 @@ def next_due(source: Mapping[str, Any], default: float) -> float:
 
 def is_due(source: Mapping[str, Any], now: float, default: float) -> bool:
     return next_due(source, default) <= now
+
+
+def with_failures(update: SourceUpdate, source: Mapping[str, Any], *, ok: bool, manual: bool) -> SourceUpdate:
+    """A fetch's source update with its failure count (``failures_after``) added."""
+    failures = failures_after(source, ok=ok, manual=manual)
+    fields = dict(update.set)
+    fields["failures"] = failures
+    return SourceUpdate(set=cast("SourceRecord", fields), clear=update.clear)
 
 
 def failures_after(source: Mapping[str, Any], *, ok: bool, manual: bool) -> int:

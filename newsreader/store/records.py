@@ -10,7 +10,7 @@ index can no longer disagree on, say, a feed's display name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntFlag
@@ -87,6 +87,13 @@ class SourceRecord(TypedDict, total=False):
     gone: bool
     etag: str | None
     last_modified: str | None
+    interval: float
+    """Seconds between refreshes of this feed (``feed FEED --interval``); absent: the default."""
+    failures: int
+    """Failed fetches in a row: the feed backs off (``organise.schedule``)."""
+    keep_days: int
+    keep_articles: int
+    """This feed's retention (0: no limit), over the default in settings."""
 
 
 SourceField = Literal[
@@ -106,6 +113,10 @@ SourceField = Literal[
     "gone",
     "etag",
     "last_modified",
+    "interval",
+    "failures",
+    "keep_days",
+    "keep_articles",
 ]
 
 
@@ -141,6 +152,7 @@ def article_from(
     rec: Mapping[str, Any],
     flags: int,
     sources: Mapping[str, Mapping[str, Any]],
+    tags: Sequence[str] = (),
 ) -> Article:
     """An :class:`Article` (no body) from a headline record, its flags and the sources table."""
     src = str(rec.get("src") or "")
@@ -161,6 +173,7 @@ def article_from(
         read=bool(flags & Flags.READ),
         starred=bool(flags & Flags.STARRED),
         order=int(rec.get("n") or 0),
+        tags=tuple(tags),
     )
 
 
