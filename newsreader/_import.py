@@ -203,17 +203,12 @@ def import_feed_file(lib: Library, path: Path, data: bytes) -> ImportResult:
     one, and subscribing later (``add``, an OPML import) turns the import into that
     subscription, articles and all. Without a self link it is a source of its own.
     """
-    from newsreader.ingest.feed import parse_feed
-    from newsreader.ingest.feed import source_id_for as feed_id
+    from newsreader.ingest.feed import parse_feed_file
 
     location = str(path.resolve())
-    probe = parse_feed(data, source_id="", url=None)
-    if probe.self_url:
-        sid = feed_id(probe.self_url)
-        parsed = parse_feed(data, source_id=sid, url=probe.self_url)
-    else:
-        sid = source_id_for(SourceKind.DUMP, location)
-        parsed = parse_feed(data, source_id=sid, url=None)
+    # Parsed once (a huge file used to be parsed twice: once to find its self link); errors name the file.
+    parsed = parse_feed_file(data, name=str(path), source_id=source_id_for(SourceKind.DUMP, location))
+    sid = parsed.source_id
     now = lib.now()
     existing = lib._store.sources().get(sid)
     sources: dict[str, SourceUpdate] = {}

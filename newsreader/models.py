@@ -105,7 +105,7 @@ class Article:
         return self.published or self.added
 
     def to_json(self, *, with_body: bool = False) -> dict[str, Any]:
-        """The CLI's ``--json`` object (field names are a contract, see DESIGN.md)."""
+        """The CLI's ``--json`` object (field names are a contract, see docs/design.md)."""
         data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,

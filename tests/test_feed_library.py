@@ -248,7 +248,7 @@ def test_import_of_a_local_feed_file(library: Library, tmp_path: Path) -> None:
     bad = tmp_path / "bad.xml"
     bad.write_bytes(b"<html>no</html>")
     (failed,) = library.import_paths([bad]).results
-    assert failed.error == "not a feed"
+    assert failed.error == f"{bad}: not a feed"  # feed-file errors name the file (issue 9)
 
 
 def test_refresh_works_from_inside_a_running_event_loop(library: Library, feed_server: HTTPServer) -> None:

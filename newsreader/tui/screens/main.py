@@ -85,7 +85,7 @@ class MainScreen(LibraryScreen):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = READING_KEYS + ORGANISE_KEYS
-    """Reading and organising keys (DESIGN.md "TUI"); each id can be remapped in settings.toml
+    """Reading and organising keys (docs/design.md "TUI"); each id can be remapped in settings.toml
     ``[keys]``."""
 
     def __init__(self, library: Library) -> None:
