@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 from textual.widgets import Input
 
 from newsreader.config import Settings
@@ -15,7 +16,10 @@ from newsreader.tui.organise import TagSuggester, tag_changes
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.widgets.source_list import saved_key
+from tests.feed_helpers import feed_server, feed_server_session, rss_doc
 from tests.tui_support import demo_library, settle, until, visible_text
+
+__all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
 pytestmark = pytest.mark.anyio
 
@@ -117,3 +121,33 @@ async def test_capital_s_saves_the_current_search(lib: Library) -> None:
         await settle(pilot)
         assert [(s.name, s.query) for s in fresh(lib).saved.all()] == [("ports", "harbour")]
         await until(pilot, lambda: "ports" in screen.sources.saved_counts)
+
+
+async def test_automatic_refresh_fetches_only_the_feeds_due(tmp_path: Path, feed_server: HTTPServer) -> None:
+    import json
+    import time
+
+    library = Library(tmp_path / "feeds-lib")
+    feed_server.expect_request("/a.xml").respond_with_data(rss_doc("Alpha", [("urn:1", "One")]))
+    feed_server.expect_request("/b.xml").respond_with_data(rss_doc("Beta", [("urn:2", "Two")]))
+    alpha = library.subscribe(feed_server.url_for("/a.xml"))
+    beta = library.subscribe(feed_server.url_for("/b.xml"))
+    library.set_feed(alpha.id, interval=2 * 3600.0)
+    sources = tmp_path / "feeds-lib" / "sources.json"
+    doc = json.loads(sources.read_text(encoding="utf-8"))
+    for rec in doc["sources"].values():
+        rec["last_fetched"] = time.time() - 90 * 60  # 1.5 h ago: Beta (default 1 h) is due, Alpha not
+    sources.write_text(json.dumps(doc), encoding="utf-8")
+    feed_server.clear()
+    feed_server.expect_request("/b.xml").respond_with_data(
+        rss_doc("Beta", [("urn:2", "Two"), ("urn:3", "Three")])
+    )
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.refresh_due()  # what the app's timer does every minute
+        await until(pilot, lambda: len(fresh(library).articles()) == 3)
+        await settle(pilot)
+    assert [request.path for request, _ in feed_server.log] == ["/b.xml"]
+    assert beta.id in {a.source_id for a in fresh(library).articles()}

@@ -184,11 +184,8 @@ def _limit(text: str) -> int:
 
 def apply_feed_options(library: Library, source_id: str, args: argparse.Namespace) -> None:
     """``feed FEED --interval/--keep-days/--keep-articles``: change the feed's settings."""
-    from newsreader.organise.ops import set_feed
-
     interval = getattr(args, "interval", None)
-    set_feed(
-        library,
+    library.set_feed(
         source_id,
         interval=interval if isinstance(interval, float) else None,
         default_interval=interval == "default",

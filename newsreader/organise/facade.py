@@ -95,6 +95,31 @@ class OrganiseMixin:
 
         return ops.apply_rules(self, self.rules if rules is None else rules, dry_run=dry_run)
 
+    # -- schedules -----------------------------------------------------------------------------
+
+    def set_feed(
+        self,
+        source_id: str,
+        /,
+        *,
+        interval: float | None = None,
+        default_interval: bool = False,
+        keep_days: int | None = None,
+        keep_articles: int | None = None,
+    ) -> None:
+        """Change a feed's refresh interval (seconds; ``default_interval``: back to the default in
+        settings) and its retention (``keep_days``/``keep_articles``, 0: no limit)."""
+        from newsreader.organise import ops
+
+        ops.set_feed(
+            self,
+            source_id,
+            interval=interval,
+            default_interval=default_interval,
+            keep_days=keep_days,
+            keep_articles=keep_articles,
+        )
+
     def _rules_at_ingest(self, new_ids: Sequence[str]) -> None:
         """Apply the library's rules to articles just committed (and indexed); never fails the import
         or refresh that stored them: a failure is logged, and ``rules apply`` catches up."""

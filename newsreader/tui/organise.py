@@ -73,6 +73,13 @@ class Change:
     """article id -> its read/starred flags before (``state``), or the tags to add/remove back."""
 
 
+def due_feeds(screen: MainScreen) -> list[str]:
+    """The feeds the automatic refresh fetches now."""
+    from newsreader.organise.ops import due_feeds as due
+
+    return due(screen.library, screen.app.settings.interval)  # type: ignore[attr-defined]
+
+
 def remember_state(screen: MainScreen, ids: list[str]) -> None:
     """Keep the read/starred flags of ``ids`` before a change, for ``u``."""
     before = {}

@@ -70,6 +70,8 @@ RECOUNT_DELAY = 0.4
 """Seconds after the last read/star mark before the source counts are reloaded."""
 POLL_INTERVAL = 15.0
 """Seconds between checks for articles another process (a CLI import) added."""
+DUE_CHECK = 60.0
+"""Seconds between looks for feeds whose refresh interval has passed (they are then fetched)."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SEARCH_LIMIT = 200
@@ -141,6 +143,7 @@ class MainScreen(LibraryScreen):
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
         self.set_interval(POLL_INTERVAL, self.poll_library)
+        self.set_interval(DUE_CHECK, self.refresh_due)
         self.load_headlines(self._key)  # the sources follow the first paint
 
     def on_resize(self, event: Resize) -> None:
@@ -524,6 +527,20 @@ class MainScreen(LibraryScreen):
         self._marks.close()
 
     # -- organising: tags, undo, saved searches (tui/organise.py) -------------------------------
+
+    @work(thread=True, exclusive=True, group="due")
+    def refresh_due(self) -> None:
+        """The automatic refresh: fetch the feeds whose interval has passed and that are not backing
+        off (``settings.toml`` ``refresh_interval``, ``newsreader feed FEED --interval``)."""
+        if any(w.group == "refresh" and w.is_running for w in self.workers):
+            return  # a refresh is under way: it fetches them
+        try:
+            due = organise.due_feeds(self)
+        except NewsreaderError as exc:
+            log.warning("automatic refresh: %s", exc)
+            return
+        if due:
+            self._ui(self.refresh_feeds, due)
 
     def action_tag(self) -> None:
         organise.tag(self)
