@@ -52,6 +52,7 @@ def test_tag_list_search_and_saved(tmp_path: Path) -> None:
     assert tags[first] == ["later"] and tags[second] == ["keep", "later"]
     found = json.loads(ok(lib, "search", "--json", "tag:later", "-tag:keep"))
     assert [hit["id"] for hit in found] == [first]
+    assert found[0]["tags"] == ["later"]  # search hits carry their tags too
 
     assert "saved 'later'" in ok(lib, "saved", "add", "later", "tag:later")
     ok(lib, "saved", "add", "harbour", "harbour", "-storm")

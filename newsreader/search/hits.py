@@ -37,12 +37,14 @@ def passes(query: Query, flags: int, *, hidden_too: bool = False) -> bool:
     return bool(flags & HIDDEN) == query.hidden
 
 
-def _article(row: tuple[Any, ...], sources: Mapping[str, Mapping[str, Any]], flags: int) -> Article:
+def _article(
+    row: tuple[Any, ...], sources: Mapping[str, Mapping[str, Any]], flags: int, tags: Sequence[str] = ()
+) -> Article:
     """The row as an :class:`Article`, through the store's one record-to-Article function."""
     article_id, src, title, author, url, excerpt, published, added, truncated, n, _body = row
     rec = {"src": src, "title": title, "author": author, "url": url, "excerpt": excerpt}
     rec |= {"published": published, "added": added, "truncated": truncated, "n": n}
-    return article_from(article_id, rec, flags, sources)
+    return article_from(article_id, rec, flags, sources, tags)
 
 
 def build_hits(
@@ -51,6 +53,7 @@ def build_hits(
     found: Sequence[tuple[float, str]],
     *,
     state: Mapping[str, int],
+    tags: Mapping[str, Sequence[str]] | None = None,
     sources: Mapping[str, Mapping[str, Any]],
     scored: bool,
     limit: int | None,
@@ -79,7 +82,7 @@ def build_hits(
         row = docs.get(article_id)
         if row is None:
             continue  # committed to tantivy by a writer that crashed before SQLite: re-indexed later
-        article = _article(row, sources, state.get(article_id, 0))
+        article = _article(row, sources, state.get(article_id, 0), (tags or {}).get(article_id, ()))
         body, excerpt = row[10], row[5]
         text = zlib.decompress(body).decode("utf-8", "surrogatepass") if body else excerpt or ""
         snippet, spans = make_snippet(text, query.terms)

@@ -592,5 +592,12 @@ class SearchIndex:
         if not found:
             return []
         return build_hits(
-            conn, query, found, state=state, sources=self.store.sources(), scored=scored, limit=limit
+            conn,
+            query,
+            found,
+            state=state,
+            tags=self._tags(),
+            sources=self.store.sources(),
+            scored=scored,
+            limit=limit,
         )
