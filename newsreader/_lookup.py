@@ -75,6 +75,8 @@ def newest_first(
 ) -> list[_Item]:
     """The matching headline records, newest first (file order among equal dates)."""
     items: Iterable[_Item] = headlines.items()
+    if any(flags & Flags.HIDDEN for flags in state.values()):  # a rule hid some: they leave lists
+        items = ((i, r) for i, r in items if not state.get(i, 0) & Flags.HIDDEN)
     if source_id is not None:
         items = ((i, r) for i, r in items if r.get("src") == source_id)
     else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)

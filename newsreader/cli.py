@@ -46,8 +46,9 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _open_library(args: argparse.Namespace, *, fetching: bool = False) -> Library:
-    """The library; ``fetching`` commands also read settings.toml for the fetch limits (the others
-    do not, so a broken settings file never stops ``list``)."""
+    """The library; ``fetching`` commands (import and refresh too: they apply the rules) also read
+    settings.toml for the fetch limits and rules (the others do not, so a broken settings file never
+    stops ``list``)."""
     from newsreader.config import library_dir, load_settings, lock_timeout, settings_path
     from newsreader.library import Library
 
@@ -59,6 +60,7 @@ def _open_library(args: argparse.Namespace, *, fetching: bool = False) -> Librar
         lock_timeout=lock_timeout(),
         fetch_timeout=settings.fetch_timeout,
         max_feed_bytes=settings.max_feed_bytes,
+        rules=settings.rules,
     )
 
 
@@ -127,7 +129,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    library = _open_library(args)
+    library = _open_library(args, fetching=True)  # rules apply to what arrives
     out, err = _console(), _console(stderr=True)
     report = library.import_paths(args.paths)
     for result in report.results:
@@ -144,13 +146,21 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     library = _open_library(args)
-    articles = library.articles(source=args.feed, unread=args.unread, starred=args.starred, limit=args.limit)
+    if args.saved is not None:
+        from newsreader.organise.commands import saved_listing
+
+        articles = saved_listing(library, args)
+    else:
+        articles = library.articles(
+            source=args.feed, unread=args.unread, starred=args.starred, limit=args.limit
+        )
     if args.json:
         _print_json([a.to_json() for a in articles])
         return 0
     out = _console()
     if not articles:
-        out.print("no articles" + (" match" if args.feed or args.unread or args.starred else " yet"))
+        filtered = args.feed or args.unread or args.starred or args.saved is not None
+        out.print("no articles" + (" match" if filtered else " yet"))
     for article in articles:
         # One line per article: cropped on a terminal, whole when piped (for grep and friends).
         out.print(_article_line(article), soft_wrap=not out.is_terminal, crop=out.is_terminal)
@@ -269,10 +279,18 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     library = _open_library(args, fetching=True)
     out, err = _console(), _console(stderr=True)
+    only = None
+    if args.due:
+        from newsreader.organise.commands import due_now
+
+        only = due_now(library, args)
+        if not only:
+            out.print("nothing due: every feed was fetched within its interval (or is backing off)")
+            return 0
     if out.is_terminal and sys.stderr.isatty():
-        report = _refresh_with_progress(library, args.concurrency, err)
+        report = _refresh_with_progress(library, args.concurrency, err, only)
     else:
-        report = library.refresh(concurrency=args.concurrency)
+        report = library.refresh(concurrency=args.concurrency, only=only)
     for result in report.errors:
         err.print(
             f"failed: {_line(result.title)} ({_line(result.url)}): {_line(result.error)}", soft_wrap=True
@@ -286,7 +304,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0  # a feed that failed is reported, not a user error
 
 
-def _refresh_with_progress(library: Library, concurrency: int | None, console: Console) -> Any:
+def _refresh_with_progress(
+    library: Library, concurrency: int | None, console: Console, only: Any = None
+) -> Any:
     """``refresh`` with a live bar: feeds done / total, new articles and errors so far."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -310,7 +330,7 @@ def _refresh_with_progress(library: Library, concurrency: int | None, console: C
         def progress(done: int, total: int, label: str) -> None:
             bar.update(task, completed=done, total=total, new=counts["new"], errors=counts["errors"])
 
-        return library.refresh(concurrency=concurrency, progress=progress, on_feed=on_feed)
+        return library.refresh(concurrency=concurrency, progress=progress, on_feed=on_feed, only=only)
 
 
 def cmd_export_opml(args: argparse.Namespace) -> int:
@@ -434,7 +454,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
     p.add_argument("--limit", type=_positive, metavar="N", help="at most N articles (default: all)")
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--saved", metavar="NAME", help="the articles of a saved search (newsreader saved)")
+    p.add_argument("--json", action="store_true", help="print a JSON array (with tags)")
 
     p = command("show", cmd_show, "print one article")
     p.add_argument("id", metavar="ID", help="article id (or a unique prefix of 4+ characters)")
@@ -466,6 +487,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="downloads at once, overall and per host (default 64)",
     )
+    p.add_argument("--due", action="store_true", help="only the feeds whose interval has passed")
 
     p = command("export-opml", cmd_export_opml, "write the subscriptions as OPML")
     p.add_argument("file", nargs="?", metavar="FILE", help="where to write (default: standard output)")
@@ -484,6 +506,9 @@ def _build_parser() -> argparse.ArgumentParser:
     from newsreader.sync.cli import register as register_sync
 
     register_sync(command, common)  # `account ...` and `sync` live with the sync package
+    from newsreader.organise.commands import register
+
+    register(command, sub)  # tag, saved, rules, prune, feed (schedules and retention)
     return parser
 
 

@@ -11,8 +11,13 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.errors import UserInputError
+
+if TYPE_CHECKING:
+    from newsreader.organise.retention import Policy
+    from newsreader.organise.rules import Rule
 
 APP_NAME = "newsreader"
 
@@ -63,6 +68,28 @@ class Settings:
     """Size cap for one feed download."""
     animations: bool = True
     """Set false to disable Textual animations (tests and slow terminals)."""
+    refresh_interval: str = "1h"
+    """How often a feed without its own interval is due (``refresh --due``, the app's refresh)."""
+    keep_days: int = 0
+    """``prune`` drops articles older than this many days (0: no age limit)."""
+    keep_articles: int = 0
+    """``prune`` keeps at most this many articles per feed (0: no limit)."""
+    rules: tuple[Rule, ...] = ()
+    """``[[rules]]``: a query and an action each, applied to new articles (README "Organising")."""
+
+    @property
+    def interval(self) -> float:
+        """``refresh_interval`` in seconds (checked when the settings were read)."""
+        from newsreader.organise.schedule import parse_interval
+
+        return parse_interval(self.refresh_interval)
+
+    @property
+    def retention(self) -> Policy:
+        """The default retention of every feed."""
+        from newsreader.organise.retention import Policy
+
+        return Policy(days=self.keep_days or None, articles=self.keep_articles or None)
 
 
 _KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
@@ -86,16 +113,34 @@ def load_settings(path: Path) -> Settings:
     defaults = Settings()
     for name, value in raw.items():
         expected = type(getattr(defaults, name))
-        if name == "keys" or (expected is float and type(value) is int):
+        if name in ("keys", "rules") or (expected is float and type(value) is int):
             continue
         if type(value) is not expected:
             raise UserInputError(f"{path}: {name} must be {_KINDS.get(expected, expected.__name__)}")
     values = dict(raw)
     values["keys"] = dict(keys)
+    values["rules"] = _organise(path, raw)
     try:
         return Settings(**values)
     except TypeError as exc:
         raise UserInputError(f"{path}: {exc}") from exc
+
+
+def _organise(path: Path, raw: dict[str, object]) -> tuple[Rule, ...]:
+    """Check the organise settings (issue 14) and read the rules: each mistake is one line."""
+    from newsreader.organise.rules import parse_rules
+    from newsreader.organise.schedule import parse_interval
+
+    if "refresh_interval" in raw:
+        try:
+            parse_interval(str(raw["refresh_interval"]))
+        except UserInputError as exc:
+            raise UserInputError(f"{path}: refresh_interval: {exc}") from None
+    for name in ("keep_days", "keep_articles"):
+        value = raw.get(name, 0)
+        if isinstance(value, int) and value < 0:
+            raise UserInputError(f"{path}: {name} must be 0 (no limit) or more, not {value}")
+    return parse_rules(raw.get("rules"), where=str(path))
 
 
 def save_setting(path: Path, name: str, value: str | int | float | bool) -> None:

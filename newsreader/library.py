@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,10 +39,12 @@ from newsreader.models import (
     SourceKind,
     utcnow,
 )
+from newsreader.organise.facade import OrganiseMixin
 from newsreader.store.records import Flags, HeadlineRecord, article_from, source_from
 
 if TYPE_CHECKING:
     from newsreader._remote import RemoteArticles
+    from newsreader.organise.rules import Rule
     from newsreader.search import SearchIndex
 
 __all__ = [
@@ -62,14 +64,17 @@ log = logging.getLogger(__name__)
 _Item = tuple[str, HeadlineRecord]
 
 
-class Library:
+class Library(OrganiseMixin):
     """A newsreader library folder. Thread-safe; safe to share with other processes.
+
+    Tags, saved searches, rules and retention: ``OrganiseMixin`` (``newsreader.organise``).
 
     Args:
         path: the library folder; created on first write.
         lock_timeout: seconds to wait for another process's write lock before ``StoreLockedError``.
         fetch_timeout: seconds one feed download may take in all (settings.toml ``fetch_timeout``).
         max_feed_bytes: size cap of one feed download (settings.toml ``max_feed_bytes``).
+        rules: applied to new articles by every import and refresh (settings.toml ``[[rules]]``).
     """
 
     now: Callable[[], datetime] = staticmethod(utcnow)
@@ -82,6 +87,7 @@ class Library:
         lock_timeout: float = 10.0,
         fetch_timeout: float = 20.0,
         max_feed_bytes: int = 10 * 1024 * 1024,
+        rules: Sequence[Rule] = (),
     ) -> None:
         from newsreader.store import Store
 
@@ -89,6 +95,7 @@ class Library:
             raise UserInputError("fetch_timeout and max_feed_bytes must be positive")
         self.fetch_timeout = fetch_timeout
         self.max_feed_bytes = max_feed_bytes
+        self.rules = tuple(rules)
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
             raise UserInputError(f"library path {shown(self.path)} is a file, not a folder")
@@ -137,7 +144,8 @@ class Library:
         chosen = _lookup.newest_first(
             headlines, state, source_id=source_id, unread=unread, starred=starred, limit=limit
         )
-        return ArticleList(chosen, lambda i, r: article_from(i, r, state.get(i, 0), sources))
+        tags = self._store.tags()
+        return ArticleList(chosen, lambda i, r: article_from(i, r, state.get(i, 0), sources, tags.get(i, ())))
 
     def _resolve(self, article_id: str, headlines: Mapping[str, HeadlineRecord]) -> str:
         return _lookup.resolve_article(article_id, headlines, shown(self.path))
@@ -152,7 +160,9 @@ class Library:
 
         headlines = self._store.headlines()
         full = self._resolve(article_id, headlines)
-        article = article_from(full, headlines[full], self._store.state().get(full, 0), self._store.sources())
+        flags = self._store.state().get(full, 0)
+        tags = self._store.tags().get(full, ())
+        article = article_from(full, headlines[full], flags, self._store.sources(), tags)
         linked = headlines[full].get("full_article")
         body = self._store.body(linked if linked in headlines else full) or {}
         if linked in headlines:  # a teaser shows the full article it was linked to
@@ -171,9 +181,12 @@ class Library:
         state = self._store.state()
         counts: dict[str, list[int]] = {}
         for article_id, rec in headlines.items():
+            flags = state.get(article_id, 0)
+            if flags & Flags.HIDDEN:
+                continue  # a rule hid it: out of the counts
             c = counts.setdefault(rec.get("src", ""), [0, 0])
             c[0] += 1
-            if not state.get(article_id, 0) & Flags.READ:
+            if not flags & Flags.READ:
                 c[1] += 1
         out = []
         for sid, record in self._store.sources().items():
@@ -200,12 +213,17 @@ class Library:
 
         return _import.import_paths(self, paths, progress, cancel)
 
-    def _after_commit(self, article_ids: Sequence[str]) -> None:
-        """Bring derived data (the search index) up to date with freshly committed articles."""
+    def _after_commit(self, article_ids: Sequence[str], *, new: Sequence[str] | None = None) -> None:
+        """Bring derived data (the search index) up to date with freshly committed articles, fetch
+        full text for feeds that want it and link teasers, then apply the rules to the ``new`` ones
+        (default: all of ``article_ids``)."""
         from newsreader.extract.auto import after_commit
 
         self._index_articles(article_ids)
-        after_commit(self, article_ids)  # full text for feeds that want it; teasers linked
+        after_commit(self, article_ids)
+        fresh = article_ids if new is None else new
+        if self.rules and fresh:
+            self._rules_at_ingest(fresh)
 
     # -- reading state -----------------------------------------------------------------------
 
@@ -355,6 +373,7 @@ class Library:
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         on_feed: Callable[[FeedResult], None] | None = None,
+        only: Collection[str] | None = None,
     ) -> RefreshReport:
         """Fetch every subscription concurrently and store what changed in one batched write.
 
@@ -369,12 +388,14 @@ class Library:
             progress: ``progress(done, total, feed_title)`` as each feed finishes.
             cancel: set it to stop; feeds finished so far are still stored.
             on_feed: called with each feed's provisional result as it finishes (for live counts).
+            only: fetch only these feeds (``due_feeds``: those due); ``None``, every feed, which is a
+                manual refresh: a feed that fails again starts its backoff over.
         """
         from newsreader import _refresh
 
         if concurrency is not None and concurrency < 1:
             raise UserInputError(f"concurrency must be at least 1, not {concurrency}")
-        return _refresh.refresh(self, concurrency, progress, cancel, on_feed)
+        return _refresh.refresh(self, concurrency, progress, cancel, on_feed, only)
 
     def export_opml(self) -> str:
         """The subscriptions as an OPML 2.0 document; categories become folders."""

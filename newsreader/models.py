@@ -98,6 +98,8 @@ class Article:
     links: tuple[str, ...] = ()
     full_article: str | None = None
     """For a teaser linked to the full article from another source (from ``get``): that article's id."""
+    tags: tuple[str, ...] = ()
+    """Its tags, sorted (``newsreader tag``; ``tag:NAME`` in searches)."""
 
     @property
     def date(self) -> datetime:
@@ -120,6 +122,7 @@ class Article:
             "truncated": self.truncated,
             "source": self.source,
             "kind": str(self.kind),
+            "tags": list(self.tags),
         }
         if with_body:
             data["body"] = self.body

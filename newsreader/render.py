@@ -218,6 +218,8 @@ def render_article(
         if article.author:
             add(f"By {safe_line(article.author)}", "byline")
         add(f"{safe_line(article.feed)} · {when}", "meta")
+    if article.tags:
+        add("Tags: " + " ".join(f"#{safe_line(t)}" for t in article.tags), "meta")
     if article.url:
         add(safe_line(article.url), "link")
     for credit in article.credits:

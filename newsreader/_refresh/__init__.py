@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
@@ -82,15 +82,19 @@ def refresh(
     progress: ProgressCallback | None,
     cancel: threading.Event | None,
     on_feed: Callable[[FeedResult], None] | None,
+    only: Collection[str] | None = None,
 ) -> RefreshReport:
     """See ``Library.refresh``."""
+    from newsreader.organise.schedule import with_failures
     from newsreader.store import CommitResult
 
     store = lib._store
     feeds = {
         sid: rec
         for sid, rec in store.sources().items()
-        if rec.get("kind") == "feed" and not rec.get("account")  # a server's feeds come by sync
+        if rec.get("kind") == "feed"
+        and not rec.get("account")  # a server's feeds come by sync
+        and (only is None or sid in only)
     }
     requests, skipped = _plan(feeds, time.time())
     fetcher = _fetcher(lib, concurrency or DEFAULT_CONCURRENCY)
@@ -104,7 +108,12 @@ def refresh(
         outcomes = [o for o in outcomes if o.source_id in current]  # removed meanwhile
         drafts = {o.source_id: o.drafts for o in outcomes if o.drafts}
         updates = {
-            o.source_id: decide(current[o.source_id], o.fetch, o.parsed, o.result.error, now)
+            o.source_id: with_failures(  # the backoff of a failing feed (organise.schedule)
+                decide(current[o.source_id], o.fetch, o.parsed, o.result.error, now),
+                current[o.source_id],
+                ok=not o.result.error,
+                manual=only is None,
+            )
             for o in outcomes
         }
         if drafts:
@@ -112,7 +121,7 @@ def refresh(
         elif updates:  # all 304s or errors: only the small sources file changes
             store.update_sources(updates)
     if commit.new_ids or commit.updated_ids:  # a warm refresh need not even load the search module
-        lib._after_commit(commit.new_ids + commit.updated_ids)
+        lib._after_commit(commit.new_ids + commit.updated_ids, new=commit.new_ids)
     results = []
     for o in outcomes:
         new, updated, _present = commit.per_source.get(o.source_id, (0, 0, 0))

@@ -15,7 +15,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from newsreader.search.query import BARE_FIELDS, And, Node, Not, Or, Term
+from newsreader.search.query import BARE_FIELDS, TAG, And, Node, Not, Or, Term
+
+Tagged = Callable[[Term], list[str]]
+"""The ids of the articles a ``tag:`` term names (tags live in the store, not in the index)."""
 
 BOOSTS = {"title": 8.0, "author": 4.0, "feed": 2.0, "body": 1.0}
 """BM25 weight of a match in each field: a word in the title counts eight times one in the body."""
@@ -108,26 +111,34 @@ class TextIndex:
         writer.wait_merging_threads()
         self._index.reload()
 
-    def _compile(self, node: Node) -> Any:
-        """The tantivy query for a node (one with a positive part)."""
+    def _compile(self, node: Node, tagged: Tagged | None = None) -> Any:
+        """The tantivy query for a node (one with a positive part); ``tag:`` terms become the set of
+        ids ``tagged`` gives, so a tag change needs no re-indexing."""
         import tantivy
 
         if isinstance(node, Term):
+            if node.field == TAG:
+                ids = tagged(node) if tagged is not None else []
+                if not ids:
+                    return tantivy.Query.empty_query()
+                return tantivy.Query.term_set_query(self._index.schema, "id", ids)
             return self._compile_term(node)
         if isinstance(node, Or):
-            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._compile(n)) for n in node.nodes])
+            return tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, self._compile(n, tagged)) for n in node.nodes]
+            )
         if isinstance(node, Not):
             return tantivy.Query.boolean_query(
                 [
                     (tantivy.Occur.Must, tantivy.Query.all_query()),
-                    (tantivy.Occur.MustNot, self._compile(node.node)),
+                    (tantivy.Occur.MustNot, self._compile(node.node, tagged)),
                 ]
             )
         assert isinstance(node, And)
         clauses = [
-            (tantivy.Occur.MustNot, self._compile(n.node))
+            (tantivy.Occur.MustNot, self._compile(n.node, tagged))
             if isinstance(n, Not)
-            else (tantivy.Occur.Must, self._compile(n))
+            else (tantivy.Occur.Must, self._compile(n, tagged))
             for n in node.nodes
         ]
         if all(isinstance(n, Not) for n in node.nodes):
@@ -157,6 +168,33 @@ class TextIndex:
             clauses.append((tantivy.Occur.Should, q))
         return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
 
+    def ids(
+        self, trees: list[Node | None], tagged: Tagged | None = None, within: list[str] | None = None
+    ) -> list[list[str]]:
+        """For each tree, every id matching it (``None``: all), unordered; only among ``within`` when
+        given. One searcher serves them all, and ``within`` is one id-set query shared by each."""
+        import tantivy
+
+        self._index.reload()
+        searcher = self._index.searcher()
+        total = searcher.num_docs
+        if total == 0 or within == []:
+            return [[] for _ in trees]
+        among = None
+        if within is not None:
+            among = tantivy.Query.term_set_query(self._index.schema, "id", within)
+            total = min(total, len(within))
+        out = []
+        for tree in trees:
+            compiled = self._compile(tree, tagged) if tree is not None else tantivy.Query.all_query()
+            if among is not None:
+                compiled = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, among)]
+                )
+            result = searcher.search(compiled, total, count=False)
+            out.append([searcher.doc(addr)["id"][0] for _score, addr in result.hits])
+        return out
+
     def top(
         self,
         tree: Node | None,
@@ -164,6 +202,7 @@ class TextIndex:
         scored: bool,
         want: int | None,
         keep: Callable[[str], bool] | None = None,
+        tagged: Tagged | None = None,
     ) -> list[tuple[float, str]]:
         """``(score, id)`` of the best matches of ``tree`` (``None``: every document), newest first when
         not ``scored``; at least ``want`` that pass ``keep`` (all when ``None``) where there are as many.
@@ -177,7 +216,7 @@ class TextIndex:
         total = searcher.num_docs
         if total == 0:
             return []
-        compiled = self._compile(tree) if tree is not None else tantivy.Query.all_query()
+        compiled = self._compile(tree, tagged) if tree is not None else tantivy.Query.all_query()
         wanted = total if want is None else min(want, total)
         # With a state filter, widen the window until enough pass or everything was seen.
         window = min(total, wanted + 16 if keep is None else max(64, wanted * 4))

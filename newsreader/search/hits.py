@@ -16,26 +16,35 @@ from newsreader.search.query import Query
 from newsreader.search.text import make_snippet
 from newsreader.store.records import Flags, article_from
 
-READ, STARRED = Flags.READ, Flags.STARRED
-"""Bits of a ``Store.state()`` value (the store's one definition)."""
+READ, STARRED, HIDDEN = Flags.READ, Flags.STARRED, Flags.HIDDEN
+"""Bits of a ``Store.state()`` value (the store's one definition; ``HIDDEN``: a rule hid it)."""
 
 HIT_COLUMNS = "id, src, title, author, url, excerpt, published, added, truncated, n, body"
 """The ``docs`` columns a hit is built from, in this order."""
 
 
-def passes(query: Query, flags: int) -> bool:
-    """Whether an article with these state bits passes the query's ``is:`` filters."""
+def passes(query: Query, flags: int, *, hidden_too: bool = False) -> bool:
+    """Whether an article with these state bits passes the query's ``is:`` filters.
+
+    A hidden article passes only ``is:hidden`` unless ``hidden_too`` (rules see every article).
+    """
     if query.read is not None and bool(flags & READ) != query.read:
         return False
-    return query.starred is None or bool(flags & STARRED) == query.starred
+    if query.starred is not None and bool(flags & STARRED) != query.starred:
+        return False
+    if query.hidden is None:
+        return hidden_too or not flags & HIDDEN
+    return bool(flags & HIDDEN) == query.hidden
 
 
-def _article(row: tuple[Any, ...], sources: Mapping[str, Mapping[str, Any]], flags: int) -> Article:
+def _article(
+    row: tuple[Any, ...], sources: Mapping[str, Mapping[str, Any]], flags: int, tags: Sequence[str] = ()
+) -> Article:
     """The row as an :class:`Article`, through the store's one record-to-Article function."""
     article_id, src, title, author, url, excerpt, published, added, truncated, n, _body = row
     rec = {"src": src, "title": title, "author": author, "url": url, "excerpt": excerpt}
     rec |= {"published": published, "added": added, "truncated": truncated, "n": n}
-    return article_from(article_id, rec, flags, sources)
+    return article_from(article_id, rec, flags, sources, tags)
 
 
 def build_hits(
@@ -44,6 +53,7 @@ def build_hits(
     found: Sequence[tuple[float, str]],
     *,
     state: Mapping[str, int],
+    tags: Mapping[str, Sequence[str]] | None = None,
     sources: Mapping[str, Mapping[str, Any]],
     scored: bool,
     limit: int | None,
@@ -72,7 +82,7 @@ def build_hits(
         row = docs.get(article_id)
         if row is None:
             continue  # committed to tantivy by a writer that crashed before SQLite: re-indexed later
-        article = _article(row, sources, state.get(article_id, 0))
+        article = _article(row, sources, state.get(article_id, 0), (tags or {}).get(article_id, ()))
         body, excerpt = row[10], row[5]
         text = zlib.decompress(body).decode("utf-8", "surrogatepass") if body else excerpt or ""
         snippet, spans = make_snippet(text, query.terms)

@@ -29,8 +29,8 @@ from newsreader.models import SearchHit
 from newsreader.search import _docs
 from newsreader.search._disk import disk_error, disk_trouble, rollback
 from newsreader.search._tantivy import TextIndex, TextWriter
-from newsreader.search.hits import build_hits, passes
-from newsreader.search.query import Query, parse_query
+from newsreader.search.hits import HIDDEN, build_hits, passes
+from newsreader.search.query import Query, Term, parse_query
 from newsreader.store.lock import FileLock
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,22 @@ class SyncReport:
     cancelled: bool = False
     """The caller's cancel event stopped it; nothing was written, the next sync starts over."""
     seconds: float = 0.0
+
+
+def tag_lookup(tags: Mapping[str, Sequence[str]]) -> Callable[[Term], list[str]]:
+    """For ``tag:`` terms: the ids carrying a tag (or, for ``tag:name*``, any tag it starts)."""
+    by_tag: dict[str, list[str]] = {}
+    for article_id, names in tags.items():
+        for name in names:
+            by_tag.setdefault(name, []).append(article_id)
+
+    def ids(term: Term) -> list[str]:
+        name = term.words[0]
+        if not term.prefix:
+            return by_tag.get(name, [])
+        return [i for tag, found in by_tag.items() if tag.startswith(name) for i in found]
+
+    return ids
 
 
 class _Cancelled(Exception):
@@ -487,6 +503,10 @@ class SearchIndex:
             rollback(conn)
             raise
 
+    def _tags(self) -> Mapping[str, Sequence[str]]:
+        tags = getattr(self.store, "tags", None)
+        return tags() if callable(tags) else {}
+
     def _bodies(self, article_ids: Sequence[str]) -> Mapping[str, Mapping[str, Any] | None]:
         bulk = getattr(self.store, "bodies", None)
         if callable(bulk):
@@ -546,14 +566,38 @@ class SearchIndex:
             self.sync(progress=progress)
             return self._attempt(lambda: self._search(parsed, limit))  # type: ignore[no-any-return]
 
+    def matching_ids(
+        self, queries: Sequence[Query], *, within: Sequence[str] | None = None
+    ) -> list[list[str]]:
+        """For each query, the ids of every article whose text and tags match it (the ``is:`` filters
+        are the caller's to apply), only among ``within`` when given; the index is caught up first."""
+        if _stamp(self.store) is None or not queries:
+            return [[] for _ in queries]
+        with self._lock:
+            self.sync()
+            tagged = tag_lookup(self._tags()) if any(q.tags for q in queries) else None
+            chosen = list(within) if within is not None else None
+            trees = [q.tree for q in queries]
+            return self._attempt(lambda: self._open()[1].ids(trees, tagged, chosen))  # type: ignore[no-any-return]
+
     def _search(self, query: Query, limit: int | None) -> list[SearchHit]:
         conn, index = self._open()
         state = self.store.state()
         scored = query.tree is not None and bool(query.terms)
-        keep = (lambda article_id: passes(query, state.get(article_id, 0))) if query.filters_state else None
-        found = index.top(query.tree, scored=scored, want=limit, keep=keep)
+        keep = None
+        if query.filters_state or query.hidden is not None or any(v & HIDDEN for v in state.values()):
+            keep = lambda article_id: passes(query, state.get(article_id, 0))  # noqa: E731
+        tagged = tag_lookup(self._tags()) if query.tags else None
+        found = index.top(query.tree, scored=scored, want=limit, keep=keep, tagged=tagged)
         if not found:
             return []
         return build_hits(
-            conn, query, found, state=state, sources=self.store.sources(), scored=scored, limit=limit
+            conn,
+            query,
+            found,
+            state=state,
+            tags=self._tags(),
+            sources=self.store.sources(),
+            scored=scored,
+            limit=limit,
         )

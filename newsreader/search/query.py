@@ -1,4 +1,4 @@
-"""The query language: words, "phrases", -exclusions, OR, groups, field: and is: filters.
+"""The query language: words, "phrases", -exclusions, OR, groups, field:, tag: and is: filters.
 
 ``parse_query`` reads what a user typed into a tree of ``Term``/``Not``/``And``/``Or`` that the index
 compiles; ``as_you_type`` widens a query still being typed. Malformed input gets a best-effort reading,
@@ -12,10 +12,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from newsreader.errors import InvalidQueryError
-from newsreader.search.text import tokens
+from newsreader.search.text import fold, tokens
 
-FIELDS = ("title", "author", "feed")
-_FLAGS = {"unread": ("read", False), "read": ("read", True), "starred": ("starred", True)}
+FIELDS = ("title", "author", "feed", "tag")
+_FLAGS = {
+    "unread": ("read", False),
+    "read": ("read", True),
+    "starred": ("starred", True),
+    "hidden": ("hidden", True),
+}
+TAG = "tag"
+"""The field of ``tag:NAME``: not text in the index but a set of article ids (tags live in the store)."""
+_TAG_NAME = re.compile(r"[^\W_][\w.\-/+]*\Z")
+MAX_TAG = 64
 BARE_FIELDS = ("title", "author", "body")
 """Fields a word without ``field:`` searches: the feed name only with ``feed:``."""
 MAX_DEPTH = 32
@@ -69,10 +78,43 @@ class Query:
     starred: bool | None = None
     terms: tuple[str, ...] = ()
     """Positive words and phrases (``putin``, ``off ramp``, ``nucl*``) for ``highlight_spans``."""
+    hidden: bool | None = None
+    """``is:hidden``: True; ``-is:hidden``: False; ``None``: not asked, and lists leave hidden ones out."""
 
     @property
     def filters_state(self) -> bool:
         return self.read is not None or self.starred is not None
+
+    @property
+    def tags(self) -> bool:
+        """Whether the query names a tag (its tree then needs the store's tags to be answered)."""
+        return self.tree is not None and _has_tag(self.tree)
+
+
+def normalise_tag(name: str) -> str:
+    """A tag's stored form: folded to lower case; letters, digits and ``_ - . / +``, a letter or digit
+    first, at most ``MAX_TAG`` characters.
+
+    Raises:
+        InvalidQueryError: the name is empty, too long or has other characters (a space, a quote).
+    """
+    folded = fold(name.strip())
+    if not folded:
+        raise InvalidQueryError("a tag needs a name (tag:NAME)")
+    if len(folded) > MAX_TAG or not _TAG_NAME.match(folded):
+        shown = folded if len(folded) <= 40 else folded[:40] + "…"
+        raise InvalidQueryError(
+            f"not a tag name: {shown!r}; use letters, digits and _ - . / + (at most {MAX_TAG})"
+        )
+    return folded
+
+
+def _has_tag(node: Node) -> bool:
+    if isinstance(node, Term):
+        return node.field == TAG
+    if isinstance(node, Not):
+        return _has_tag(node.node)
+    return any(_has_tag(n) for n in node.nodes)
 
 
 @dataclass(slots=True)
@@ -216,11 +258,17 @@ class _Parser:
         if lex.field == "is":
             value = lex.text.lower()
             if value not in _FLAGS:
-                raise InvalidQueryError(f"unknown filter is:{lex.text}; use is:unread, is:read or is:starred")
+                raise InvalidQueryError(
+                    f"unknown filter is:{lex.text}; use is:unread, is:read, is:starred or is:hidden"
+                )
             name, wanted = _FLAGS[value]
             self.flags[name] = wanted != lex.negated
             return None
         prefix = lex.kind == "word" and lex.text.endswith("*")
+        if lex.field == TAG:
+            name = normalise_tag(lex.text[:-1] if prefix else lex.text)
+            tag = Term((name,), TAG, prefix)
+            return Not(tag) if lex.negated else tag
         words = tuple(tokens(lex.text))
         if not words:
             return None  # punctuation only
@@ -260,7 +308,7 @@ def _positive_terms(node: Node | None) -> list[str]:
     if node is None or isinstance(node, Not):
         return []
     if isinstance(node, Term):
-        return [" ".join(node.words) + ("*" if node.prefix else "")]
+        return [] if node.field == TAG else [" ".join(node.words) + ("*" if node.prefix else "")]
     return [t for n in node.nodes for t in _positive_terms(n)]
 
 
@@ -278,14 +326,16 @@ def parse_query(text: str) -> Query:
     Unbalanced quotes run to the end, a lone ``-`` and stray operators or parentheses are ignored.
 
     Raises:
-        InvalidQueryError: the query asks for nothing, names an unknown ``is:`` filter, uses an
+        InvalidQueryError: the query asks for nothing, names an unknown ``is:`` filter or a tag that
+            cannot be one (``normalise_tag``), uses an
             excluded word as an alternative of ``OR``, nests parentheses more than ``MAX_DEPTH`` deep
             or has more than ``MAX_PREFIXES`` words ending in ``*``.
     """
     parser = _Parser(text)
     tree = parser.parse()
     read, starred = parser.flags.get("read"), parser.flags.get("starred")
-    if tree is None and read is None and starred is None:
+    hidden = parser.flags.get("hidden")
+    if tree is None and read is None and starred is None and hidden is None:
         if shown := text.strip():  # symbols or emoji only: the index holds words, so nothing can match
             shown = shown if len(shown) <= 40 else shown[:40] + "…"
             raise InvalidQueryError(
@@ -300,7 +350,7 @@ def parse_query(text: str) -> Query:
                 f"a search can have at most {MAX_PREFIXES} words ending in *; this one has {prefixes}"
             )
     terms = tuple(dict.fromkeys(_positive_terms(tree)))
-    return Query(text, tree, read, starred, terms)
+    return Query(text, tree, read, starred, terms, hidden)
 
 
 # --- search as you type ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import Any
 from newsreader.errors import SchemaError
 from newsreader.models import ArticleDraft
 from newsreader.store.lock import LibraryLock
+from newsreader.store.organise import OrganiseStore
 from newsreader.store.records import BodyRecord, Flags, HeadlineRecord, SourceRecord, SourceUpdate
 from newsreader.store.schema import MIGRATIONS, VERSION
 from newsreader.store.storage import (
@@ -60,6 +61,7 @@ _SHAPES: dict[str, dict[str, type]] = {
     _HEADLINES: {"articles": dict, "_meta": dict},
     _STATE: {"state": int},
     _SOURCES: {"sources": dict},
+    "tags.json": {"tags": list},
 }
 _SHARD_SHAPE: dict[str, type] = {"bodies": dict}
 
@@ -107,8 +109,10 @@ def _body_record(draft: ArticleDraft) -> BodyRecord:
 _COMPARED = ("title", "excerpt", "author", "published", "updated", "url", "truncated")
 
 
-class Store:
-    """A library folder on disk. Safe to use from several threads and several processes."""
+class Store(OrganiseStore):
+    """A library folder on disk. Safe to use from several threads and several processes.
+
+    Tags, hidden articles and pruning come from ``OrganiseStore``."""
 
     def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
         self.path = Path(path)
@@ -392,7 +396,7 @@ class Store:
             return changed
 
     def remove_source(self, source_id: str) -> int:
-        """Delete a source with its articles (headlines, bodies, state); returns how many articles."""
+        """Delete a source with its articles (headlines, bodies, state, tags); returns how many articles."""
         with self.writing():
             doc = self._read(_HEADLINES, fresh=True)
             articles = doc.get("articles", {})
@@ -414,12 +418,7 @@ class Store:
                     bodies.pop(article_id, None)
                 payloads[shard] = _dumps(shard_doc)
             atomic_write_many(payloads)
-            state_doc = self._read(_STATE, fresh=True)
-            table = state_doc.get("state", {})
-            if any(article_id in table for article_id in gone):
-                for article_id in gone:
-                    table.pop(article_id, None)
-                self._write(_STATE, state_doc)
+            self._forget(gone)  # state and tags
             src_doc = self._read(_SOURCES, fresh=True)
             if src_doc.get("sources", {}).pop(source_id, None) is not None:
                 self._write(_SOURCES, src_doc)

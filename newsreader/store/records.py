@@ -10,7 +10,7 @@ index can no longer disagree on, say, a feed's display name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntFlag
@@ -37,6 +37,8 @@ class Flags(IntFlag):
 
     READ = 1
     STARRED = 2
+    HIDDEN = 4
+    """A rule hid it: out of lists, counts and search results except ``is:hidden``."""
 
 
 class HeadlineRecord(TypedDict, total=False):
@@ -99,6 +101,13 @@ class SourceRecord(TypedDict, total=False):
     """A feed synced from a server account (``newsreader.sync``): the account's name."""
     remote_id: str
     """That feed's id on the server."""
+    interval: float
+    """Seconds between refreshes of this feed (``feed FEED --interval``); absent: the default."""
+    failures: int
+    """Failed fetches in a row: the feed backs off (``organise.schedule``)."""
+    keep_days: int
+    keep_articles: int
+    """This feed's retention (0: no limit), over the default in settings."""
 
 
 SourceField = Literal[
@@ -121,6 +130,10 @@ SourceField = Literal[
     "full_text",
     "account",
     "remote_id",
+    "interval",
+    "failures",
+    "keep_days",
+    "keep_articles",
 ]
 
 
@@ -156,6 +169,7 @@ def article_from(
     rec: Mapping[str, Any],
     flags: int,
     sources: Mapping[str, Mapping[str, Any]],
+    tags: Sequence[str] = (),
 ) -> Article:
     """An :class:`Article` (no body) from a headline record, its flags and the sources table."""
     src = str(rec.get("src") or "")
@@ -176,6 +190,7 @@ def article_from(
         read=bool(flags & Flags.READ),
         starred=bool(flags & Flags.STARRED),
         order=int(rec.get("n") or 0),
+        tags=tuple(tags),
     )
 
 

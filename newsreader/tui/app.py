@@ -19,6 +19,8 @@ from textual.theme import Theme
 
 from newsreader.config import Settings, save_setting
 from newsreader.errors import NewsreaderError
+from newsreader.tui.keys import READING_KEYS
+from newsreader.tui.organise import ORGANISE_KEYS
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.article_view import ArticleView
@@ -114,7 +116,8 @@ class NewsReaderApp(App[None]):
     def help_sections(cls) -> list[tuple[str, list[BindingType]]]:
         """Every binding the app has, by where it applies (the help screen and palette list them)."""
         return [
-            ("Reading", list(MainScreen.BINDINGS)),
+            ("Reading", list(READING_KEYS)),
+            ("Organising", list(ORGANISE_KEYS)),
             ("Headline list", list(HeadlineList.BINDINGS)),
             ("Article", list(ArticleView.BINDINGS)),
             ("Search bar", list(SearchBar.BINDINGS)),

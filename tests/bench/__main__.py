@@ -1,7 +1,7 @@
 """``make bench``: run every ``tests/bench/bench_*.py`` and print its table.
 
 Usage: ``python -m tests.bench [--quick] [NAME ...]``
-(NAME: ``core``, ``dumps``, ``refresh``, ``search``, ``tui``).
+(NAME: ``core``, ``dumps``, ``organise``, ``refresh``, ``search``, ``tui``, ...).
 """
 
 from __future__ import annotations

@@ -42,7 +42,8 @@ class LibraryScreen(Screen[None]):
     # -- jobs ---------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="refresh")
-    def refresh_feeds(self) -> None:
+    def refresh_feeds(self, only: list[str] | None = None) -> None:
+        """Fetch every feed (``r``), or ``only`` these (the automatic refresh of the feeds due)."""
         worker = get_current_worker()
         status = self.status
 
@@ -55,6 +56,7 @@ class LibraryScreen(Screen[None]):
                 concurrency=self.app.settings.refresh_concurrency,  # type: ignore[attr-defined]
                 progress=progress,
                 cancel=worker.cancelled_event,
+                only=only,
             )
         except NewsreaderError as exc:
             self._ui(self._error, exc)
@@ -64,7 +66,8 @@ class LibraryScreen(Screen[None]):
         if not report.results:
             from newsreader.sync import has_accounts
 
-            if not has_accounts(self.library):  # synced feeds come with the sync, started beside this
+            # synced feeds come with the sync, started beside this; a refresh of due feeds may find none
+            if only is None and not has_accounts(self.library):
                 self._ui(self.notify, "No feeds to refresh: add one with a.", markup=False)
             return
         summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"

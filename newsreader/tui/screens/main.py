@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, SearchHit, Source
 from newsreader.search import as_you_type
+from newsreader.tui import organise
 from newsreader.tui.keys import READING_KEYS
 from newsreader.tui.marks import MarkWriter
 from newsreader.tui.messages import (
@@ -38,6 +39,7 @@ from newsreader.tui.messages import (
     SearchChanged,
     SourceChosen,
 )
+from newsreader.tui.organise import ORGANISE_KEYS, Change
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.screens.prompt import PromptScreen
@@ -45,7 +47,14 @@ from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.headline_pane import HeadlinePane, SavedList
 from newsreader.tui.widgets.search_bar import SearchBar
-from newsreader.tui.widgets.source_list import ALL, STARRED, UNREAD, SourceList, source_id_of
+from newsreader.tui.widgets.source_list import (
+    ALL,
+    STARRED,
+    UNREAD,
+    SourceList,
+    saved_name_of,
+    source_id_of,
+)
 from newsreader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -63,6 +72,8 @@ POLL_INTERVAL = 15.0
 """Seconds between checks for articles another process (a CLI import) added."""
 SYNC_INTERVAL = 300.0
 """Seconds between background syncs with the server accounts (also at start and with ``r``)."""
+DUE_CHECK = 60.0
+"""Seconds between looks for feeds whose refresh interval has passed (they are then fetched)."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SEARCH_LIMIT = 200
@@ -77,8 +88,9 @@ PANES = ("sources", "headlines", "article")
 class MainScreen(LibraryScreen):
     """Three panes over one library."""
 
-    BINDINGS: ClassVar[list[BindingType]] = READING_KEYS
-    """Reading keys (docs/design.md "TUI"); each id can be remapped in settings.toml ``[keys]``."""
+    BINDINGS: ClassVar[list[BindingType]] = READING_KEYS + ORGANISE_KEYS
+    """Reading and organising keys (docs/design.md "TUI"); each id can be remapped in settings.toml
+    ``[keys]``."""
 
     def __init__(self, library: Library) -> None:
         super().__init__(library)
@@ -91,6 +103,8 @@ class MainScreen(LibraryScreen):
         self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
         """Saves read/star marks in order; reloads wait for it, so they see the marks."""
         self._first_painted = threading.Event()
+        self._last_change: Change | None = None
+        """What ``u`` undoes: the last read, star or tag change."""
         self.loaded = threading.Event()
         """Set once the first headline list is on screen (tests and the benchmark wait on it)."""
 
@@ -132,6 +146,7 @@ class MainScreen(LibraryScreen):
         self.set_interval(60, self.headlines.refresh_dates)
         self.set_interval(POLL_INTERVAL, self.poll_library)
         self.set_interval(SYNC_INTERVAL, self.sync_accounts)
+        self.set_interval(DUE_CHECK, self.refresh_due)
         self.load_headlines(self._key)  # the sources follow the first paint
 
     def on_resize(self, event: Resize) -> None:
@@ -201,7 +216,12 @@ class MainScreen(LibraryScreen):
             if not poll:
                 self._ui(self._error, exc)
             return
-        self._ui(self._show_sources, sources, starred, poll)
+        try:
+            saved: dict[str, int] | None = self.library.saved_counts()
+        except NewsreaderError as exc:  # a broken saved.json or index costs the counts, not the sources
+            log.warning("saved search counts: %s", exc)
+            saved = None
+        self._ui(self._show_sources, sources, starred, poll, saved)
 
     def poll_library(self) -> None:
         """Look for articles another process (a CLI import) added, unless busy (a slow timer)."""
@@ -236,10 +256,12 @@ class MainScreen(LibraryScreen):
             return False
         return all(worker.is_finished for worker in self.app.workers)
 
-    def _show_sources(self, sources: list[Source], starred: int, poll: bool = False) -> None:
+    def _show_sources(
+        self, sources: list[Source], starred: int, poll: bool = False, saved: dict[str, int] | None = None
+    ) -> None:
         total = sum(s.articles for s in sources)
         unread = sum(s.unread for s in sources)
-        self.sources.set_sources(sources, unread=unread, starred=starred, total=total)
+        self.sources.set_sources(sources, unread=unread, starred=starred, total=total, saved=saved)
         signature = tuple(sorted((s.id, s.articles) for s in sources))
         changed = self._signature is not None and signature != self._signature
         self._signature = signature
@@ -260,7 +282,9 @@ class MainScreen(LibraryScreen):
         worker = get_current_worker()
         self._marks.wait(WRITE_WAIT)  # read marks just made, not older ones
         try:
-            if not self.loaded.is_set() and keep is None:
+            if (name := saved_name_of(key)) is not None:
+                articles = self.library.saved_articles(name)
+            elif not self.loaded.is_set() and keep is None:
                 # First paint: a screenful now, everything a moment later (100k rows load in
                 # ~0.4 s; the first 300 in a fraction of that).
                 first = self.library.articles(**kwargs, limit=FIRST_PAGE)
@@ -433,6 +457,7 @@ class MainScreen(LibraryScreen):
             return
         index = self.headlines.index_of(article_id)
         read = not self.headlines.articles[index].read if index is not None else False
+        organise.remember_state(self, [article_id])
         self._set_state([article_id], read=read)
 
     def action_toggle_star(self) -> None:
@@ -441,6 +466,7 @@ class MainScreen(LibraryScreen):
             return
         index = self.headlines.index_of(article_id)
         starred = not self.headlines.articles[index].starred if index is not None else True
+        organise.remember_state(self, [article_id])
         self._set_state([article_id], starred=starred)
         self.notify("Starred." if starred else "Unstarred.", markup=False, timeout=1.5)
 
@@ -503,6 +529,39 @@ class MainScreen(LibraryScreen):
     def on_unmount(self) -> None:
         """Quitting right after opening an article still saves its read mark."""
         self._marks.close()
+
+    # -- organising: tags, undo, saved searches (tui/organise.py) -------------------------------
+
+    @work(thread=True, exclusive=True, group="due")
+    def refresh_due(self) -> None:
+        """The automatic refresh: fetch the feeds whose interval has passed and that are not backing
+        off (``settings.toml`` ``refresh_interval``, ``newsreader feed FEED --interval``)."""
+        if any(w.group == "refresh" and w.is_running for w in self.workers):
+            return  # a refresh is under way: it fetches them
+        try:
+            due = organise.due_feeds(self)
+        except NewsreaderError as exc:
+            log.warning("automatic refresh: %s", exc)
+            return
+        if due:
+            self._ui(self.refresh_feeds, due)
+
+    def action_tag(self) -> None:
+        organise.tag(self)
+
+    def action_undo(self) -> None:
+        organise.undo(self)
+
+    def action_save_search(self) -> None:
+        organise.save_search(self)
+
+    @work(thread=True, group="state")
+    def save_tags(self, ids: list[str], add: set[str], remove: set[str], *, remember: bool) -> None:
+        organise.save_tags(self, ids, add, remove, remember=remember)
+
+    @work(thread=True, group="state")
+    def save_search_as(self, name: str, query: str) -> None:
+        organise.save_search_as(self, name, query)
 
     # -- panes, back --------------------------------------------------------------------------
 

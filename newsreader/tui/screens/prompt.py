@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static
 
 
@@ -21,11 +22,13 @@ class PromptScreen(ModalScreen[str | None]):
         self.title_text = title
         self.placeholder = placeholder
         self.ok = ok
+        self.suggester: Suggester | None = None
+        """Completes what is typed (the tag prompt's tags in use); set before the screen shows."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(self.title_text, id="prompt-title", markup=False)
-            yield Input(placeholder=self.placeholder, id="prompt-input")
+            yield Input(placeholder=self.placeholder, id="prompt-input", suggester=self.suggester)
             with Horizontal(classes="buttons"):
                 yield Button(self.ok, id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")

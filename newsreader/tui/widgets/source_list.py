@@ -1,7 +1,9 @@
-"""The sources pane: All, Unread, Starred, then each feed and each imported dump with unread counts.
+"""The sources pane: All, Unread, Starred, saved searches, then each feed and each imported dump with
+unread counts.
 
 Sources are few (hundreds at most), so an OptionList is the right tool here; rows carry a
-selection key (``all``, ``unread``, ``starred`` or ``src:<source id>``), never widget references.
+selection key (``all``, ``unread``, ``starred``, ``saved:<name>`` or ``src:<source id>``), never widget
+references.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ def source_key(source_id: str) -> str:
     return f"src:{source_id}"
 
 
+def saved_key(name: str) -> str:
+    return f"saved:{name}"
+
+
+def saved_name_of(key: str) -> str | None:
+    """The saved search's name inside a selection key, or ``None``."""
+    return key[6:] if key.startswith("saved:") else None
+
+
 def source_id_of(key: str) -> str | None:
     """The source id inside a selection key, or ``None`` for a smart view."""
     return key[4:] if key.startswith("src:") else None
@@ -46,11 +57,23 @@ class SourceList(OptionList):
         self._labels: dict[str, str] = {ALL: "All articles", UNREAD: "Unread", STARRED: "Starred"}
         self._sources: dict[str, Source] = {}
         self._counts = (0, 0, 0)
+        self._saved: dict[str, int] = {}
 
-    def set_sources(self, sources: Sequence[Source], *, unread: int, starred: int, total: int) -> None:
-        """Rebuild the rows, keeping the highlighted key."""
+    def set_sources(
+        self,
+        sources: Sequence[Source],
+        *,
+        unread: int,
+        starred: int,
+        total: int,
+        saved: dict[str, int] | None = None,
+    ) -> None:
+        """Rebuild the rows, keeping the highlighted key; ``saved``: unread count per saved search
+        (``None`` keeps the counts shown)."""
         self._sources = {s.id: s for s in sources}
         self._counts = (unread, starred, total)
+        if saved is not None:
+            self._saved = dict(saved)
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -62,6 +85,11 @@ class SourceList(OptionList):
             self._option(UNREAD, "Unread", unread),
             self._option(STARRED, "Starred", starred, muted_count=True),
         ]
+        if self._saved:
+            rows.append(None)
+            rows.append(Option(Text("SAVED SEARCHES", style="dim bold"), disabled=True))
+            for name in sorted(self._saved, key=str.casefold):
+                rows.append(self._option(saved_key(name), safe_line(name), self._saved[name]))
         feeds = sorted((s for s in sources if s.kind == SourceKind.FEED), key=lambda s: s.title.casefold())
         dumps = sorted((s for s in sources if s.kind != SourceKind.FEED), key=lambda s: s.title.casefold())
         if feeds:
@@ -113,6 +141,11 @@ class SourceList(OptionList):
             return ALL
         option = self.get_option_at_index(index)
         return option.id or ALL
+
+    @property
+    def saved_counts(self) -> dict[str, int]:
+        """The unread counts shown on the saved searches."""
+        return dict(self._saved)
 
     @property
     def counts(self) -> tuple[int, int, int]:
