@@ -19,6 +19,7 @@ from newsreader.errors import ArticleNotFoundError, ImportFileError, NewsreaderE
 from newsreader.models import (
     Article,
     ArticleDraft,
+    Enclosure,
     FeedResult,
     ImportReport,
     ImportResult,
@@ -262,6 +263,7 @@ class Library:
             author_note=body.get("author_note"),
             credits=tuple(body.get("credits", ())),
             links=tuple(body.get("links", ())),
+            enclosures=tuple(Enclosure(**e) for e in body.get("enclosures", ())),
         )
 
     def sources(self) -> list[Source]:

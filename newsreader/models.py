@@ -20,6 +20,29 @@ def _iso(value: datetime | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A file an entry carries (a podcast episode, a video, an image): RSS ``<enclosure>``, Atom
+    ``link rel=enclosure`` or ``media:content``."""
+
+    url: str
+    type: str | None = None
+    """The MIME type the feed gives, if any."""
+    length: int | None = None
+    """Size in bytes the feed gives, if any (feeds often say 0 or lie: a hint, not a promise)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "type": self.type, "length": self.length}
+
+    @property
+    def file_name(self) -> str:
+        """The last path segment of the URL, for a download's file name and a one-line listing."""
+        from urllib.parse import unquote, urlsplit
+
+        name = unquote(urlsplit(self.url).path.rstrip("/").rpartition("/")[2])
+        return name or "download"
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleDraft:
     """One article as an ingester produced it, before the library stores it.
 
@@ -41,6 +64,7 @@ class ArticleDraft:
     """Caption and credit lines (``Illustration: Yusha``): metadata, not body."""
     links: tuple[str, ...] = ()
     """Numbered link references from an HTML body, ``[1]`` is ``links[0]``."""
+    enclosures: tuple[Enclosure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +94,8 @@ class Article:
     author_note: str | None = None
     credits: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    enclosures: tuple[Enclosure, ...] = ()
+    """Loaded with the body, by ``Library.get``."""
 
     @property
     def date(self) -> datetime:
@@ -103,6 +129,7 @@ class Article:
             data["author_note"] = self.author_note
             data["credits"] = list(self.credits)
             data["links"] = list(self.links)
+            data["enclosures"] = [e.to_json() for e in self.enclosures]
         return data
 
 
