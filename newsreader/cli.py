@@ -170,6 +170,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(article.to_json(with_body=True))
         return 0
+    if args.markdown:
+        from newsreader.reading_cli import print_markdown
+
+        print_markdown(article)
+        return 0
     out = _console()
     width = min(out.width, 88)
     if out.is_terminal:
@@ -415,7 +420,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = command("show", cmd_show, "print one article")
     p.add_argument("id", metavar="ID", help="article id (or a unique prefix of 4+ characters)")
-    p.add_argument("--json", action="store_true", help="print a JSON object with the body")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print a JSON object with the body")
+    fmt.add_argument("--markdown", action="store_true", help="print the article as Markdown")
 
     p = command("mark", cmd_mark, "set reading state: read, unread, starred")
     p.add_argument("ids", nargs="+", metavar="ID")
@@ -453,6 +460,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=_positive, metavar="N", default=20, help="at most N results (default: 20)")
     p.add_argument("--json", action="store_true", help="print a JSON array (with snippet and score)")
+
+    from newsreader import reading_cli
+
+    reading_cli.register(command)
     return parser
 
 
