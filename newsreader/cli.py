@@ -132,36 +132,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def render_article(article: Article) -> Any:
-    """A rich renderable of one article, built from Text objects (never markup)."""
-    from rich.console import Group
-    from rich.text import Text
+    """The article as ``Text`` from the shared renderer (``newsreader.render``), never markup."""
+    from newsreader.render import CLI_STYLES
+    from newsreader.render import render_article as render
 
-    parts: list[Any] = [Text(article.title, style="bold")]
-    meta = Text(style="dim")
-    if article.author:
-        meta.append(f"By {article.author} · ")
-    meta.append(f"{article.feed} · {_date(article) if article.published else 'imported ' + _date(article)}")
-    if article.truncated:
-        meta.append(" · excerpt only")
-    parts.append(meta)
-    if article.url:
-        parts.append(Text(article.url, style="dim underline"))
-    for credit in article.credits:
-        parts.append(Text(credit, style="dim italic"))
-    parts.append(Text(""))
-    # Text with blank Text lines between, not Padding: Padding pads every line to the full width,
-    # which leaves trailing spaces in piped output.
-    for paragraph in (article.body or "").split("\n\n"):
-        if paragraph.startswith("## "):
-            parts.append(Text(paragraph[3:], style="bold"))
-        else:
-            parts.append(Text(paragraph))
-        parts.append(Text(""))
-    if article.author_note:
-        parts.append(Text(article.author_note, style="italic dim"))
-    for number, link in enumerate(article.links, 1):
-        parts.append(Text(f"[{number}] {link}", style="dim"))
-    return Group(*parts)
+    when = _date(article) if article.published else "imported " + _date(article)
+    return render(article, CLI_STYLES, compact=True, when=when)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -178,7 +154,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     out = _console()
     width = min(out.width, 88)
     if out.is_terminal:
-        out.print(render_article(article), width=width)
+        from newsreader.render import Wrapped
+
+        # Wrapped, not Text: list items and indented lines wrap under their own text.
+        out.print(Wrapped(render_article(article)), width=width)
     else:  # piped: one line per paragraph, no wrapping, so no trailing spaces for scripts to trip on
         out.print(render_article(article), soft_wrap=True)
     return 0

@@ -69,8 +69,7 @@ async def article(pilot: Pilot[None]) -> None:
 
 async def search(pilot: Pilot[None]) -> None:
     await pilot.press("slash", *"harbour")
-    await pilot.pause(0.4)
-    await settle(pilot)
+    await settle(pilot)  # past the debounce: the search timer is part of settling
     await pilot.press("enter", "enter")
     await settle(pilot)
 

@@ -155,9 +155,9 @@ def test_highlight_spans_prefix_and_phrase() -> None:
 
 def test_highlight_spans_is_fast_on_a_long_body() -> None:
     body = ("The war in Ukraine and the naïve hopes of an off-ramp for Putin. " * 500)[:30_000]
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: another process's load does not count
     spans = highlight_spans(body, ["putin", "naive", "off ramp"])
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(spans) == 4 * body.count("Putin") or len(spans) > 1500
     assert all(body[s:e].lower() in {"putin", "naïve", "off", "ramp"} for s, e in spans)
     assert elapsed < 0.5, "a generous bound: it takes ~5 ms; this only catches a quadratic blow-up"

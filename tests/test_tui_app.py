@@ -7,6 +7,7 @@ import webbrowser
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
 from textual.widgets import Input
 
 from newsreader.config import Settings, load_settings
@@ -23,8 +24,10 @@ from tests.tui_support import (
     IMPORTED_AT,
     add_drafts,
     demo_library,
+    notifications,
     row_text,
     settle,
+    until,
     visible_text,
 )
 
@@ -311,12 +314,12 @@ async def test_o_opens_http_links_only(lib: Library, monkeypatch: pytest.MonkeyP
         await pilot.press("o")
         await settle(pilot)
         assert opened == ["https://example.org/story"]
-        assert any("Only http(s) links" in str(n.message) for n in app._notifications)
+        assert any("Only http(s) links" in str(n.message) for n in notifications(app))
         await pilot.press("j", "enter")
         await settle(pilot)
         await pilot.press("o")  # a dump article has no link at all
         await settle(pilot)
-        assert any("no link" in str(n.message) for n in app._notifications)
+        assert any("no link" in str(n.message) for n in notifications(app))
 
 
 async def test_help_screen_lists_every_binding_with_its_id(lib: Library) -> None:
@@ -351,7 +354,8 @@ async def test_command_palette_offers_reading_actions(lib: Library) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Star")
-        await pilot.pause(0.3)
+        # The palette searches its commands in a worker of its own: wait for its results.
+        await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -380,8 +384,14 @@ async def test_keys_table_remaps_bindings_by_id(lib: Library) -> None:
 async def test_unknown_key_ids_are_reported_not_fatal(lib: Library) -> None:
     app = make_app(lib, keys={"no-such-binding": "z"})
     async with app.run_test(size=SIZE) as pilot:
+
+        def reported() -> bool:
+            return any("no-such-binding" in str(n.message) for n in notifications(app))
+
+        # Shown at start for 5 s: on a loaded machine settling can take longer than that.
+        await until(pilot, reported)
         await settle(pilot)
-        assert any("no-such-binding" in str(n.message) for n in app._notifications)
+        assert app.is_running
 
 
 async def test_theme_change_is_saved_to_settings(lib: Library, tmp_path: Path) -> None:
@@ -415,14 +425,14 @@ async def test_import_prompt_adds_articles_and_reports_errors(lib: Library, tmp_
         await pilot.press("enter")
         await settle(pilot)
         assert len(screen.headlines.articles) == 8  # appears without a restart
-        assert any("1 new" in str(n.message) for n in app._notifications)
+        assert any("1 new" in str(n.message) for n in notifications(app))
         await pilot.press("i")
         await pilot.pause()
         app.screen.query_one(Input).value = str(tmp_path / "missing.txt")
         await pilot.press("enter")
         await settle(pilot)
         assert app.is_running
-        assert any(n.severity == "error" for n in app._notifications)
+        assert any(n.severity == "error" for n in notifications(app))
         assert len(screen.headlines.articles) == 8
 
 
@@ -525,7 +535,7 @@ async def test_state_survives_a_concurrent_cli_import(lib: Library, tmp_path: Pa
         await settle(pilot)
         marked = [a.id for a in screen.headlines.articles if a.read]
         assert len(marked) == 4
-        screen._poll()  # what the 15 s timer does: notice the other process's import
+        screen.poll_library()  # what the 15 s timer does: notice the other process's import
         await settle(pilot)
         assert any(a.title == "Night trains are back" for a in screen.headlines.articles)
         assert sum(a.read for a in screen.headlines.articles) == 4  # and keep our marks
@@ -542,7 +552,7 @@ async def test_errors_from_the_library_become_notifications(lib: Library) -> Non
         screen.open_article("does-not-exist")
         await settle(pilot)
         assert app.is_running
-        assert any("no article" in str(n.message) for n in app._notifications)
+        assert any("no article" in str(n.message) for n in notifications(app))
 
 
 async def test_quitting_right_after_opening_keeps_the_read_mark(lib: Library) -> None:

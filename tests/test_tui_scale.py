@@ -6,11 +6,11 @@ import pytest
 
 from newsreader.config import Settings
 from newsreader.library import Library
+from newsreader.render import render_article
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.main import MainScreen
-from newsreader.tui.widgets.article_view import render_article
 from newsreader.tui.widgets.headline_list import ROW_HEIGHT
-from tests.tui_support import big_library, row_text, visible_text
+from tests.tui_support import big_library, row_text, until, visible_text
 
 pytestmark = pytest.mark.anyio
 
@@ -30,10 +30,7 @@ async def test_100k_articles_scroll_to_the_end_and_open(big: Library) -> None:
         screen = app.screen
         assert isinstance(screen, MainScreen)
         headlines = screen.headlines
-        for _ in range(600):
-            if len(headlines.articles) == COUNT:
-                break
-            await pilot.pause(0.05)
+        await until(pilot, lambda: len(headlines.articles) == COUNT)
         assert len(headlines.articles) == COUNT
         # The list is one widget drawing lines on demand, not 100k mounted children.
         assert len(headlines.children) == 0
@@ -46,10 +43,7 @@ async def test_100k_articles_scroll_to_the_end_and_open(big: Library) -> None:
         assert last.title.endswith(f"{COUNT - 1:06d} about the harbour and the hills")
         assert f"Generated headline {COUNT - 1:06d}" in visible_text(app)
         await pilot.press("enter")
-        for _ in range(200):
-            if screen.article_view.article is not None:
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: screen.article_view.article is not None)
         assert screen.article_view.article is not None
         assert screen.article_view.article.id == last.id
         await pilot.press("k", "ctrl+u", "home")

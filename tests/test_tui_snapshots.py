@@ -64,7 +64,6 @@ def test_search_results(snap_compare, tmp_path: Path, size: tuple[int, int]) -> 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("slash", *"cranes")
-        await pilot.pause(0.3)
         await settle(pilot)
 
     assert snap_compare(make_snapshot_app(tmp_path), run_before=run_before, terminal_size=size)

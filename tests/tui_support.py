@@ -7,10 +7,11 @@ big ones go straight through ``Store.commit`` with generated drafts, which takes
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual.notifications import Notification
 from textual.pilot import Pilot
 
 from newsreader.library import Library
@@ -99,25 +100,45 @@ def big_library(path: Path, count: int) -> Library:
     return library
 
 
-async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
-    """Wait until the first list is painted and every worker has finished."""
+async def settle(pilot: Pilot[None], timeout: float = 60.0) -> None:
+    """Wait until the app says it has settled (``MainScreen.settled``): the first list painted, no
+    worker running, no debounced search, recount or mark write still to come.
+
+    Asked twice with the message queues drained in between, since a worker's result can start a
+    timer and a timer a worker. The timeout is only a guard against a hang, not a measurement.
+    """
     from newsreader.tui.screens.main import MainScreen
 
     app = pilot.app
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while loop.time() < deadline:
+    calm = 0
+    while calm < 2:
+        if loop.time() > deadline:
+            raise AssertionError(f"the app did not settle within {timeout:.0f} s")
+        await pilot.pause()  # every message queued so far is handled
         main = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
-        if main is not None and main.loaded.is_set():
-            break
-        await pilot.pause(0.02)
-    for _ in range(3):  # a worker's result can start a timer, a timer a worker
-        await app.workers.wait_for_complete()
+        if main is not None and main.settled:
+            calm += 1
+        else:
+            calm = 0
+            await asyncio.sleep(0.01)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Wait until ``condition()`` holds, handling the app's messages between checks."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout:.0f} s")
         await pilot.pause()
-        while main is not None and main.pending and loop.time() < deadline:
-            await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await asyncio.sleep(0.01)
+
+
+def notifications(app: object) -> list[Notification]:
+    """The notifications the app has shown and not yet dismissed (Textual keeps no public list)."""
+    return list(app._notifications)  # type: ignore[attr-defined]
 
 
 def row_text(app: object, index: int, part: int = 0) -> str:

@@ -80,7 +80,7 @@ class NewsReaderApp(App[None]):
         self.settings_path = settings_path
         """Where the theme is saved on change; None saves nothing (tests)."""
         if clock is not None:
-            library.now = clock  # type: ignore[method-assign]
+            library.now = clock
         self.keymap: dict[str, str] = dict(self.settings.keys)
         """Binding id -> keys from settings.toml ``[keys]``."""
         self._saved_theme = self.settings.theme
@@ -105,7 +105,7 @@ class NewsReaderApp(App[None]):
         self.set_keymap(self.keymap)
         self.push_screen(MainScreen(self.library))
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         return Screen(id="_default")
 
     # -- keys and help ------------------------------------------------------------------------
@@ -133,7 +133,7 @@ class NewsReaderApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections(), self.keymap))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self._main_screen()
         if main is None:

@@ -6,27 +6,13 @@ before the terminal, because a library written by an older or foreign tool may s
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from rich.style import Style
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from newsreader.render import long_date, safe, safe_line
 
-
-def safe(text: str | None) -> str:
-    """Text with C0/C1 controls (ESC included) removed; keeps newlines and tabs."""
-    if not text:
-        return ""
-    return _CONTROL.sub("", text)
-
-
-def safe_line(text: str | None) -> str:
-    """One display line: controls removed and every run of whitespace folded to one space."""
-    if not text:
-        return ""
-    return " ".join(_CONTROL_LINE.sub(" ", text).split())
+__all__ = ["long_date", "relative_date", "safe", "safe_line", "without_background"]
 
 
 def relative_date(when: datetime, now: datetime) -> str:
@@ -46,11 +32,6 @@ def relative_date(when: datetime, now: datetime) -> str:
     if when.year == now.year:
         return when.strftime("%-d %b")
     return when.strftime("%Y-%m-%d")
-
-
-def long_date(when: datetime) -> str:
-    """The article pane's date: ``Tuesday 24 November 2026, 20:40 UTC``."""
-    return when.strftime("%A %-d %B %Y, %H:%M %Z").strip()
 
 
 def without_background(style: Style) -> Style:

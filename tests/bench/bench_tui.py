@@ -123,7 +123,7 @@ async def measure_keys(library_path: Path, presses: int) -> dict[str, list[float
     app = NewsReaderApp(library, Settings(animations=False), None)
     results: dict[str, list[float]] = {"j": [], "k": [], "ctrl+d": [], "end": []}
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot, timeout=60)
+        await settle(pilot, timeout=600)  # the search index takes in 100k articles first
         headlines = app.screen.query_one("#headlines")
         for key, count in (("j", presses), ("ctrl+d", presses // 4), ("k", presses)):
             for _ in range(max(1, count)):
@@ -147,20 +147,20 @@ async def measure_open(library_path: Path, runs: int) -> list[float]:
     app = NewsReaderApp(library, Settings(animations=False), None)
     times = []
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot, timeout=60)
+        await settle(pilot, timeout=600)  # the search index takes in 100k articles first
         screen = app.screen
         assert isinstance(screen, MainScreen)
         for index in range(runs):
             screen.headlines.move_cursor(index)
             target = screen.headlines.articles[index].id
-            await settle(pilot)
+            await settle(pilot, timeout=600)
             view = screen.article_view
             times.append(
                 await _key_to_frame(
                     app, "enter", lambda t=target, v=view: v.article is not None and v.article.id == t
                 )
             )
-            await settle(pilot)
+            await settle(pilot, timeout=600)
     return times
 
 

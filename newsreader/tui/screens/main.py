@@ -1,43 +1,49 @@
 """The main screen: sources | headlines | article. It owns the state; the widgets only announce.
 
-Every library call runs in a thread worker (the library touches disk); results come back with
-``call_from_thread``. Reading-state writes go through one queue drained by one writer thread, so
-toggling a mark twice quickly is saved in order and never blocks a keypress.
+The screen keeps the handlers: widget messages (``tui/messages.py``) and key actions
+(``tui/keys.py``) come here and it decides. Library calls run in thread workers (the long jobs in
+``jobs.LibraryScreen``), read/star marks are saved in order by ``marks.MarkWriter``, the article
+pane loads and caches articles itself, and the headlines pane keeps the state of a search.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import queue
 import threading
 import webbrowser
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
-from textual.screen import Screen
-from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, SearchHit, Source
 from newsreader.search import as_you_type
+from newsreader.tui.keys import READING_KEYS
+from newsreader.tui.marks import MarkWriter
+from newsreader.tui.messages import (
+    ArticleFailed,
+    ArticleShown,
+    HeadlineOpened,
+    Progress,
+    SearchChanged,
+    SourceChosen,
+)
 from newsreader.tui.screens.confirm import ConfirmScreen
+from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.screens.prompt import PromptScreen
-from newsreader.tui.text import safe_line
-from newsreader.tui.widgets.article_view import ArticleView, render_article, wrap_article
+from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
+from newsreader.tui.widgets.headline_pane import HeadlinePane, SavedList
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import ALL, STARRED, UNREAD, SourceList, source_id_of
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -57,10 +63,6 @@ POLL_INTERVAL = 15.0
 """Seconds between checks for articles another process (a CLI import) added."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
-SEARCH_DEBOUNCE = 0.15
-"""Seconds of typing pause before a search runs."""
-ARTICLE_CACHE = 64
-"""Rendered articles kept, so going back and forth costs nothing."""
 SEARCH_LIMIT = 200
 WRITE_WAIT = 2.0
 """Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
@@ -69,160 +71,23 @@ FIRST_PAGE = 300
 
 PANES = ("sources", "headlines", "article")
 
-HEAD_CHARS = 4000
-"""About three screens of text: what a long article shows before the rest is wrapped."""
 
-ArticleKey = tuple[str, tuple[str, ...], str]
-"""An article as rendered: its id, the search terms highlighted in it, the theme."""
-
-
-@dataclass(slots=True)
-class _SavedList:
-    """The list that search replaced, restored on ``esc``."""
-
-    articles: list[Article]
-    cursor_id: str | None
-    _index: dict[str, int] | None = None
-
-    def update(self, article_id: str, **changes: bool) -> None:
-        """Keep a read/star mark made during the search, for when this list shows again."""
-        if self._index is None:
-            self._index = {a.id: i for i, a in enumerate(self.articles)}
-        index = self._index.get(article_id)
-        if index is not None:
-            self.articles[index] = replace(self.articles[index], **changes)  # type: ignore[arg-type]
-
-
-def _head_length(plain: str) -> int:
-    """Where the first screens of an article end: a paragraph break after ``HEAD_CHARS``."""
-    if len(plain) <= HEAD_CHARS * 2:
-        return len(plain)
-    cut = plain.find("\n\n", HEAD_CHARS)
-    return len(plain) if cut < 0 else cut
-
-
-class MainScreen(Screen[None]):
+class MainScreen(LibraryScreen):
     """Three panes over one library."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "tab",
-            "switch_pane(1)",
-            "Next pane",
-            show=False,
-            id="switch-pane",
-            tooltip="Move focus to the next pane",
-        ),
-        Binding(
-            "shift+tab",
-            "switch_pane(-1)",
-            "Previous pane",
-            show=False,
-            id="switch-pane-back",
-            tooltip="Move focus to the previous pane",
-        ),
-        Binding(
-            "space,pagedown",
-            "page_article(1)",
-            "Page",
-            id="page-article",
-            tooltip="Page the article down (opens the highlighted one if none is open)",
-        ),
-        Binding(
-            "shift+space,pageup,b",
-            "page_article(-1)",
-            "Page back",
-            show=False,
-            id="page-back",
-            tooltip="Page the article up",
-        ),
-        Binding("n", "step(1)", "Next", id="next-article", tooltip="Open the next article in the list"),
-        Binding(
-            "p",
-            "step(-1)",
-            "Previous",
-            show=False,
-            id="previous-article",
-            tooltip="Open the previous article in the list",
-        ),
-        Binding(
-            "N",
-            "next_unread",
-            "Next unread",
-            show=False,
-            id="next-unread",
-            tooltip="Open the next unread article",
-        ),
-        Binding(
-            "m", "toggle_read", "Read/unread", id="toggle-read", tooltip="Mark the article read or unread"
-        ),
-        Binding("s", "toggle_star", "Star", id="toggle-star", tooltip="Star or unstar the article"),
-        Binding(
-            "A",
-            "mark_source_read",
-            "Mark all read",
-            show=False,
-            id="mark-source-read",
-            tooltip="Mark every article in this source or view read",
-        ),
-        Binding(
-            "o",
-            "open_link",
-            "Open link",
-            show=False,
-            id="open-link",
-            tooltip="Open the article's link in a web browser",
-        ),
-        Binding("slash", "search", "Search", id="search", tooltip="Search every saved article as you type"),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            show=False,
-            id="back",
-            tooltip="Leave search, or go back from the article to the list",
-        ),
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Fetch every subscribed feed now"),
-        Binding(
-            "a",
-            "add_feed",
-            "Add feed",
-            show=False,
-            id="add-feed",
-            tooltip="Subscribe to an RSS or Atom feed by URL",
-        ),
-        Binding(
-            "i",
-            "import_files",
-            "Import",
-            show=False,
-            id="import",
-            tooltip="Import a dump, feed file, OPML file or folder",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = READING_KEYS
     """Reading keys (DESIGN.md "TUI"); each id can be remapped in settings.toml ``[keys]``."""
 
     def __init__(self, library: Library) -> None:
-        super().__init__()
-        self.library = library
+        super().__init__(library)
         self._key = ALL
         """The selected view or source (a ``SourceList`` key)."""
         self._pane = "headlines"
-        self._article_cache: OrderedDict[ArticleKey, tuple[Article, Text, list[Strip], int]] = OrderedDict()
-        self._search_timer: Timer | None = None
         self._recount_timer: Timer | None = None
         self._signature: tuple[tuple[str, int], ...] | None = None
         """Article counts per source when last loaded: a change means another process wrote."""
-        self._save_timers: dict[Timer, tuple[list[str], dict[str, bool]]] = {}
-        self._search_query = ""
-        self._search_terms: tuple[str, ...] = ()
-        self._saved: _SavedList | None = None
-        self._writes: queue.Queue[tuple[list[str], dict[str, bool]]] = queue.Queue()
-        self._writer_lock = threading.Lock()
-        self._writer_running = False
-        self._writes_idle = threading.Event()
-        """Set while no read/star write is queued or running: reloads wait on it to see them."""
-        self._writes_idle.set()
+        self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
+        """Saves read/star marks in order; reloads wait for it, so they see the marks."""
         self._first_painted = threading.Event()
         self.loaded = threading.Event()
         """Set once the first headline list is on screen (tests and the benchmark wait on it)."""
@@ -232,16 +97,18 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield SourceList(id="sources")
-            with Vertical(id="headlines-pane"):
-                yield SearchBar(id="search-bar")
-                yield HeadlineList(id="headlines", clock=self.library.now)
-            yield ArticleView(id="article")
+            yield HeadlinePane(id="headlines-pane", clock=self.library.now)
+            yield ArticleView(self.library, id="article")
         yield StatusBar(id="status")
         yield Footer()
 
     @property
     def sources(self) -> SourceList:
         return self.query_one("#sources", SourceList)
+
+    @property
+    def pane(self) -> HeadlinePane:
+        return self.query_one("#headlines-pane", HeadlinePane)
 
     @property
     def headlines(self) -> HeadlineList:
@@ -255,19 +122,13 @@ class MainScreen(Screen[None]):
     def search_bar(self) -> SearchBar:
         return self.query_one("#search-bar", SearchBar)
 
-    @property
-    def status(self) -> StatusBar:
-        return self.query_one("#status", StatusBar)
-
     def on_mount(self) -> None:
         self.sources.border_title = "Sources"
-        self.query_one("#headlines-pane").border_title = "All articles"
         self.article_view.border_title = "Article"
-        self.search_bar.display = False
         self._apply_width(self.app.size.width)
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
-        self.set_interval(POLL_INTERVAL, self._poll)
+        self.set_interval(POLL_INTERVAL, self.poll_library)
         self.load_headlines(self._key)  # the sources follow the first paint
 
     def on_resize(self, event: Resize) -> None:
@@ -316,7 +177,7 @@ class MainScreen(Screen[None]):
         status = self.status
 
         def progress(done: int, total: int, label: str) -> None:
-            status.post_message(StatusBar.Progress(done, total, label or "Indexing…"))
+            status.post_message(Progress(done, total, label or "Indexing…"))
 
         try:
             self.library.update_search_index(progress=progress, cancel=worker.cancelled_event)
@@ -329,7 +190,7 @@ class MainScreen(Screen[None]):
     def load_sources(self, *, poll: bool = False) -> None:
         """Reload sources and counts; ``poll`` also reloads the headlines if another process
         (a CLI ``import`` or ``refresh``) changed the library meanwhile."""
-        self._writes_idle.wait(timeout=WRITE_WAIT)
+        self._marks.wait(WRITE_WAIT)
         try:
             sources = self.library.sources()
             starred = len(self.library.articles(starred=True))
@@ -339,8 +200,9 @@ class MainScreen(Screen[None]):
             return
         self._ui(self._show_sources, sources, starred, poll)
 
-    def _poll(self) -> None:
-        if self.loaded.is_set() and not self.workers_busy:
+    def poll_library(self) -> None:
+        """Look for articles another process (a CLI import) added, unless busy (a slow timer)."""
+        if self.loaded.is_set() and not self.workers_busy and self._marks.idle:
             self.load_sources(poll=True)
 
     @property
@@ -360,8 +222,16 @@ class MainScreen(Screen[None]):
 
     @property
     def pending(self) -> bool:
-        """True while a debounced search or recount is still to run (tests wait on it)."""
-        return bool(self._recount_timer is not None or self._search_timer is not None or self._save_timers)
+        """True while a debounced search or recount is still to run, or a mark to be saved."""
+        return bool(self._recount_timer is not None or self.pane.debouncing or not self._marks.idle)
+
+    @property
+    def settled(self) -> bool:
+        """True once the first list is painted and nothing is left to run: no worker, no debounced
+        search or recount, no mark waiting to be saved (tests and the benchmark wait on it)."""
+        if not self.loaded.is_set() or self.pending:
+            return False
+        return all(worker.is_finished for worker in self.app.workers)
 
     def _show_sources(self, sources: list[Source], starred: int, poll: bool = False) -> None:
         total = sum(s.articles for s in sources)
@@ -370,7 +240,7 @@ class MainScreen(Screen[None]):
         signature = tuple(sorted((s.id, s.articles) for s in sources))
         changed = self._signature is not None and signature != self._signature
         self._signature = signature
-        if changed and self._saved is None:
+        if changed and not self.pane.searching:
             self._reload_keeping_cursor()  # articles arrived from outside: show them
         if self.loaded.is_set():
             self._update_titles()  # a source's label may have arrived after its headlines
@@ -385,7 +255,7 @@ class MainScreen(Screen[None]):
         elif (source_id := source_id_of(key)) is not None:
             kwargs["source"] = source_id
         worker = get_current_worker()
-        self._writes_idle.wait(timeout=WRITE_WAIT)  # read marks just made, not older ones
+        self._marks.wait(WRITE_WAIT)  # read marks just made, not older ones
         try:
             if not self.loaded.is_set() and keep is None:
                 # First paint: a screenful now, everything a moment later (100k rows load in
@@ -415,9 +285,10 @@ class MainScreen(Screen[None]):
         if keep == "":
             current = self.headlines.current
             keep = current.id if current else None
-        if self._saved is not None:
+        saved = self.pane.saved
+        if saved is not None:
             # Search is showing: refresh what esc will restore instead.
-            self._saved = _SavedList(articles, self._saved.cursor_id)
+            self.pane.saved = SavedList(articles, saved.cursor_id)
             return
         headlines = self.headlines
         headlines.empty_text = {
@@ -434,20 +305,13 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.update_search_index)
 
     def _update_titles(self) -> None:
-        label = self.sources.label_for(self._key)
-        count = len(self.headlines.articles)
-        if self._saved is not None:
-            label = f"Search: {self._search_query}"
-        unread = sum(1 for a in self.headlines.articles if not a.read)
-        pane = self.query_one("#headlines-pane")
-        pane.border_title = Text(label, end="")
-        pane.border_subtitle = f"{count} · {unread} unread"
+        label, count, unread = self.pane.set_titles(self.sources.label_for(self._key))
         articles = "article" if count == 1 else "articles"
         self.status.set_text(Text(f"{label}: {count} {articles}, {unread} unread", end=""))
 
     @on(SourceList.Chosen)
-    def _source_chosen(self, event: SourceList.Chosen) -> None:
-        if self._saved is not None:
+    def _source_chosen(self, event: SourceChosen) -> None:
+        if self.pane.searching:
             self._close_search(restore=False)
         if event.key != self._key:
             self._key = event.key
@@ -458,22 +322,31 @@ class MainScreen(Screen[None]):
     # -- reading ------------------------------------------------------------------------------
 
     @on(HeadlineList.Opened)
-    def _headline_opened(self, event: HeadlineList.Opened) -> None:
+    def _headline_opened(self, event: HeadlineOpened) -> None:
         self.open_article(event.article_id)
         if self.has_class("-narrow"):
             self._focus_pane("article")
 
     def open_article(self, article_id: str) -> None:
-        """Show an article (from the cache, or loaded and rendered in a worker) and mark it read
-        once it is on screen (an article whose body fails to load stays unread)."""
-        key = (article_id, self._search_terms, self.app.theme or "")
-        cached = self._article_cache.get(key)
-        if cached is not None:
-            self._article_cache.move_to_end(key)
-            self._show_article(key, *cached)
-        else:
-            view = self.article_view
-            self._load_article(key, view.render_styles(), view.measure)
+        """Show an article and mark it read once it is on screen (an article whose body fails to
+        load stays unread)."""
+        self.article_view.open(article_id, self.pane.terms)
+
+    @on(ArticleView.Shown)
+    def _article_shown(self, event: ArticleShown) -> None:
+        view = self.article_view
+        if view.article is None or view.article.id != event.article_id:
+            return
+        listed = self.headlines.index_of(event.article_id)
+        if listed is not None:  # the list knows the latest read/starred state
+            row = self.headlines.articles[listed]
+            view.article = replace(view.article, read=row.read, starred=row.starred)
+        if event.first:  # the head of a long read was marked when it showed
+            self._mark_opened(event.article_id)
+
+    @on(ArticleView.Failed)
+    def _article_failed(self, event: ArticleFailed) -> None:
+        self.notify(event.error, severity="error", markup=False, timeout=8)
 
     def _mark_opened(self, article_id: str) -> None:
         """Mark an article read now that it is shown."""
@@ -483,67 +356,6 @@ class MainScreen(Screen[None]):
             # Shown as read at once; saved just after the article is on screen, so the write
             # never competes with drawing it.
             self._set_state([article_id], read=True, save_after=OPEN_SAVE_DELAY)
-
-    @work(thread=True, exclusive=True, group="article")
-    def _load_article(self, key: ArticleKey, styles: dict[str, Any], width: int) -> None:
-        article_id, terms, _theme = key
-        try:
-            article = self.library.get(article_id)
-        except NewsreaderError as exc:
-            self._ui(self._error, exc)
-            return
-        highlight = None
-        if terms:
-
-            def highlight(text: str) -> list[tuple[int, int]]:
-                return self.library.highlight_spans(text, terms)
-
-        content = render_article(article, styles, highlight)
-        worker = get_current_worker()
-        cut = _head_length(content.plain)
-        if cut < len(content.plain):
-            # Long read: show the first screens at once, the rest a moment later.
-            head = wrap_article(content[:cut], width, self.app.console)
-            if worker.is_cancelled:
-                return
-            shown = threading.Event()
-            self._ui(self._show_head, article, content, head, width, shown)
-            shown.wait(timeout=1.0)  # wrapping the rest holds the GIL: let that frame out first
-        lines = wrap_article(content, width, self.app.console)
-        if not worker.is_cancelled:
-            self._ui(self._show_article, key, article, content, lines, width)
-
-    def _show_head(
-        self,
-        article: Article,
-        content: Text,
-        lines: list[Strip],
-        width: int,
-        shown: threading.Event,
-    ) -> None:
-        self.call_after_refresh(shown.set)
-        view = self.article_view
-        view.show(article, content, lines, width, partial=True)
-        view.border_title = Text(safe_line(article.feed), end="")
-        self._mark_opened(article.id)
-
-    def _show_article(
-        self, key: ArticleKey, article: Article, content: Text, lines: list[Strip], width: int
-    ) -> None:
-        self._article_cache[key] = (article, content, lines, width)
-        while len(self._article_cache) > ARTICLE_CACHE:
-            self._article_cache.popitem(last=False)
-        view = self.article_view
-        continuing = view.partial and view.article is not None and view.article.id == article.id
-        view.show(article, content, lines, width, keep_scroll=continuing)
-        if view.article is not None and view.article.id == article.id:
-            listed = self.headlines.index_of(article.id)
-            if listed is not None:  # the list knows the latest read/starred state
-                row = self.headlines.articles[listed]
-                view.article = replace(article, read=row.read, starred=row.starred)
-        view.border_title = Text(safe_line(article.feed), end="")
-        if not continuing:  # the head of a long read was marked when it showed
-            self._mark_opened(article.id)
 
     def action_page_article(self, direction: int) -> None:
         view = self.article_view
@@ -669,64 +481,24 @@ class MainScreen(Screen[None]):
         view = self.article_view
         for article_id in ids:
             self.headlines.update_article(article_id, **state)
-            if self._saved is not None:
-                self._saved.update(article_id, **state)
+            if self.pane.saved is not None:
+                self.pane.saved.update(article_id, **state)
             if view.article is not None and view.article.id == article_id:
                 view.article = replace(view.article, **state)  # type: ignore[arg-type]
         self._update_titles()
-        if save_after > 0:
-            timer = self.set_timer(save_after, lambda: self._save_later(timer))
-            self._save_timers[timer] = (ids, state)
-        else:
-            self._save(ids, state)
+        self._marks.save(ids, state, delay=save_after)
 
-    def _save_later(self, timer: Timer) -> None:
-        ids, state = self._save_timers.pop(timer)
-        self._save(ids, state)
+    def _mark_failed(self, exc: NewsreaderError) -> None:
+        """A mark could not be saved (writer thread): say so and show what the library holds."""
+        self._ui(self._error, exc)
+        self._ui(self._reload_keeping_cursor)
 
-    def _save_now(self) -> None:
-        """Queue the delayed read marks at once (a reload is about to read the library)."""
-        for timer, (ids, state) in list(self._save_timers.items()):
-            timer.stop()
-            del self._save_timers[timer]
-            self._save(ids, state)
+    def _marks_drained(self) -> None:
+        self._ui(self._recount_soon)
 
     def on_unmount(self) -> None:
         """Quitting right after opening an article still saves its read mark."""
-        for timer, (ids, state) in list(self._save_timers.items()):
-            timer.stop()
-            try:
-                self.library.mark(ids, **state)
-            except NewsreaderError as exc:  # no screen left to show it on: log it
-                log.warning("read mark not saved on exit: %s", exc)
-        self._save_timers.clear()
-
-    def _save(self, ids: list[str], state: dict[str, bool]) -> None:
-        with self._writer_lock:
-            self._writes.put((ids, state))
-            self._writes_idle.clear()
-            if not self._writer_running:
-                self._writer_running = True
-                self._state_writer()
-
-    @work(thread=True, group="writer")
-    def _state_writer(self) -> None:
-        """Drain the queue in order, then stop (a new change starts a new writer)."""
-        while True:
-            with self._writer_lock:
-                if self._writes.empty():
-                    self._writer_running = False
-                    self._writes_idle.set()
-                    return
-                ids, state = self._writes.get()
-            try:
-                self.library.mark(ids, **state)
-            except NewsreaderError as exc:
-                self._ui(self._error, exc)
-                self._ui(self._reload_keeping_cursor)
-                continue
-            if self._writes.empty():
-                self._ui(self._recount_soon)
+        self._marks.close()
 
     # -- panes, back --------------------------------------------------------------------------
 
@@ -736,7 +508,7 @@ class MainScreen(Screen[None]):
         self._focus_pane(order[(index + step) % len(order)])
 
     def action_back(self) -> None:
-        if self._saved is not None and self._pane != "article":
+        if self.pane.searching and self._pane != "article":
             self._close_search(restore=True)
         elif self._pane == "article" or self._pane == "sources":
             self._focus_pane("headlines")
@@ -746,31 +518,15 @@ class MainScreen(Screen[None]):
     # -- search -------------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        bar = self.search_bar
-        if self._saved is None:
-            self._saved = _SavedList(
-                list(self.headlines.articles),
-                self.headlines.current.id if self.headlines.current else None,
-            )
-        bar.display = True
         self._set_pane("headlines")
-        bar.focus()
+        self.pane.open_search()
 
-    @on(Input.Changed, "#search-bar")
-    def _search_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_query = event.value
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
-
-    def _run_search(self) -> None:
-        self._search_timer = None
-        query = self._search_query.strip()
+    @on(SearchChanged)
+    def _run_search(self, event: SearchChanged) -> None:
+        query = event.query
         if not query:
-            if self._saved is not None:
-                self._search_terms = ()
-                self.headlines.set_articles(self._saved.articles, keep=self._saved.cursor_id)
+            if self.pane.searching:
+                self.pane.show_saved()
                 self._update_titles()
             return
         self.status.set_text(Text(f"Searching for {query}…", end=""))
@@ -799,27 +555,15 @@ class MainScreen(Screen[None]):
         self._ui(self._show_hits, query, hits, spans)
 
     def _search_failed(self, query: str, message: str) -> None:
-        if query != self._search_query.strip():
+        if query != self.pane.typed:
             return
         self.status.set_text(Text(message, end=""))
 
     def _show_hits(
         self, query: str, hits: list[SearchHit], spans: dict[str, tuple[tuple[int, int], ...]]
     ) -> None:
-        if query != self._search_query.strip() or self._saved is None:
-            return  # the query changed while this ran: a newer search is coming
-        terms: set[str] = set()
-        for hit in hits:
-            terms.update(hit.terms)
-        self._search_terms = tuple(sorted(terms))
-        headlines = self.headlines
-        headlines.empty_text = f"Nothing matches {query}."
-        headlines.set_articles(
-            [hit.article for hit in hits],
-            title_spans=spans,
-            snippets={hit.article.id: (hit.snippet, hit.snippet_spans) for hit in hits},
-        )
-        self._update_titles()
+        if self.pane.show_hits(query, hits, spans):
+            self._update_titles()
 
     @on(SearchBar.ToResults)
     def _to_results(self) -> None:
@@ -830,17 +574,8 @@ class MainScreen(Screen[None]):
         self._close_search(restore=True)
 
     def _close_search(self, *, restore: bool) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
         self.workers.cancel_group(self, "search")
-        saved, self._saved = self._saved, None
-        self._search_query = ""
-        self._search_terms = ()
-        bar = self.search_bar
-        with bar.prevent(Input.Changed):
-            bar.value = ""
-        bar.display = False
+        saved = self.pane.close_search()
         if restore and saved is not None:
             # The snapshot taken at ``/`` is stale for whatever was read or starred meanwhile:
             # show it with the marks the search list knows at once, then reload it (and the
@@ -850,7 +585,7 @@ class MainScreen(Screen[None]):
             self.headlines.empty_text = "No articles here."
             self.headlines.set_articles(articles, keep=saved.cursor_id)
             self._update_titles()
-            self._save_now()
+            self._marks.hurry()
             self.load_everything(keep=saved.cursor_id)
         self._focus_pane("headlines")
 
@@ -858,44 +593,6 @@ class MainScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.refresh_feeds()
-
-    @work(thread=True, exclusive=True, group="refresh")
-    def refresh_feeds(self) -> None:
-        worker = get_current_worker()
-        status = self.status
-
-        def progress(done: int, total: int, label: str) -> None:
-            status.post_message(StatusBar.Progress(done, total, label))
-
-        status.post_message(StatusBar.Progress(0, 1, "Refreshing feeds…"))
-        try:
-            report = self.library.refresh(
-                concurrency=self.app.settings.refresh_concurrency,  # type: ignore[attr-defined]
-                progress=progress,
-                cancel=worker.cancelled_event,
-            )
-        except NewsreaderError as exc:
-            self._ui(self._error, exc)
-            self._ui(status.done)
-            return
-        self._ui(status.done)
-        if not report.results:
-            self._ui(self.notify, "No feeds to refresh: add one with a.", markup=False)
-            return
-        summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
-        errors = report.errors
-        if errors:
-            summary += f"; {len(errors)} failed"
-        self._ui(self.notify, summary + ".", title="Refreshed", markup=False)
-        for result in errors[:3]:
-            self._ui(
-                self.notify,
-                f"{safe_line(result.title) or result.url}: {result.error}",
-                severity="error",
-                markup=False,
-                timeout=8,
-            )
-        self._ui(self._reload_keeping_cursor)
 
     def _reload_keeping_cursor(self) -> None:
         current = self.headlines.current
@@ -910,19 +607,6 @@ class MainScreen(Screen[None]):
             PromptScreen("Add a feed", "https://example.com/feed.xml", ok="Subscribe"), answer
         )
 
-    @work(thread=True, group="subscribe")
-    def subscribe(self, url: str) -> None:
-        self.status.post_message(StatusBar.Progress(0, 1, f"Subscribing to {url}…"))
-        try:
-            source = self.library.subscribe(url)
-        except NewsreaderError as exc:
-            self._ui(self._error, exc)
-        else:
-            self._ui(self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False)
-            self._ui(self._reload_keeping_cursor)
-        finally:
-            self._ui(self.status.done)
-
     def action_import_files(self) -> None:
         def answer(path: str | None) -> None:
             if path:
@@ -932,56 +616,3 @@ class MainScreen(Screen[None]):
             PromptScreen("Import a dump, feed file, OPML or folder", "~/news/dump.txt", ok="Import"),
             answer,
         )
-
-    @work(thread=True, exclusive=True, group="import")
-    def import_paths(self, paths: list[str]) -> None:
-        from pathlib import Path
-
-        worker = get_current_worker()
-        status = self.status
-
-        def progress(done: int, total: int, label: str) -> None:
-            status.post_message(StatusBar.Progress(done, total, label))
-
-        try:
-            report = self.library.import_paths(
-                [Path(p).expanduser() for p in paths],
-                progress=progress,
-                cancel=worker.cancelled_event,
-            )
-        except NewsreaderError as exc:
-            self._ui(self._error, exc)
-            self._ui(status.done)
-            return
-        self._ui(status.done)
-        message = f"{report.new} new, {report.present} already present"
-        if report.failed:
-            message += f", {len(report.failed)} failed"
-        self._ui(self.notify, message + ".", title="Imported", markup=False)
-        for result in report.failed[:3]:
-            # Most errors already start with the file's path; name it only when one does not.
-            error = result.error or "failed"
-            message = error if result.path in error else f"{result.path}: {error}"
-            self._ui(self.notify, message, severity="error", markup=False)
-        self._ui(self._reload_keeping_cursor)
-
-    # -- worker plumbing ----------------------------------------------------------------------
-
-    def _ui(self, callback: Callable[..., object], *args: Any, **kwargs: Any) -> None:
-        """Run ``callback`` on the UI thread, if this screen is still there.
-
-        Workers can finish after the user quit (the screen is gone, the loop may be closing):
-        their results are then dropped rather than raised into a dying app.
-        """
-
-        def guarded() -> None:
-            if self.is_attached and self.is_mounted:
-                callback(*args, **kwargs)
-
-        with contextlib.suppress(RuntimeError):  # the app's loop has stopped
-            self.app.call_from_thread(guarded)
-
-    # -- errors -------------------------------------------------------------------------------
-
-    def _error(self, exc: Exception) -> None:
-        self.notify(str(exc), severity="error", markup=False, timeout=8)

@@ -1,171 +1,68 @@
 """The article pane: title, byline, source, date, link, credits, the body, the author's note.
 
 The body is built once into a ``rich.text.Text`` and wrapped into lines (both in a worker thread,
-see ``render_article`` and ``wrap_article``) and cached by the screen, so opening an article costs
+see ``newsreader.render``) and cached by the screen, so opening an article costs
 the UI thread nothing but drawing the visible lines; Textual's Markdown widget takes ~175 ms for
 30 KB. Article text is only ever placed in ``Text`` objects, never parsed as markup.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from typing import ClassVar
+import contextlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Protocol
 
 from rich.console import Console
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
+from newsreader.errors import NewsreaderError
 from newsreader.models import Article
-from newsreader.tui.text import long_date, safe, safe_line, without_background
-
-Highlighter = Callable[[str], list[tuple[int, int]]]
-"""Returns ``(start, end)`` spans of search matches in a piece of text."""
-
-DEFAULT_STYLES: dict[str, Style] = {
-    "title": Style(bold=True),
-    "meta": Style(dim=True),
-    "link": Style(dim=True, underline=True),
-    "teaser": Style(bold=True, italic=True),
-    "match": Style(reverse=True),
-    "note": Style(italic=True, dim=True),
-    "byline": Style(italic=True),
-    "body": Style(),
-}
-"""Fallbacks; the pane reads themed ones from its component classes (``article-view--title`` ...)."""
-META = DEFAULT_STYLES["meta"]
-
-
-def render_article(
-    article: Article,
-    styles: Mapping[str, Style] = DEFAULT_STYLES,
-    highlight: Highlighter | None = None,
-) -> Text:
-    """Build the whole article as one ``Text``: pure, so a worker thread can run it.
-
-    Args:
-        article: an article with its body (from ``Library.get``).
-        styles: rich styles by role (keys of ``DEFAULT_STYLES``), read on the UI thread.
-        highlight: marks search matches in the title and paragraphs, if given.
-    """
-    out = Text(end="")
-    TITLE, META, LINK, TEASER, MATCH, NOTE, BODY, BYLINE = (
-        styles.get(role, DEFAULT_STYLES[role])
-        for role in ("title", "meta", "link", "teaser", "match", "note", "body", "byline")
-    )
-
-    def add(text: str, style: Style, *, match: bool = False) -> None:
-        piece = Text(text, style=style, end="")
-        if match and highlight is not None:
-            for start, end in highlight(text):
-                piece.stylize(MATCH, start, end)
-        out.append_text(piece)
-
-    add(safe_line(article.title) or "(untitled)", TITLE, match=True)
-    out.append("\n\n")
-    if article.author:
-        add(f"By {safe_line(article.author)}", BYLINE)
-        out.append("\n")
-    # A dump without a date line has only its import time: say so rather than pass it off as published.
-    when = long_date(article.published) if article.published else f"imported {article.added:%-d %B %Y}"
-    add(f"{safe_line(article.feed)} · {when}", META)
-    out.append("\n")
-    if article.url:
-        add(safe_line(article.url), LINK)
-        out.append("\n")
-    for credit in article.credits:
-        add(safe_line(credit), META)
-        out.append("\n")
-    if article.truncated:
-        out.append("\n")
-        hint = "  press o to open the full article" if article.url else ""
-        add("Excerpt only." + hint, TEASER)
-        out.append("\n")
-    body = safe(article.body or article.excerpt)
-    # Line breaks inside a block separate list items and quoted lines: keep them, and collapse
-    # only the whitespace within each line.
-    paragraphs = [
-        "\n".join(line for line in (" ".join(part.split()) for part in p.split("\n")) if line)
-        for p in body.split("\n\n")
-    ]
-    for paragraph in paragraphs:
-        if paragraph:
-            out.append("\n")
-            add(paragraph, BODY, match=True)
-            out.append("\n")
-    if article.author_note:
-        out.append("\n")
-        add("─" * 12, META)
-        out.append("\n")
-        add(" ".join(safe(article.author_note).split()), NOTE, match=True)
-        out.append("\n")
-    if article.links:
-        out.append("\n")
-        add("Links", META)
-        out.append("\n")
-        for number, link in enumerate(article.links, 1):
-            add(f"[{number}] {safe_line(link)}", LINK)
-            out.append("\n")
-    return out
-
+from newsreader.render import DEFAULT_STYLES, render_article, wrap_lines
+from newsreader.tui.messages import ArticleFailed, ArticleShown
+from newsreader.tui.text import safe_line, without_background
 
 MEASURE = 78
 """The widest a line of body text gets: about 70-80 characters reads best."""
 
 PLACEHOLDER = "Select a headline and press enter to read it."
+META = DEFAULT_STYLES["meta"]
+CACHE_SIZE = 64
+"""Rendered articles kept, so going back and forth costs nothing."""
+HEAD_CHARS = 4000
+"""About three screens of text: what a long article shows before the rest is wrapped."""
+
+CacheKey = tuple[str, tuple[str, ...], str]
+"""An article as rendered: its id, the search terms highlighted in it, the theme."""
 
 
-LIST_ITEM = re.compile(r"(?:• |\d{1,4}[.)] |> )")
-"""The start of a list item or quoted line (as ``html_to_text`` writes them): wrapped lines of
-the item are indented to its text."""
+class ArticleSource(Protocol):
+    """What the pane loads from (``Library``)."""
+
+    def get(self, article_id: str, /) -> Article: ...
+
+    def highlight_spans(self, text: str, terms: Sequence[str]) -> list[tuple[int, int]]: ...
+
+
+def head_length(plain: str) -> int:
+    """Where the first screens of an article end: a paragraph break after ``HEAD_CHARS``."""
+    if len(plain) <= HEAD_CHARS * 2:
+        return len(plain)
+    cut = plain.find("\n\n", HEAD_CHARS)
+    return len(plain) if cut < 0 else cut
 
 
 def wrap_article(content: Text, width: int, console: Console) -> list[Strip]:
-    """Wrap rendered text into lines once: pure, so a worker thread can run it (~8 ms for 30 KB).
-
-    Runs of ordinary lines are wrapped together; a list item or quoted line is wrapped on its own
-    with a hanging indent, so its continuation lines sit under its text, not under the bullet.
-    """
-    options = console.options.update(width=width, height=None, no_wrap=False, overflow="fold")
-    plain = content.plain
-    if "\n" not in plain or not any(LIST_ITEM.match(line) for line in plain.split("\n")):
-        lines = console.render_lines(content, options, pad=False, new_lines=False)
-        return [Strip(line) for line in lines]
-    strips: list[Strip] = []
-    run: list[Text] = []
-
-    def flush() -> None:
-        if run:
-            text = Text("\n", end="").join(run)
-            strips.extend(Strip(line) for line in console.render_lines(text, options, pad=False))
-            run.clear()
-
-    lines = list(content.split("\n", allow_blank=True))
-    if plain.endswith("\n"):
-        lines.pop()  # the text's last newline ends its last line, as when wrapped whole
-    for line in lines:
-        if not line.plain:
-            flush()
-            strips.append(Strip([]))
-            continue
-        marker = LIST_ITEM.match(line.plain)
-        indent = marker.end() if marker else 0
-        if not indent or indent >= width // 2:
-            run.append(line)
-            continue
-        flush()
-        head = console.render_lines(line[:indent], options.update(width=indent), pad=False)[0]
-        body = console.render_lines(line[indent:], options.update(width=width - indent), pad=False)
-        pad = Segment(" " * indent)
-        for number, segments in enumerate(body):
-            strips.append(Strip([*(head if number == 0 else [pad]), *segments]))
-    flush()
-    return strips
+    """``render.wrap_lines`` as strips for the line API: pure, so a worker thread can run it."""
+    return [Strip(line) for line in wrap_lines(content, width, console)]
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -183,8 +80,13 @@ class ArticleView(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"article-view--{role}" for role in DEFAULT_STYLES}
     """Themeable styles for each role in ``render_article``."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    Shown: ClassVar[type[ArticleShown]] = ArticleShown
+    Failed: ClassVar[type[ArticleFailed]] = ArticleFailed
+
+    def __init__(self, source: ArticleSource, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self._source = source
+        self._cache: OrderedDict[CacheKey, tuple[Article, Text, list[Strip], int]] = OrderedDict()
         self.article: Article | None = None
         """The article on show, if any."""
         self._content = Text(PLACEHOLDER, style=META, end="")
@@ -229,6 +131,85 @@ class ArticleView(ScrollView, can_focus=True):
         self._set_lines(lines, width)
         if not keep_scroll:
             self.scroll_to(y=0, animate=False, immediate=True)
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def open(self, article_id: str, terms: tuple[str, ...] = ()) -> None:
+        """Show an article, from the cache or loaded and rendered in a worker; posts ``Shown``
+        once it is on screen, or ``Failed`` (an article whose body fails to load is not shown)."""
+        key = (article_id, terms, self.app.theme or "")
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            self._show_loaded(key, *cached)
+        else:
+            self._load(key, self.render_styles(), self.measure)
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load(self, key: CacheKey, styles: dict[str, Style], width: int) -> None:
+        article_id, terms, _theme = key
+        try:
+            article = self._source.get(article_id)
+        except NewsreaderError as exc:
+            self.post_message(ArticleFailed(str(exc)))
+            return
+        highlight = None
+        if terms:
+
+            def highlight(text: str) -> list[tuple[int, int]]:
+                return self._source.highlight_spans(text, terms)
+
+        content = render_article(article, styles, highlight)
+        worker = get_current_worker()
+        cut = head_length(content.plain)
+        if cut < len(content.plain):
+            # Long read: show the first screens at once, the rest a moment later.
+            head = wrap_article(content[:cut], width, self.app.console)
+            if worker.is_cancelled:
+                return
+            shown = threading.Event()
+            self._ui(self._show_head, article, content, head, width, shown)
+            shown.wait(timeout=1.0)  # wrapping the rest holds the GIL: let that frame out first
+        lines = wrap_article(content, width, self.app.console)
+        if not worker.is_cancelled:
+            self._ui(self._show_loaded, key, article, content, lines, width)
+
+    def _ui(self, callback: Callable[..., object], *args: Any) -> None:
+        """Run ``callback`` on the UI thread if this pane is still there (the app may be closing)."""
+
+        def guarded() -> None:
+            if self.is_attached and self.is_mounted:
+                callback(*args)
+
+        with contextlib.suppress(RuntimeError):  # the app's loop has stopped
+            self.app.call_from_thread(guarded)
+
+    def _show_head(
+        self, article: Article, content: Text, lines: list[Strip], width: int, shown: threading.Event
+    ) -> None:
+        self.call_after_refresh(shown.set)
+        self.show(article, content, lines, width, partial=True)
+        self.border_title = Text(safe_line(article.feed), end="")
+        self.post_message(ArticleShown(article.id, first=True))
+
+    def _show_loaded(
+        self, key: CacheKey, article: Article, content: Text, lines: list[Strip], width: int
+    ) -> None:
+        self._cache[key] = (article, content, lines, width)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        continuing = self.partial and self.article is not None and self.article.id == article.id
+        self.show(article, content, lines, width, keep_scroll=continuing)
+        self.border_title = Text(safe_line(article.feed), end="")
+        # The head of a long read was announced when it showed.
+        self.post_message(ArticleShown(article.id, first=not continuing))
+
+    # -- display ------------------------------------------------------------------------------
+
+    @property
+    def lines(self) -> list[str]:
+        """The wrapped lines as plain text, whatever is scrolled into view."""
+        return ["".join(segment.text for segment in strip) for strip in self._lines]
 
     def clear(self, message: str = PLACEHOLDER) -> None:
         self.show(None, Text(message, style=META, end=""))

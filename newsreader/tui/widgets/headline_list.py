@@ -18,11 +18,11 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.models import Article, utcnow
+from newsreader.tui.messages import HeadlineHighlighted, HeadlineOpened
 from newsreader.tui.text import relative_date, safe_line, without_background
 
 ROW_HEIGHT = 4
@@ -59,29 +59,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """Styles for what ``render_line`` draws, themed in app.tcss."""
 
-    class Highlighted(Message):
-        """The cursor moved to an article (``None`` when the list is empty)."""
-
-        def __init__(self, headline_list: HeadlineList, article_id: str | None) -> None:
-            super().__init__()
-            self.headline_list = headline_list
-            self.article_id = article_id
-
-        @property
-        def control(self) -> HeadlineList:
-            return self.headline_list
-
-    class Opened(Message):
-        """The user asked to read an article (``enter`` or a click)."""
-
-        def __init__(self, headline_list: HeadlineList, article_id: str) -> None:
-            super().__init__()
-            self.headline_list = headline_list
-            self.article_id = article_id
-
-        @property
-        def control(self) -> HeadlineList:
-            return self.headline_list
+    Highlighted: ClassVar[type[HeadlineHighlighted]] = HeadlineHighlighted
+    Opened: ClassVar[type[HeadlineOpened]] = HeadlineOpened
 
     def __init__(
         self,
@@ -152,6 +131,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.move_cursor(index if self._articles else -1, force=True)
         self.refresh()
 
+    def title_spans(self, article_id: str) -> Spans:
+        """The search matches highlighted in an article's title."""
+        return self._title_spans.get(article_id, ())
+
     def index_of(self, article_id: str) -> int | None:
         return self._index.get(article_id)
 
@@ -185,7 +168,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self._refresh_row(index)
             self._scroll_to_row(index)
         current = self.current
-        self.post_message(self.Highlighted(self, current.id if current else None))
+        self.post_message(HeadlineHighlighted(current.id if current else None))
 
     def _scroll_to_row(self, index: int) -> None:
         top = index * ROW_HEIGHT
@@ -225,7 +208,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def action_open(self) -> None:
         current = self.current
         if current is not None:
-            self.post_message(self.Opened(self, current.id))
+            self.post_message(HeadlineOpened(current.id))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Input
+
+from newsreader.tui.messages import SearchClosed, SearchToResults
 
 
 class SearchBar(Input):
@@ -17,11 +18,8 @@ class SearchBar(Input):
         Binding("down", "to_results", "Results", show=False, id="search-results"),
     ]
 
-    class Closed(Message):
-        """The user left search: show the previous list again."""
-
-    class ToResults(Message):
-        """The user wants to move into the results (``enter`` or ``down``)."""
+    Closed: ClassVar[type[SearchClosed]] = SearchClosed
+    ToResults: ClassVar[type[SearchToResults]] = SearchToResults
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -36,10 +34,10 @@ class SearchBar(Input):
             self.cursor_blink = False
 
     def action_close(self) -> None:
-        self.post_message(self.Closed())
+        self.post_message(SearchClosed())
 
     def action_to_results(self) -> None:
-        self.post_message(self.ToResults())
+        self.post_message(SearchToResults())
 
     async def action_submit(self) -> None:
-        self.post_message(self.ToResults())
+        self.post_message(SearchToResults())

@@ -11,11 +11,11 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from newsreader.models import Source, SourceKind
+from newsreader.tui.messages import SourceChosen
 from newsreader.tui.text import safe_line
 
 ALL, UNREAD, STARRED = "all", "unread", "starred"
@@ -39,20 +39,7 @@ class SourceList(OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="sources-up"),
     ]
 
-    class Chosen(Message):
-        """A view or source was picked: its headlines should be shown."""
-
-        def __init__(self, source_list: SourceList, key: str, label: str, *, enter: bool = False) -> None:
-            super().__init__()
-            self.source_list = source_list
-            self.key = key
-            self.label = label
-            self.enter = enter
-            """True when picked with enter or a click: move on to its headlines."""
-
-        @property
-        def control(self) -> SourceList:
-            return self.source_list
+    Chosen: ClassVar[type[SourceChosen]] = SourceChosen
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, markup=False)
@@ -127,6 +114,11 @@ class SourceList(OptionList):
         option = self.get_option_at_index(index)
         return option.id or ALL
 
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """The unread, starred and total counts shown on the smart views."""
+        return self._counts
+
     def label_for(self, key: str) -> str:
         return self._labels.get(key, key)
 
@@ -141,10 +133,10 @@ class SourceList(OptionList):
         event.stop()
         key = event.option.id
         if key:
-            self.post_message(self.Chosen(self, key, self.label_for(key)))
+            self.post_message(SourceChosen(key, self.label_for(key)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         key = event.option.id
         if key:
-            self.post_message(self.Chosen(self, key, self.label_for(key), enter=True))
+            self.post_message(SourceChosen(key, self.label_for(key), enter=True))

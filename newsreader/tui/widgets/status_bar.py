@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import ProgressBar, Static
+
+from newsreader.tui.messages import Progress as ProgressMessage
 
 
 class StatusBar(Horizontal):
     """A one-line status: the current view on the left, a progress bar while workers run."""
 
-    class Progress(Message):
-        """Work advanced; posted from worker threads (``post_message`` is thread-safe)."""
-
-        def __init__(self, done: int, total: int, label: str) -> None:
-            super().__init__()
-            self.done = done
-            self.total = total
-            self.label = label
-
-        def can_replace(self, message: Message) -> bool:
-            # A burst of progress collapses to the newest.
-            return isinstance(message, StatusBar.Progress)
+    Progress: ClassVar[type[ProgressMessage]] = ProgressMessage
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text", markup=False)
@@ -36,7 +29,8 @@ class StatusBar(Horizontal):
     def set_text(self, text: str | Text) -> None:
         self.query_one("#status-text", Static).update(text)
 
-    def on_status_bar_progress(self, message: Progress) -> None:
+    @on(ProgressMessage)
+    def _progress(self, message: ProgressMessage) -> None:
         self.show_progress(message.done, message.total, message.label)
 
     def show_progress(self, done: int, total: int, label: str) -> None:

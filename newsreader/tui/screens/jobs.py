@@ -1,0 +1,146 @@
+"""The base of the main screen: the long library jobs and the way their results come home.
+
+Refresh, subscribe and import run as thread workers (the library touches disk and network) and
+report progress to the status bar with ``Progress`` messages; results come back to the UI thread
+through ``_ui``, which drops them if the screen has gone (the user quit meanwhile).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from newsreader.errors import NewsreaderError
+from newsreader.tui.messages import Progress
+from newsreader.tui.text import safe_line
+from newsreader.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
+
+
+class LibraryScreen(Screen[None]):
+    """A screen over one library with its refresh, subscribe and import workers."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def _reload_keeping_cursor(self) -> None:
+        """Show what a job changed (the main screen reloads its panes)."""
+        raise NotImplementedError
+
+    # -- jobs ---------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def refresh_feeds(self) -> None:
+        worker = get_current_worker()
+        status = self.status
+
+        def progress(done: int, total: int, label: str) -> None:
+            status.post_message(Progress(done, total, label))
+
+        status.post_message(Progress(0, 1, "Refreshing feeds…"))
+        try:
+            report = self.library.refresh(
+                concurrency=self.app.settings.refresh_concurrency,  # type: ignore[attr-defined]
+                progress=progress,
+                cancel=worker.cancelled_event,
+            )
+        except NewsreaderError as exc:
+            self._ui(self._error, exc)
+            self._ui(status.done)
+            return
+        self._ui(status.done)
+        if not report.results:
+            self._ui(self.notify, "No feeds to refresh: add one with a.", markup=False)
+            return
+        summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
+        errors = report.errors
+        if errors:
+            summary += f"; {len(errors)} failed"
+        self._ui(self.notify, summary + ".", title="Refreshed", markup=False)
+        for result in errors[:3]:
+            self._ui(
+                self.notify,
+                f"{safe_line(result.title) or result.url}: {result.error}",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
+        self._ui(self._reload_keeping_cursor)
+
+    @work(thread=True, group="subscribe")
+    def subscribe(self, url: str) -> None:
+        self.status.post_message(Progress(0, 1, f"Subscribing to {url}…"))
+        try:
+            source = self.library.subscribe(url)
+        except NewsreaderError as exc:
+            self._ui(self._error, exc)
+        else:
+            self._ui(self.notify, f"Subscribed to {safe_line(source.title)}.", markup=False)
+            self._ui(self._reload_keeping_cursor)
+        finally:
+            self._ui(self.status.done)
+
+    @work(thread=True, exclusive=True, group="import")
+    def import_paths(self, paths: list[str]) -> None:
+        from pathlib import Path
+
+        worker = get_current_worker()
+        status = self.status
+
+        def progress(done: int, total: int, label: str) -> None:
+            status.post_message(Progress(done, total, label))
+
+        try:
+            report = self.library.import_paths(
+                [Path(p).expanduser() for p in paths],
+                progress=progress,
+                cancel=worker.cancelled_event,
+            )
+        except NewsreaderError as exc:
+            self._ui(self._error, exc)
+            self._ui(status.done)
+            return
+        self._ui(status.done)
+        message = f"{report.new} new, {report.present} already present"
+        if report.failed:
+            message += f", {len(report.failed)} failed"
+        self._ui(self.notify, message + ".", title="Imported", markup=False)
+        for result in report.failed[:3]:
+            # Most errors already start with the file's path; name it only when one does not.
+            error = result.error or "failed"
+            message = error if result.path in error else f"{result.path}: {error}"
+            self._ui(self.notify, message, severity="error", markup=False)
+        self._ui(self._reload_keeping_cursor)
+
+    # -- worker plumbing ----------------------------------------------------------------------
+
+    def _ui(self, callback: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+        """Run ``callback`` on the UI thread, if this screen is still there.
+
+        Workers can finish after the user quit (the screen is gone, the loop may be closing):
+        their results are then dropped rather than raised into a dying app.
+        """
+
+        def guarded() -> None:
+            if self.is_attached and self.is_mounted:
+                callback(*args, **kwargs)
+
+        with contextlib.suppress(RuntimeError):  # the app's loop has stopped
+            self.app.call_from_thread(guarded)
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def _error(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", markup=False, timeout=8)
