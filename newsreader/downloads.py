@@ -177,8 +177,12 @@ class DownloadQueue:
             return item
 
     def _next(self) -> Download | None:
+        """The next queued item, taken (marked running) under the lock so two runners never share one."""
         with self._lock:
-            return next((i for i in self.items if i.state is State.QUEUED), None)
+            item = next((i for i in self.items if i.state is State.QUEUED), None)
+            if item is not None:
+                item.state = State.RUNNING
+            return item
 
     def run(self) -> list[Download]:
         """Fetch queued items until none is left; failures are recorded on the item, never raised."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import webbrowser
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -39,8 +38,8 @@ from newsreader.tui.messages import (
     SourceChosen,
 )
 from newsreader.tui.screens.confirm import ConfirmScreen
-from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.screens.prompt import PromptScreen
+from newsreader.tui.screens.reading import ReadingScreen
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.headline_pane import HeadlinePane, SavedList
@@ -72,7 +71,7 @@ FIRST_PAGE = 300
 PANES = ("sources", "headlines", "article")
 
 
-class MainScreen(LibraryScreen):
+class MainScreen(ReadingScreen):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = READING_KEYS
@@ -88,6 +87,8 @@ class MainScreen(LibraryScreen):
         """Article counts per source when last loaded: a change means another process wrote."""
         self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
         """Saves read/star marks in order; reloads wait for it, so they see the marks."""
+        self._requested: str | None = None
+        """The article last asked for: the article pane may still be loading it."""
         self._first_painted = threading.Event()
         self.loaded = threading.Event()
         """Set once the first headline list is on screen (tests and the benchmark wait on it)."""
@@ -330,6 +331,7 @@ class MainScreen(LibraryScreen):
     def open_article(self, article_id: str) -> None:
         """Show an article and mark it read once it is on screen (an article whose body fails to
         load stays unread)."""
+        self._requested = article_id
         self.article_view.open(article_id, self.pane.terms)
 
     @on(ArticleView.Shown)
@@ -371,9 +373,11 @@ class MainScreen(LibraryScreen):
         headlines = self.headlines
         if not headlines.articles:
             return
-        opened = self.article_view.article
+        # From the article asked for last, not the one whose body has loaded: fast presses each
+        # move one step even while the pane is still loading (issue 13, defect 1).
+        opened = self._requested
         start = headlines.cursor
-        if opened is not None and headlines.index_of(opened.id) == start:
+        if opened is not None and headlines.index_of(opened) == start:
             start += direction
         elif opened is None or headlines.current is None:
             start = max(start, 0)
@@ -394,37 +398,26 @@ class MainScreen(LibraryScreen):
                 return
         self.notify("No more unread articles here.", markup=False)
 
-    def action_open_link(self) -> None:
-        article = self.article_view.article or self.headlines.current
-        url = article.url if article else None
-        if not url:
-            self.notify("This article has no link.", severity="warning", markup=False)
-            return
-        if not url.lower().startswith(("http://", "https://")):
-            self.notify("Only http(s) links are opened.", severity="warning", markup=False)
-            return
-        self._open_in_browser(url)
-
-    @work(thread=True, group="browser")
-    def _open_in_browser(self, url: str) -> None:
-        try:
-            opened = webbrowser.open(url)
-        except webbrowser.Error as exc:
-            opened = False
-            self._ui(self.notify, str(exc), severity="error", markup=False)
-        if not opened:
-            self._ui(self.notify, f"No browser available. Link: {url}", markup=False, timeout=10)
-
     # -- reading state ------------------------------------------------------------------------
 
-    def _target_id(self) -> str | None:
+    def target_id(self) -> str | None:
+        """The one rule for every article action (m, s, o, L, d, P, w, |): the open article while
+        the article pane has focus, else the highlighted headline."""
         current = self.headlines.current
         if self._pane == "article" and self.article_view.article is not None:
             return self.article_view.article.id
         return current.id if current else None
 
+    def target_url(self) -> str | None:
+        article_id = self.target_id()
+        shown = self.article_view.article
+        if shown is not None and shown.id == article_id:
+            return shown.url
+        index = self.headlines.index_of(article_id) if article_id else None
+        return self.headlines.articles[index].url if index is not None else None
+
     def action_toggle_read(self) -> None:
-        article_id = self._target_id()
+        article_id = self.target_id()
         if article_id is None:
             return
         index = self.headlines.index_of(article_id)
@@ -432,7 +425,7 @@ class MainScreen(LibraryScreen):
         self._set_state([article_id], read=read)
 
     def action_toggle_star(self) -> None:
-        article_id = self._target_id()
+        article_id = self.target_id()
         if article_id is None:
             return
         index = self.headlines.index_of(article_id)

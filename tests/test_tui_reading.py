@@ -1,0 +1,184 @@
+"""Pilot tests for issue 13's reading defects and additions: each defect test fails before its fix."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+import pytest
+
+from newsreader.config import Settings
+from newsreader.library import Library
+from newsreader.models import Article, ArticleDraft, Enclosure
+from newsreader.tui.app import NewsReaderApp
+from newsreader.tui.screens.main import MainScreen
+from tests.tui_support import (
+    IMPORTED_AT,
+    add_drafts,
+    demo_library,
+    notifications,
+    settle,
+    until,
+    visible_text,
+)
+
+pytestmark = pytest.mark.anyio
+
+SIZE = (140, 42)
+
+
+def linked_library(path: Path, count: int = 12) -> Library:
+    """The demo library plus a feed of ``count`` articles, each with a link, two references and an
+    enclosure, newest first as ``Linked 00``, ``Linked 01`` ..."""
+    library = demo_library(path)
+    drafts = [
+        ArticleDraft(
+            id=f"lnk{i:09d}",
+            title=f"Linked {i:02d}",
+            body=f"Story {i} cites a source [1] and a map [2].",
+            excerpt=f"Story {i} cites a source and a map.",
+            url=f"https://example.org/story/{i}",
+            links=(f"https://example.org/source/{i}", f"https://example.org/map/{i}"),
+            enclosures=(Enclosure(f"https://cdn.example.org/ep{i}.mp3", "audio/mpeg", 1000),),
+            published=IMPORTED_AT.replace(hour=12, minute=59 - i),
+        )
+        for i in range(count)
+    ]
+    add_drafts(library, "linked", "Linked feed", drafts)
+    return library
+
+
+def recorder(tmp_path: Path) -> tuple[list[str], Path]:
+    """A GUI 'browser' that prints to its stdout (which must not reach the screen) and records its
+    argument in a file: its argument list for the ``browser`` setting."""
+    log = tmp_path / "opened.txt"
+    script = (
+        f"import sys; print('PAINTED OVER THE SCREEN'); open({str(log)!r}, 'a').write(sys.argv[1] + '\\n')"
+    )
+    return [sys.executable, "-c", script, "{url}"], log
+
+
+def opened_urls(log: Path) -> list[str]:
+    return log.read_text().split() if log.exists() else []
+
+
+def make_app(library: Library, **settings: object) -> NewsReaderApp:
+    return NewsReaderApp(library, Settings(animations=False, **settings), None)  # type: ignore[arg-type]
+
+
+def main_screen(app: NewsReaderApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def _linked_index(screen: MainScreen, number: int) -> int:
+    index = screen.headlines.index_of(f"lnk{number:09d}")
+    assert index is not None
+    return index
+
+
+class SlowBodies(Library):
+    """A library whose article bodies load only once ``gate`` opens: the keys a reader sends while
+    a body is still loading (a cold disk, a huge article) arrive before it is on screen."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def get(self, article_id: str, /) -> Article:
+        self.gate.wait(timeout=60)
+        return super().get(article_id)
+
+
+async def test_fast_n_presses_each_move_one_article(tmp_path: Path) -> None:
+    """Defect 1: ``n n n n`` sent at once moved 2 articles (the step started from the loaded one)."""
+    linked_library(tmp_path / "lib")
+    library = SlowBodies(tmp_path / "lib")
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        library.gate.clear()
+        await pilot.press("enter", "n", "n", "n", "n")
+        library.gate.set()
+        await settle(pilot)
+        assert screen.headlines.cursor == 4
+        view = screen.article_view.article
+        assert view is not None and view.id == screen.headlines.articles[4].id
+
+
+async def test_every_article_action_acts_on_the_same_article(tmp_path: Path) -> None:
+    """Defect 2: open item 2, ``j j`` to item 4: ``s`` starred item 4 but ``o`` opened item 2."""
+    argv, log = recorder(tmp_path)
+    app = make_app(linked_library(tmp_path / "lib"), browser=argv, browser_mode="gui")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("j", "j", "s", "o")
+        await settle(pilot)
+        target = screen.headlines.articles[4]
+        assert target.starred
+        await until(pilot, lambda: bool(opened_urls(log)))
+        assert opened_urls(log) == [target.url]
+
+
+async def test_gui_browser_runs_detached_and_paints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 3: with ``BROWSER=echo`` the URL was printed into the frame."""
+    argv, log = recorder(tmp_path)
+    script = tmp_path / "fake-browser"
+    script.write_text(f"#!{sys.executable}\n" + argv[2].replace("; ", "\n").replace(";", "\n") + "\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(script))
+    monkeypatch.setattr(webbrowser, "_tryorder", None, raising=False)  # webbrowser rereads $BROWSER
+    app = make_app(linked_library(tmp_path / "lib"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        await until(pilot, lambda: bool(opened_urls(log)))
+        assert opened_urls(log) == ["https://example.org/story/0"]
+    assert "PAINTED" not in capfd.readouterr().out
+
+
+async def test_terminal_browser_needs_the_terminal_and_says_so(tmp_path: Path) -> None:
+    """A terminal browser runs with the app suspended; a headless test driver cannot suspend, so it
+    must be told, not run over the screen."""
+    argv, log = recorder(tmp_path)
+    app = make_app(linked_library(tmp_path / "lib"), browser=argv, browser_mode="terminal")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        assert any("cannot hand the terminal" in str(n.message) for n in notifications(app))
+        assert opened_urls(log) == []
+
+
+async def test_links_list_opens_a_link_by_its_number(tmp_path: Path) -> None:
+    """Defect 4: README's numbered links could not be opened: no links list, no number keys."""
+    argv, log = recorder(tmp_path)
+    app = make_app(linked_library(tmp_path / "lib"), browser=argv, browser_mode="gui")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        index = _linked_index(screen, 3)
+        screen.headlines.move_cursor(index)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        text = visible_text(app)
+        assert "[1] https://example.org/source/3" in text and "[2] https://example.org/map/3" in text
+        assert "ep3.mp3" in text  # enclosures are listed too
+        await pilot.press("2")
+        await settle(pilot)
+        await until(pilot, lambda: bool(opened_urls(log)))
+        assert opened_urls(log) == ["https://example.org/map/3"]
+        assert app.screen is screen
