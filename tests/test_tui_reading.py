@@ -182,3 +182,26 @@ async def test_links_list_opens_a_link_by_its_number(tmp_path: Path) -> None:
         await until(pilot, lambda: bool(opened_urls(log)))
         assert opened_urls(log) == ["https://example.org/map/3"]
         assert app.screen is screen
+
+
+async def test_article_pane_dates_are_local_and_enclosures_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 10: the pane said ``12:59 UTC`` while ``list`` used local time; item 5: enclosures shown."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        app = make_app(linked_library(tmp_path / "lib"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            text = visible_text(app)
+            assert "Tuesday 24 November 2026, 13:59 CET" in text
+            assert "UTC" not in text
+            assert "e1 https://cdn.example.org/ep0.mp3  audio/mpeg · 1.0 KB" in text
+    finally:
+        monkeypatch.undo()
+        time.tzset()
