@@ -34,9 +34,11 @@ screenshots: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[screenshots]' || echo "cairosvg unavailable: writing SVGs only"
 	$(BIN)/python -m tests.screenshots
 
+## lint: ruff (check and format) and mypy --strict on newsreader/
 lint: $(STAMP)
 	$(BIN)/ruff check newsreader tests
 	$(BIN)/ruff format --check newsreader tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

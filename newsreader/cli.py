@@ -1,15 +1,16 @@
 """The ``newsreader`` command: argparse subcommands, each one call into :class:`Library`.
 
-Contract (DESIGN.md): exit 0 on success, 1 on a user error with one line on stderr, never a traceback for a
+Contract (docs/design.md): exit 0 on success, 1 on a user error with one line on stderr, never a traceback for a
 user's mistake. Heavy modules (Textual, feedparser, httpx) are imported only by the commands that need them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from newsreader import __version__
@@ -34,15 +35,30 @@ class _Parser(argparse.ArgumentParser):
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 here; `newsreader list | head -1` is not an error, so main() decides.
+            raise BrokenPipeError
+
     # Untrusted text is printed as Text objects; markup and auto-highlighting stay off for plain strings too.
-    return Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
+    return _Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
 
 
-def _open_library(args: argparse.Namespace) -> Library:
-    from newsreader.config import library_dir, lock_timeout
+def _open_library(args: argparse.Namespace, *, fetching: bool = False) -> Library:
+    """The library; ``fetching`` commands also read settings.toml for the fetch limits (the others
+    do not, so a broken settings file never stops ``list``)."""
+    from newsreader.config import library_dir, load_settings, lock_timeout, settings_path
     from newsreader.library import Library
 
-    return Library(library_dir(args.library), lock_timeout=lock_timeout())
+    if not fetching:
+        return Library(library_dir(args.library), lock_timeout=lock_timeout())
+    settings = load_settings(settings_path(args.library))
+    return Library(
+        library_dir(args.library),
+        lock_timeout=lock_timeout(),
+        fetch_timeout=settings.fetch_timeout,
+        max_feed_bytes=settings.max_feed_bytes,
+    )
 
 
 def _print_json(data: Any) -> None:
@@ -63,13 +79,22 @@ def _positive(text: str) -> int:
     return value
 
 
+def _line(text: object) -> str:
+    """Untrusted text (titles, paths, URLs, messages) for one terminal line: no escapes, no newlines."""
+    from newsreader._clean import line
+
+    return line(text)
+
+
 def _count(n: int, noun: str) -> str:
     """``1 article``, ``3 articles``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _date(article: Article) -> str:
-    return article.date.astimezone().strftime("%Y-%m-%d")
+    from newsreader.models import local_time
+
+    return local_time(article.date).strftime("%Y-%m-%d")
 
 
 def _article_line(article: Article) -> Any:
@@ -81,10 +106,10 @@ def _article_line(article: Article) -> Any:
     line.append(f" {_date(article)} ", "dim")
     line.append(marks, "yellow")
     line.append(" ")
-    line.append(article.title, "bold" if not article.read else "")
+    line.append(_line(article.title), "bold" if not article.read else "")
     if article.truncated:
         line.append(" (excerpt)", "dim italic")
-    line.append(f"  {article.feed}", "dim")
+    line.append(f"  {_line(article.feed)}", "dim")
     return line
 
 
@@ -96,7 +121,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from newsreader.tui.app import run
 
     path = settings_path(args.library)
-    run(_open_library(args), load_settings(path), path)
+    run(_open_library(args, fetching=True), load_settings(path), path)
     return 0
 
 
@@ -106,9 +131,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = library.import_paths(args.paths)
     for result in report.results:
         if result.error:
-            err.print(f"failed: {result.error}")
+            err.print(f"failed: {_line(result.error)}")
         elif args.verbose or len(report.results) <= 20:
-            out.print(f"{result.path}: {result.new} new, {result.present} already present")
+            out.print(f"{_line(result.path)}: {result.new} new, {result.present} already present")
     out.print(
         f"{report.new} new, {report.present} already present, {len(report.failed)} failed"
         f" ({_count(len(report.results), 'file')})"
@@ -146,6 +171,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(article.to_json(with_body=True))
         return 0
+    from dataclasses import replace
+
+    # The body was cleaned when it was stored; the one-line fields are cleaned again here because a
+    # source title may come from a file name written by an older newsreader.
+    article = replace(
+        article,
+        title=_line(article.title),
+        feed=_line(article.feed),
+        author=_line(article.author) if article.author else article.author,
+        url=_line(article.url) if article.url else article.url,
+    )
     if args.markdown:
         from newsreader.reading_cli import print_markdown
 
@@ -178,9 +214,10 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    source = _open_library(args).subscribe(args.url)
+    source = _open_library(args, fetching=True).subscribe(args.url)
     _console().print(
-        f"subscribed to {source.title} ({source.location}): {_count(source.articles, 'article')}",
+        f"subscribed to {_line(source.title)} ({_line(source.location)}):"
+        f" {_count(source.articles, 'article')}",
         soft_wrap=True,
     )
     return 0
@@ -189,7 +226,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     source = _open_library(args).unsubscribe(args.feed)
     _console().print(
-        f"unsubscribed from {source.title} ({source.location}); {_count(source.articles, 'article')} removed",
+        f"unsubscribed from {_line(source.title)} ({_line(source.location)});"
+        f" {_count(source.articles, 'article')} removed",
         soft_wrap=True,
     )
     return 0
@@ -198,7 +236,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def _ago(when: Any) -> str:
     if when is None:
         return "never fetched"
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    from newsreader.models import local_time
+
+    return local_time(when).strftime("%Y-%m-%d %H:%M")
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
@@ -216,24 +256,26 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         line.append(feed.id, "dim cyan")
         line.append(f" {feed.unread:>4}/{feed.articles:<4} ", "yellow" if feed.unread else "dim")
         if feed.category:
-            line.append(f"{feed.category}/", "dim")
-        line.append(feed.title, "bold")
-        line.append(f"  {feed.location}  {_ago(feed.last_fetched)}", "dim")
+            line.append(f"{_line(feed.category)}/", "dim")
+        line.append(_line(feed.title), "bold")
+        line.append(f"  {_line(feed.location)}  {_ago(feed.last_fetched)}", "dim")
         if feed.error:
-            line.append(f"  error: {feed.error}", "red")
+            line.append(f"  error: {_line(feed.error)}", "red")
         out.print(line, soft_wrap=True)
     return 0
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    library = _open_library(args)
+    library = _open_library(args, fetching=True)
     out, err = _console(), _console(stderr=True)
     if out.is_terminal and sys.stderr.isatty():
         report = _refresh_with_progress(library, args.concurrency, err)
     else:
         report = library.refresh(concurrency=args.concurrency)
     for result in report.errors:
-        err.print(f"failed: {result.title} ({result.url}): {result.error}", soft_wrap=True)
+        err.print(
+            f"failed: {_line(result.title)} ({_line(result.url)}): {_line(result.error)}", soft_wrap=True
+        )
     fresh = sum(1 for r in report.results if r.not_modified)
     out.print(
         f"refreshed {_count(len(report.results), 'feed')}: "
@@ -265,7 +307,7 @@ def _refresh_with_progress(library: Library, concurrency: int | None, console: C
             counts["errors"] += bool(result.error)
 
         def progress(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, **counts)
+            bar.update(task, completed=done, total=total, new=counts["new"], errors=counts["errors"])
 
         return library.refresh(concurrency=concurrency, progress=progress, on_feed=on_feed)
 
@@ -277,26 +319,18 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
         return 0
     from pathlib import Path
 
+    from newsreader.errors import StoreError
+    from newsreader.store.storage import atomic_write
+
     path = Path(args.file).expanduser()
-    tmp = path.with_name(f".{path.name}.tmp")
+    if not path.parent.is_dir():  # the atomic write would create folders; a typo should not
+        raise UserInputError(f"cannot write {_line(path)}: no folder {_line(path.parent)}")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    _console().print(f"wrote {text.count('xmlUrl=')} subscriptions to {path}", soft_wrap=True)
+        atomic_write(path, text.encode("utf-8"), backup=False)
+    except StoreError as exc:
+        raise UserInputError(_line(exc)) from exc
+    _console().print(f"wrote {text.count('xmlUrl=')} subscriptions to {_line(path)}", soft_wrap=True)
     return 0
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
 
 
 def _search_progress(err: Console) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
@@ -347,15 +381,19 @@ def cmd_search(args: argparse.Namespace) -> int:
         article = hit.article
         line = _article_line(article)
         # Emphasise the matched words in the title (offsets shift by the prefix _article_line adds).
-        offset = line.plain.find(article.title) if article.title else -1
+        title = _line(article.title)
+        offset = line.plain.find(title) if title else -1
         if offset >= 0:
-            for start, end in library.highlight_spans(article.title, hit.terms):
+            for start, end in library.highlight_spans(title, hit.terms):
                 line.stylize("bold reverse", offset + start, offset + end)
         out.print(line, soft_wrap=not out.is_terminal, crop=out.is_terminal)
         if hit.snippet:
-            snippet = _highlighted("    " + hit.snippet, [(s + 4, e + 4) for s, e in hit.snippet_spans])
+            dirty = any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in hit.snippet)
+            text = _line(hit.snippet) if dirty else hit.snippet
+            spans = () if dirty else hit.snippet_spans  # cleaning would have moved the offsets
+            snippet = _highlighted("    " + text, [(s + 4, e + 4) for s, e in spans])
             snippet.stylize("dim", 0, len(snippet))
-            for start, end in hit.snippet_spans:
+            for start, end in spans:
                 snippet.stylize("not dim", start + 4, end + 4)
             out.print(snippet, soft_wrap=not out.is_terminal, crop=out.is_terminal)
     return 0
@@ -365,7 +403,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--library",
         metavar="DIR",
@@ -460,11 +498,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not hasattr(args, "library"):
         args.library = None
+    with _sigterm_interrupts(args.handler is not cmd_tui):
+        return _run(args)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it unwinds (and stops its workers) like Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts(enabled: bool) -> Iterator[None]:
+    """SIGTERM cleans up like SIGINT for the duration of one command (main thread only)."""
+    import signal
+    import threading
+
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        return args.handler(args)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        return int(args.handler(args))
     except NewsreaderError as exc:
-        print(f"newsreader: error: {exc}", file=sys.stderr)
+        print(f"newsreader: error: {_line(exc)}", file=sys.stderr)
         return 1
+    except _Terminated:
+        print("newsreader: terminated", file=sys.stderr)
+        return 128 + 15
     except KeyboardInterrupt:
         print("newsreader: interrupted", file=sys.stderr)
         return 130
@@ -477,7 +547,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("NEWSREADER_DEBUG"):
             raise
         print(
-            f"newsreader: internal error: {type(exc).__name__}: {exc}"
+            f"newsreader: internal error: {type(exc).__name__}: {_line(exc)}"
             " (set NEWSREADER_DEBUG=1 to see the traceback, and please report it)",
             file=sys.stderr,
         )

@@ -79,6 +79,9 @@ class Settings:
     pipe_mode: str = "terminal"
 
 
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list"}
+
+
 def load_settings(path: Path) -> Settings:
     """Read settings.toml; a missing file gives the defaults, a broken one a clear error."""
     try:
@@ -101,6 +104,13 @@ def load_settings(path: Path) -> Settings:
     for name in ("browser_mode", "player_mode", "pipe_mode"):
         if raw.get(name, "auto") not in ("auto", "terminal", "gui"):
             raise UserInputError(f"{path}: {name} must be auto, terminal or gui")
+    defaults = Settings()
+    for name, value in raw.items():
+        expected = type(getattr(defaults, name))
+        if name == "keys" or (expected is float and type(value) is int):
+            continue
+        if type(value) is not expected:
+            raise UserInputError(f"{path}: {name} must be {_KINDS.get(expected, expected.__name__)}")
     values = dict(raw)
     values["keys"] = dict(keys)
     try:
@@ -119,29 +129,32 @@ def download_folder(settings: Settings) -> Path:
 
 
 def save_setting(path: Path, name: str, value: str | int | float | bool) -> None:
-    """Set one top-level scalar setting, keeping the rest of the file as the user wrote it."""
-    import re
+    """Set one top-level scalar setting, keeping the rest of the file as the user wrote it.
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    tomlkit edits the document (comments, order and tables stay; a top-level key goes before the
+    first table however the file starts), and the store's atomic write replaces the file whole.
+
+    Raises:
+        UserInputError: the file is not TOML, or cannot be written.
+    """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    from newsreader.errors import StoreError
+    from newsreader.store.storage import atomic_write
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = ""
-    if isinstance(value, bool):
-        rendered = "true" if value else "false"
-    elif isinstance(value, int | float):
-        rendered = repr(value)
-    else:
-        rendered = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    line = f"{name} = {rendered}"
-    pattern = re.compile(rf"^{re.escape(name)}\s*=.*$", re.MULTILINE)
-    # Top-level keys must precede the first [table] header.
-    head, sep, tail = text.partition("\n[")
-    if pattern.search(head):
-        head = pattern.sub(line, head, count=1)
-    else:
-        head = (head.rstrip("\n") + "\n" if head.strip() else "") + line + "\n"
-    new = head + (sep + tail if sep else "")
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(new, encoding="utf-8")
-    os.replace(tmp, path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserInputError(f"cannot read settings {path}: {exc}") from exc
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as exc:
+        raise UserInputError(f"cannot read settings {path}: {exc}") from exc
+    document[name] = value  # tomlkit puts a new top-level key before the first table
+    try:
+        atomic_write(path, tomlkit.dumps(document).encode("utf-8"), backup=False)
+    except StoreError as exc:
+        raise UserInputError(str(exc)) from exc

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -13,6 +14,31 @@ class SourceKind(StrEnum):
 
     FEED = "feed"
     DUMP = "dump"
+
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+"""Two days inside datetime's range: any time zone's offset (at most a day) stays representable."""
+
+
+def from_timestamp(value: object) -> datetime | None:
+    """Epoch seconds read from a library file as an aware UTC datetime, clamped to ``_EARLIEST..``
+    ``_LATEST``; ``None`` for anything that is not a finite number (a hand-edited or hostile file)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    value = min(max(float(value), _EARLIEST.timestamp()), _LATEST.timestamp())
+    return _EPOCH + timedelta(seconds=value)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def local_time(value: datetime) -> datetime:
+    """``value`` in the local time zone; a date at either end of the calendar (9999-12-31 in Tokyo,
+    year 1 in New York) is clamped first, because the conversion would leave datetime's range."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return min(max(value, _EARLIEST), _LATEST).astimezone()
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -102,13 +128,8 @@ class Article:
         """The date to sort and show by: published if known, else when it was added."""
         return self.published or self.added
 
-    @property
-    def sort_key(self) -> tuple[float, int]:
-        """Newest first when sorted in reverse; file order among equal dates."""
-        return (self.date.timestamp(), -self.order)
-
     def to_json(self, *, with_body: bool = False) -> dict[str, Any]:
-        """The CLI's ``--json`` object (field names are a contract, see DESIGN.md)."""
+        """The CLI's ``--json`` object (field names are a contract, see docs/design.md)."""
         data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,

@@ -180,3 +180,48 @@ def test_unloadable_tls_certificates_are_one_clear_error(tmp_path: Path, feed_se
     assert result.returncode == 1
     assert result.stderr.startswith("newsreader: error: cannot load TLS certificates:")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_opml_writes_atomically_and_fails_in_one_line(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    subs = Path(__file__).resolve().parent.parent / "feeds" / "subscriptions.opml"
+    assert run(lib, "import", str(subs)).returncode == 0
+    out = tmp_path / "out.opml"
+    out.write_text("old")
+    inode = out.stat().st_ino
+    assert run(lib, "export-opml", str(out)).returncode == 0
+    assert out.stat().st_ino != inode and "xmlUrl" in out.read_text()  # renamed over, not rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lib", "out.opml"]  # no temp left
+    missing = run(lib, "export-opml", str(tmp_path / "no" / "such" / "dir.opml"))
+    assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1, missing.stderr
+    assert missing.stderr.startswith("newsreader: error: cannot write") and not (tmp_path / "no").exists()
+
+
+def test_fetch_settings_are_read(tmp_path: Path, feed_server: HTTPServer) -> None:
+    """settings.toml's max_feed_bytes and fetch_timeout reach the fetcher (they were accepted, unread)."""
+    import threading
+
+    from werkzeug import Request, Response
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "settings.toml").write_text("max_feed_bytes = 2048\nfetch_timeout = 0.5\n")
+    big = rss_doc("Big", [(f"urn:{n}", f"Item {n} " + "x" * 100) for n in range(40)])
+    feed_server.expect_request("/big.xml").respond_with_data(big)
+    capped = run(lib, "add", feed_server.url_for("/big.xml"))
+    assert capped.returncode == 1 and "feed larger than the 2 KB size cap" in capped.stderr, capped.stderr
+    release = threading.Event()
+
+    def hang(request: Request) -> Response:
+        release.wait(30)
+        return Response(rss_doc("Slow", [("urn:s", "S")]))
+
+    feed_server.expect_request("/slow.xml").respond_with_handler(hang)
+    try:
+        slow = run(lib, "add", feed_server.url_for("/slow.xml"))
+    finally:
+        release.set()
+    assert slow.returncode == 1, slow.stderr
+    assert "0.5 s" in slow.stderr and ("timed out" in slow.stderr or "no response" in slow.stderr), (
+        slow.stderr
+    )

@@ -19,6 +19,7 @@ from newsreader.errors import (
 )
 from newsreader.library import Library
 from newsreader.models import SourceKind
+from newsreader.store import Store
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc, serve_pool_feeds
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
@@ -188,7 +189,7 @@ def test_hostile_feed_is_stored_safely(library: Library, feed_server: HTTPServer
     feed_server.expect_request("/h.xml").respond_with_data(hostile)
     source = library.subscribe(feed_server.url_for("/h.xml"))
     assert source.title == "[bold]Evil[/bold]"
-    assert library._sources_raw()[source.id]["warning"].startswith("malformed feed, entries kept")
+    assert Store(library.path).sources()[source.id]["warning"].startswith("malformed feed, entries kept")
     article = library.get(library.articles()[0].id)
     assert article.title == "[red]x[/] gnp.exe"
     assert article.body == "ok [/]"
@@ -247,7 +248,7 @@ def test_import_of_a_local_feed_file(library: Library, tmp_path: Path) -> None:
     bad = tmp_path / "bad.xml"
     bad.write_bytes(b"<html>no</html>")
     (failed,) = library.import_paths([bad]).results
-    assert failed.error == "not a feed"
+    assert failed.error == f"{bad}: not a feed"  # feed-file errors name the file (issue 9)
 
 
 def test_refresh_works_from_inside_a_running_event_loop(library: Library, feed_server: HTTPServer) -> None:
@@ -310,7 +311,7 @@ def test_subscribing_keeps_the_articles_of_a_saved_copy(
     source = library.subscribe(url)
     assert (source.kind, source.articles, source.unread) == (SourceKind.FEED, 2, 1)
     assert library.get(first.id).read
-    assert library._sources_raw()[source.id].get("format") is None
+    assert Store(library.path).sources()[source.id].get("format") is None
 
 
 def test_a_feed_file_without_a_self_link_is_its_own_source(library: Library, tmp_path: Path) -> None:
@@ -372,3 +373,18 @@ def test_refreshing_an_empty_library_writes_nothing(tmp_path: Path) -> None:
     library = Library(tmp_path / "empty")
     assert library.refresh().results == ()
     assert not (tmp_path / "empty").exists()
+
+
+def test_a_wait_beyond_today_names_the_date(library: Library, feed_server: HTTPServer) -> None:
+    """ "wait until 00:48" for a date days away said the time only (issue 9, item 11)."""
+    import re
+    from datetime import datetime, timedelta
+
+    feed_server.expect_request("/f.xml").respond_with_data(FEED)
+    library.subscribe(feed_server.url_for("/f.xml"))
+    feed_server.clear()
+    feed_server.expect_request("/f.xml").respond_with_data(b"", 503, {"Retry-After": str(3 * 86400)})
+    library.refresh()
+    (skipped,) = library.refresh().errors
+    when = (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d")
+    assert re.fullmatch(rf"skipped: the server asked to wait until {when} \d\d:\d\d", skipped.error or "")

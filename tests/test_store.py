@@ -228,3 +228,32 @@ def test_remove_source_deletes_its_articles_everywhere(seeded: Library) -> None:
     assert not seeded._store.state()
     assert all(seeded._store.body(i) is None for i in ids)
     assert seeded.sources() == []
+
+
+def test_body_shards_keep_a_backup_too(seeded: Library) -> None:
+    """README promises a NAME.bak for every library file; body shards had none (issue 9, item 11)."""
+    shards = sorted((seeded.path / "bodies").glob("*.json"))
+    before = {shard: shard.read_bytes() for shard in shards}
+    (source,) = seeded.sources()
+    Store(seeded.path).remove_source(source.id)
+    for shard, old in before.items():
+        backup = shard.with_name(shard.name + ".bak")
+        assert backup.read_bytes() == old, shard
+        assert orjson.loads(shard.read_bytes())["bodies"] == {}
+    assert not list((seeded.path / "bodies").glob(".*.tmp"))
+
+
+def test_the_store_lock_is_a_real_lock_with_clear_errors(seeded: Library, tmp_path: Path) -> None:
+    """filelock's native lock, never a silent no-op; the general FileLock is reusable (search.lock)."""
+    from newsreader.store.lock import FileLock
+
+    first = FileLock(tmp_path / "x" / "search.lock", 0.1, busy="the index is busy")
+    second = FileLock(tmp_path / "x" / "search.lock", 0.1, busy="the index is busy")
+    with first(), first(), pytest.raises(StoreLockedError, match="the index is busy"), second():  # re-entrant
+        pass
+    with second():
+        pass
+    (seeded.path / "library.lock").unlink()
+    (seeded.path / "library.lock").mkdir()
+    with pytest.raises(StoreError, match=r"lock file .*library\.lock.* is a folder"):
+        seeded.mark([seeded.articles()[0].id], read=True)

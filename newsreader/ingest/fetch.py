@@ -72,20 +72,41 @@ class FetchResult:
     seconds: float = 0.0
 
 
+MAX_RETRY_AFTER = 7 * 24 * 3600.0
+"""The longest wait a server's Retry-After can impose: a server asking for years (or for a date the
+local clock cannot show) is taken to mean "not this week", so no stored time is ever out of range."""
+
+
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date), at most a week."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    except (TypeError, ValueError, IndexError, OverflowError, AttributeError):
         return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
+
+
+_NOT_HTTP = "invalid URL: not http(s)"
+
+
+def url_error(url: str) -> str | None:
+    """Why ``url`` cannot be fetched (not http(s), no host, a port out of range), or ``None``."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError as exc:
+        return f"invalid URL: {str(exc).lower()}"
+    if parts.scheme.lower() not in ("http", "https"):
+        return _NOT_HTTP
+    if not parts.hostname:
+        return "invalid URL: no host"
+    return None
 
 
 def _validator(value: str | None) -> str | None:
@@ -181,6 +202,9 @@ class Fetcher:
         if isinstance(clients, httpx.AsyncClient):
             clients = [clients]
         started = time.monotonic()
+        problem = url_error(request.url)
+        if problem is not None:  # a stored or imported URL that no request can be made to
+            return self._error(request, problem)
         async with self._host_slot(request.url), self._all:
             client = min(clients, key=lambda c: self._busy.get(id(c), 0))
             self._busy[id(client)] = self._busy.get(id(client), 0) + 1
@@ -231,8 +255,11 @@ class Fetcher:
                     if hops >= self.max_redirects:
                         return self._error(request, f"too many redirects (more than {self.max_redirects})")
                     target = urljoin(str(response.url), location.strip())
-                    if urlsplit(target).scheme.lower() not in ("http", "https"):
+                    problem = url_error(target)
+                    if problem == _NOT_HTTP:
                         return self._error(request, "redirected to a URL that is not http(s)")
+                    if problem is not None:
+                        return self._error(request, f"redirected to an {problem}")
                     permanent = permanent and status in _PERMANENT
                     url = target
                     hops += 1

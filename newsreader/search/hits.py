@@ -1,7 +1,7 @@
 """From ranked ids to ``SearchHit``: the SQLite rows a hit prints, the store's read/star state, snippets.
 
-The read/star bits and the row-to-``Article`` step each live here once (``READ``/``STARRED``,
-``_article``), so the store's typed records can replace them in one place.
+The read/star bits and the record-to-``Article`` step are the store's (``store.records``), so the
+library and search can never disagree on, say, a feed's display name.
 """
 
 from __future__ import annotations
@@ -9,16 +9,15 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
-from newsreader.models import Article, SearchHit, SourceKind
+from newsreader.models import Article, SearchHit
 from newsreader.search.query import Query
 from newsreader.search.text import make_snippet
+from newsreader.store.records import Flags, article_from
 
-READ = 1
-STARRED = 2
-"""Bits of a ``Store.state()`` value."""
+READ, STARRED = Flags.READ, Flags.STARRED
+"""Bits of a ``Store.state()`` value (the store's one definition)."""
 
 HIT_COLUMNS = "id, src, title, author, url, excerpt, published, added, truncated, n, body"
 """The ``docs`` columns a hit is built from, in this order."""
@@ -31,33 +30,12 @@ def passes(query: Query, flags: int) -> bool:
     return query.starred is None or bool(flags & STARRED) == query.starred
 
 
-def _epoch(value: Any) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if isinstance(value, int | float) else None
-
-
-def _article(row: tuple[Any, ...], source: Mapping[str, Any], flags: int) -> Article:
+def _article(row: tuple[Any, ...], sources: Mapping[str, Mapping[str, Any]], flags: int) -> Article:
+    """The row as an :class:`Article`, through the store's one record-to-Article function."""
     article_id, src, title, author, url, excerpt, published, added, truncated, n, _body = row
-    try:
-        kind = SourceKind(source.get("kind", "dump"))
-    except ValueError:
-        kind = SourceKind.DUMP
-    return Article(
-        id=article_id,
-        source_id=src,
-        title=title,
-        feed=str(source.get("title") or source.get("location") or src),
-        source=str(source.get("location") or ""),
-        kind=kind,
-        excerpt=excerpt or "",
-        added=_epoch(added) or datetime.fromtimestamp(0, UTC),
-        author=author,
-        published=_epoch(published),
-        url=url,
-        truncated=bool(truncated),
-        read=bool(flags & READ),
-        starred=bool(flags & STARRED),
-        order=n,
-    )
+    rec = {"src": src, "title": title, "author": author, "url": url, "excerpt": excerpt}
+    rec |= {"published": published, "added": added, "truncated": truncated, "n": n}
+    return article_from(article_id, rec, flags, sources)
 
 
 def build_hits(
@@ -94,7 +72,7 @@ def build_hits(
         row = docs.get(article_id)
         if row is None:
             continue  # committed to tantivy by a writer that crashed before SQLite: re-indexed later
-        article = _article(row, sources.get(row[1], {}), state.get(article_id, 0))
+        article = _article(row, sources, state.get(article_id, 0))
         body, excerpt = row[10], row[5]
         text = zlib.decompress(body).decode("utf-8", "surrogatepass") if body else excerpt or ""
         snippet, spans = make_snippet(text, query.terms)

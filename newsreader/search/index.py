@@ -31,7 +31,7 @@ from newsreader.search._disk import disk_error, disk_trouble, rollback
 from newsreader.search._tantivy import TextIndex, TextWriter
 from newsreader.search.hits import build_hits, passes
 from newsreader.search.query import Query, parse_query
-from newsreader.store.lock import LibraryLock
+from newsreader.store.lock import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class SearchIndex:
             raise disk_error("read-only", self.path)
         with contextlib.ExitStack() as held:
             try:
-                held.enter_context(LibraryLock(self._lock_path, timeout)())
+                held.enter_context(FileLock(self._lock_path, timeout)())
             except StoreLockedError:
                 raise StoreLockedError(
                     f"the search index in {self.path} is busy (another newsreader is updating it);"

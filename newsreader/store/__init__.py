@@ -27,6 +27,7 @@ from typing import Any
 from newsreader.errors import SchemaError
 from newsreader.models import ArticleDraft
 from newsreader.store.lock import LibraryLock
+from newsreader.store.records import BodyRecord, Flags, HeadlineRecord, SourceRecord, SourceUpdate
 from newsreader.store.schema import MIGRATIONS, VERSION
 from newsreader.store.storage import (
     TMP_SUFFIX,
@@ -36,15 +37,31 @@ from newsreader.store.storage import (
     read_document,
 )
 
-__all__ = ["READ", "STARRED", "AtomicOrjsonStorage", "CommitResult", "Store"]
+__all__ = [
+    "READ",
+    "STARRED",
+    "AtomicOrjsonStorage",
+    "CommitResult",
+    "Flags",
+    "HeadlineRecord",
+    "SourceRecord",
+    "SourceUpdate",
+    "Store",
+]
 
-READ = 1
-STARRED = 2
+READ = Flags.READ
+STARRED = Flags.STARRED
 
 _HEADLINES = "headlines.json"
 _STATE = "state.json"
 _SOURCES = "sources.json"
 _BODIES = "bodies"
+_SHAPES: dict[str, dict[str, type]] = {
+    _HEADLINES: {"articles": dict, "_meta": dict},
+    _STATE: {"state": int},
+    _SOURCES: {"sources": dict},
+}
+_SHARD_SHAPE: dict[str, type] = {"bodies": dict}
 
 
 @dataclass(slots=True)
@@ -58,13 +75,9 @@ class CommitResult:
     """source id -> (new, updated, present)."""
 
 
-def _ts(value: datetime | None) -> float | None:
-    return value.timestamp() if value is not None else None
-
-
-def _headline_record(draft: ArticleDraft, source_id: str, added: float, order: int) -> dict[str, Any]:
+def _headline_record(draft: ArticleDraft, source_id: str, added: float, order: int) -> HeadlineRecord:
     # Lean on purpose: this file is parsed at every start-up; falsy optional fields are omitted.
-    rec: dict[str, Any] = {"src": source_id, "title": draft.title, "added": added, "n": order}
+    rec: HeadlineRecord = {"src": source_id, "title": draft.title, "added": added, "n": order}
     if draft.excerpt:
         rec["excerpt"] = draft.excerpt
     if draft.author:
@@ -82,8 +95,8 @@ def _headline_record(draft: ArticleDraft, source_id: str, added: float, order: i
     return rec
 
 
-def _body_record(draft: ArticleDraft) -> dict[str, Any]:
-    rec: dict[str, Any] = {"body": draft.body}
+def _body_record(draft: ArticleDraft) -> BodyRecord:
+    rec: BodyRecord = {"body": draft.body}
     if draft.author_note:
         rec["author_note"] = draft.author_note
     if draft.credits:
@@ -91,7 +104,7 @@ def _body_record(draft: ArticleDraft) -> dict[str, Any]:
     if draft.links:
         rec["links"] = list(draft.links)
     if draft.enclosures:
-        rec["enclosures"] = [e.to_json() for e in draft.enclosures]
+        rec["enclosures"] = [{"url": e.url, "type": e.type, "length": e.length} for e in draft.enclosures]
     return rec
 
 
@@ -132,7 +145,7 @@ class Store:
             hit = self._cache.get(name)
             if hit is not None and hit[0] == key:
                 return hit[1]
-        doc = read_document(path) or {}
+        doc = read_document(path, _SHAPES.get(name)) or {}
         if not fresh and key is not None:
             self._cache[name] = (key, doc)
         return doc
@@ -195,15 +208,16 @@ class Store:
 
     @staticmethod
     def _meta(doc: dict[str, Any]) -> dict[str, Any]:
-        table = doc.setdefault("_meta", {})
+        table: dict[str, dict[str, Any]] = doc.setdefault("_meta", {})
         return table.setdefault("1", {})
 
     # -- reads -------------------------------------------------------------------------------------
 
-    def headlines(self) -> dict[str, dict[str, Any]]:
+    def headlines(self) -> dict[str, HeadlineRecord]:
         """Article id -> lean headline record (see ``_headline_record``). Do not mutate."""
         self._check_schema()
-        return self._read(_HEADLINES).get("articles", {})
+        articles: dict[str, HeadlineRecord] = self._read(_HEADLINES).get("articles", {})
+        return articles
 
     @property
     def generation(self) -> int:
@@ -211,26 +225,29 @@ class Store:
         return int(self._read(_HEADLINES).get("_meta", {}).get("1", {}).get("generation", 0))
 
     def state(self) -> dict[str, int]:
-        """Article id -> flags (``READ | STARRED``); absent means unread and unstarred. Do not mutate."""
-        return self._read(_STATE).get("state", {})
+        """Article id -> :class:`Flags` bits; absent means unread and unstarred. Do not mutate."""
+        state: dict[str, int] = self._read(_STATE).get("state", {})
+        return state
 
-    def sources(self) -> dict[str, dict[str, Any]]:
+    def sources(self) -> dict[str, SourceRecord]:
         """Source id -> record (``kind``, ``title``, ``location``, ``added``, fetch status). Do not mutate."""
-        return self._read(_SOURCES).get("sources", {})
+        sources: dict[str, SourceRecord] = self._read(_SOURCES).get("sources", {})
+        return sources
 
-    def body(self, article_id: str) -> dict[str, Any] | None:
+    def body(self, article_id: str) -> BodyRecord | None:
         """The body record of one article, or ``None``."""
-        doc = read_document(self._shard(article_id)) or {}
-        return doc.get("bodies", {}).get(article_id)
+        doc = read_document(self._shard(article_id), _SHARD_SHAPE) or {}
+        record: BodyRecord | None = doc.get("bodies", {}).get(article_id)
+        return record
 
-    def bodies(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+    def bodies(self, article_ids: Iterable[str]) -> dict[str, BodyRecord | None]:
         """Body records of many articles, reading each shard once (the search index builds from this)."""
         by_shard: dict[Path, list[str]] = {}
         for article_id in article_ids:
             by_shard.setdefault(self._shard(article_id), []).append(article_id)
-        out: dict[str, dict[str, Any] | None] = {}
+        out: dict[str, BodyRecord | None] = {}
         for shard, ids in by_shard.items():
-            table = (read_document(shard) or {}).get("bodies", {})
+            table = (read_document(shard, _SHARD_SHAPE) or {}).get("bodies", {})
             for article_id in ids:
                 out[article_id] = table.get(article_id)
         return out
@@ -246,7 +263,7 @@ class Store:
         *,
         now: datetime,
         update: bool = False,
-        sources: Mapping[str, Mapping[str, Any]] | None = None,
+        sources: Mapping[str, SourceUpdate | SourceRecord] | None = None,
     ) -> CommitResult:
         """Store new articles (and, with ``update``, changed ones) and source records in one batch.
 
@@ -285,7 +302,7 @@ class Store:
                 result.present += present
             payloads = {}
             for shard, bodies in shards.items():
-                shard_doc = read_document(shard) or {}
+                shard_doc = read_document(shard, _SHARD_SHAPE) or {}
                 shard_doc.setdefault("bodies", {}).update(bodies)
                 payloads[shard] = _dumps(shard_doc)
             atomic_write_many(payloads)
@@ -298,21 +315,17 @@ class Store:
                 self._merge_sources(sources)
         return result
 
-    def _merge_sources(self, sources: Mapping[str, Mapping[str, Any]]) -> None:
+    def _merge_sources(self, sources: Mapping[str, SourceUpdate | SourceRecord]) -> None:
         doc = self._read(_SOURCES, fresh=True)
         table = doc.setdefault("sources", {})
-        for source_id, fields in sources.items():
-            rec = dict(table.get(source_id, {}))
-            for key, value in fields.items():
-                if value is None:
-                    rec.pop(key, None)
-                else:
-                    rec[key] = value
-            table[source_id] = rec
+        for source_id, update in sources.items():
+            if not isinstance(update, SourceUpdate):  # a plain record: fields to set, nothing cleared
+                update = SourceUpdate(update)
+            table[source_id] = update.apply(table.get(source_id, {}))
         self._write(_SOURCES, doc)
 
-    def update_sources(self, sources: Mapping[str, Mapping[str, Any]]) -> None:
-        """Merge fields into source records (``None`` deletes a field); one write."""
+    def update_sources(self, sources: Mapping[str, SourceUpdate | SourceRecord]) -> None:
+        """Apply typed updates to source records (fields set, fields cleared); one write."""
         with self.writing():
             self._merge_sources(sources)
 
@@ -326,13 +339,13 @@ class Store:
                 old = table.get(article_id, 0)
                 flags = old
                 if read is not None:
-                    flags = flags | READ if read else flags & ~READ
+                    flags = flags | Flags.READ if read else flags & ~Flags.READ
                 if starred is not None:
-                    flags = flags | STARRED if starred else flags & ~STARRED
+                    flags = flags | Flags.STARRED if starred else flags & ~Flags.STARRED
                 if flags != old:
                     changed += 1
                     if flags:
-                        table[article_id] = flags
+                        table[article_id] = int(flags)
                     else:
                         del table[article_id]
             if changed:
@@ -356,7 +369,7 @@ class Store:
                 by_shard.setdefault(self._shard(article_id), []).append(article_id)
             payloads = {}
             for shard, ids in by_shard.items():
-                shard_doc = read_document(shard) or {}
+                shard_doc = read_document(shard, _SHARD_SHAPE) or {}
                 bodies = shard_doc.get("bodies", {})
                 for article_id in ids:
                     bodies.pop(article_id, None)

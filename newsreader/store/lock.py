@@ -1,8 +1,14 @@
-"""One writer at a time: an exclusive ``flock`` on ``library.lock``, re-entrant within a thread.
+"""One writer at a time: an exclusive OS lock on a file (``library.lock``, ``search.lock``), re-entrant
+within a thread.
 
 Readers need no lock (files are replaced atomically). Writers read, modify and write inside the lock,
-so a CLI ``import`` and the TUI marking articles read never lose each other's changes. The kernel releases
-the lock when a process dies, even by ``kill -9``, so it can never be left stale.
+so a CLI ``import`` and the TUI marking articles read never lose each other's changes. The lock is
+filelock's native one (``flock`` on Unix, ``LockFileEx`` on Windows): the kernel releases it when a
+process dies, even by ``kill -9``, so it can never be left stale. Where the file system offers no
+such lock, acquiring fails with a :class:`StoreError` saying so; it never silently locks nothing.
+
+:class:`FileLock` is the general lock (the search index takes one on ``search.lock``);
+:class:`LibraryLock` is the store's, with the holder's pid in its message.
 """
 
 from __future__ import annotations
@@ -10,85 +16,103 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import filelock
+
 from newsreader.errors import StoreError, StoreLockedError
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+__all__ = ["FileLock", "LibraryLock"]
 
 
-class LibraryLock:
-    """Process- and thread-exclusive lock on a library folder."""
+class FileLock:
+    """Process- and thread-exclusive, re-entrant lock on ``path``; ``with lock(): ...`` holds it.
 
-    def __init__(self, path: Path, timeout: float) -> None:
-        self.path = path
+    Args:
+        path: the lock file (created, with its folder, on first use; never deleted).
+        timeout: seconds to wait for another process (or thread) before ``StoreLockedError``.
+        busy: the message of that error.
+    """
+
+    def __init__(self, path: Path, timeout: float, *, busy: str | None = None) -> None:
+        self.path = Path(path)
         self.timeout = timeout
+        self.busy = busy or f"{self.path} is locked by another newsreader process; try again later"
         self._thread_lock = threading.RLock()
         self._depth = 0
-        self._fd: int | None = None
+        self._lock = filelock.FileLock(
+            self.path,
+            timeout=max(timeout, 0.0),
+            thread_local=False,  # the RLock above already keeps threads apart
+            preserve_lock_file=True,  # keep library.lock; also refuses a lock-less "soft" fallback
+            on_acquired=self._on_acquired,
+        )
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
         if not self._thread_lock.acquire(timeout=self.timeout if self.timeout >= 0 else -1):
-            raise StoreLockedError(f"library {self.path.parent} is busy in another thread")
+            raise StoreLockedError(f"{self._what()} is busy in another thread")
         try:
             if self._depth == 0:
-                self._acquire_file()
+                self._acquire()
             self._depth += 1
             try:
                 yield
             finally:
                 self._depth -= 1
                 if self._depth == 0:
-                    self._release_file()
+                    self._lock.release()
         finally:
             self._thread_lock.release()
 
-    def _acquire_file(self) -> None:
+    def _what(self) -> str:
+        return str(self.path)
+
+    def _acquire(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            self._lock.acquire()
+        except filelock.Timeout:
+            raise StoreLockedError(self._busy_message()) from None
+        except NotImplementedError as exc:  # no OS lock here, and we refuse a soft one
+            raise StoreError(f"cannot lock {self.path}: this file system has no file locks ({exc})") from exc
+        except IsADirectoryError as exc:
+            raise StoreError(f"cannot open lock file {self.path}: it is a folder") from exc
         except OSError as exc:
             raise StoreError(f"cannot open lock file {self.path}: {exc.strerror or exc}") from exc
-        if fcntl is None:  # pragma: no cover
-            self._fd = fd
-            return
-        deadline = time.monotonic() + self.timeout
-        delay = 0.005
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = self._holder(fd)
-                    os.close(fd)
-                    raise StoreLockedError(
-                        f"library {self.path.parent} is locked by another newsreader process"
-                        f"{holder}; try again when it has finished"
-                    ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.1)
-        self._fd = fd
-        # The pid only names the holder: failing to write it (a full disk) must not leak the locked fd.
+
+    def _busy_message(self) -> str:
+        return self.busy
+
+    def _on_acquired(self, fd: int) -> None:
+        """Record the holder's pid, for the message another process shows while it waits."""
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
 
-    @staticmethod
-    def _holder(fd: int) -> str:
+    def holder(self) -> int | None:
+        """The pid recorded by the last holder, if any (it may have finished since)."""
         try:
-            pid = os.pread(fd, 32, 0).decode().strip()
+            text = self.path.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError):
-            return ""
-        return f" (pid {pid})" if pid.isdigit() else ""
+            return None
+        return int(text) if text.isdigit() else None
 
-    def _release_file(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)  # closing the descriptor releases the flock
+
+class LibraryLock(FileLock):
+    """The library folder's write lock (``library.lock``)."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__(path, timeout)
+
+    def _what(self) -> str:
+        return f"library {self.path.parent}"
+
+    def _busy_message(self) -> str:
+        pid = self.holder()
+        holder = f" (pid {pid})" if pid is not None else ""
+        return (
+            f"library {self.path.parent} is locked by another newsreader process{holder};"
+            " try again when it has finished"
+        )

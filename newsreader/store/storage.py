@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,20 +50,27 @@ def _write_synced(tmp: Path, payload: bytes) -> None:
         os.close(fd)
 
 
+def _backup(path: Path) -> None:
+    """Make ``NAME.bak`` the current ``path`` (a hard link: no copy), if there is one."""
+    if not path.exists():
+        return
+    bak_tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(bak_tmp)
+    try:
+        os.link(path, bak_tmp)
+    except OSError:  # no hard links (some network/FUSE file systems): copy instead
+        bak_tmp.write_bytes(path.read_bytes())
+    os.replace(bak_tmp, path.with_name(path.name + ".bak"))
+
+
 def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
     """Durably replace ``path`` with ``payload``; the old file stays whole until the rename."""
     tmp = _temp_path(path)
     try:
         _write_synced(tmp, payload)
-        if backup and path.exists():
-            bak_tmp = path.with_name(f".{path.name}.bak.{os.getpid()}{TMP_SUFFIX}")
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(bak_tmp)
-            try:
-                os.link(path, bak_tmp)
-            except OSError:  # no hard links (some network/FUSE file systems): copy instead
-                bak_tmp.write_bytes(path.read_bytes())
-            os.replace(bak_tmp, path.with_name(path.name + ".bak"))
+        if backup:
+            _backup(path)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -75,8 +83,9 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
     """Durably replace several files in one folder: every temp file is written and fsynced, then all are
     renamed, then the folder is fsynced once (one directory sync instead of one per file).
 
-    No backups: this is for the body shards, which are written before the headlines that reference them,
-    so a crash halfway through leaves only unreferenced new bodies beside whole old files.
+    This is for the body shards, which are written before the headlines that reference them, so a crash
+    halfway through leaves only unreferenced new bodies beside whole old files. Each keeps a ``.bak``
+    like every other library file (a hard link, so it costs no copy).
     """
     if not files:
         return
@@ -86,6 +95,7 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
             temps.append((_temp_path(path), path))
             _write_synced(temps[-1][0], payload)
         for tmp, path in temps:
+            _backup(path)
             os.replace(tmp, path)
     except OSError as exc:
         for tmp, _path in temps:
@@ -96,11 +106,15 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
         _fsync_dir(folder)
 
 
-def read_document(path: Path) -> dict[str, Any] | None:
+def read_document(path: Path, tables: Mapping[str, type] | None = None) -> dict[str, Any] | None:
     """Parse one library file; ``None`` if it does not exist.
 
+    Args:
+        tables: table name -> the type of its records (``dict``, or ``int`` for flags); a table of
+            another shape (``{"articles": [1, 2, 3]}``: valid JSON, wrong shape) makes the file corrupt.
+
     Raises:
-        CorruptLibraryError: the file exists but is not a JSON object (it is left as it is).
+        CorruptLibraryError: the file exists but is not a JSON object of that shape (it is left as it is).
         StoreError: the file cannot be read (permissions, I/O).
     """
     try:
@@ -117,7 +131,26 @@ def read_document(path: Path) -> dict[str, Any] | None:
         raise corrupt(path, f"not valid JSON ({exc})") from exc
     if not isinstance(doc, dict):
         raise corrupt(path, "not a TinyDB database (top level is not an object)")
+    if tables:
+        _check_tables(path, doc, tables)
     return doc
+
+
+def _check_tables(path: Path, doc: dict[str, Any], tables: Mapping[str, type]) -> None:
+    """Every known table an object and every record of its type: checked once per load, so that no
+    command meets a list where a record should be (an ``AttributeError`` deep in the library)."""
+    for name, kind in tables.items():
+        table = doc.get(name)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            raise corrupt(path, f"table {name!r} is not an object")
+        if all(type(record) is kind for record in table.values()):  # the fast path: one pass
+            continue
+        for key, record in table.items():
+            if not isinstance(record, kind) or isinstance(record, bool):
+                what = "a number" if kind is int else "an object"
+                raise corrupt(path, f"record {key[:40]!r} of table {name!r} is not {what}")
 
 
 def corrupt(path: Path, why: str) -> CorruptLibraryError:

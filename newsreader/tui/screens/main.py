@@ -75,7 +75,7 @@ class MainScreen(ReadingScreen):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = READING_KEYS
-    """Reading keys (DESIGN.md "TUI"); each id can be remapped in settings.toml ``[keys]``."""
+    """Reading keys (docs/design.md "TUI"); each id can be remapped in settings.toml ``[keys]``."""
 
     def __init__(self, library: Library) -> None:
         super().__init__(library)

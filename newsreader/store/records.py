@@ -1,0 +1,193 @@
+"""What the store's files hold, typed: record shapes, the read/starred flags, and the two functions
+that turn records into the models the rest of newsreader sees.
+
+Records stay plain dicts on disk and in memory (a 100k-article headlines file is parsed at start-up;
+building objects for every record would double that), so the shapes are ``TypedDict`` s: mypy knows
+the keys, the runtime pays nothing. Everything that reads a record into an :class:`Article` or a
+:class:`Source` goes through :func:`article_from` / :func:`source_from`, so the library and the search
+index can no longer disagree on, say, a feed's display name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import IntFlag
+from typing import Any, Literal, TypedDict
+
+from newsreader.models import Article, Source, SourceKind, from_timestamp
+
+__all__ = [
+    "BodyRecord",
+    "Flags",
+    "HeadlineRecord",
+    "SourceField",
+    "SourceRecord",
+    "SourceUpdate",
+    "article_from",
+    "source_from",
+]
+
+_EPOCH = datetime.fromtimestamp(0, UTC)
+
+
+class Flags(IntFlag):
+    """An article's reading state in ``state.json`` (absent means neither)."""
+
+    READ = 1
+    STARRED = 2
+
+
+class HeadlineRecord(TypedDict, total=False):
+    """``headlines.json`` ``articles``: the lean part of an article (falsy optional fields omitted)."""
+
+    src: str
+    """The source id."""
+    title: str
+    added: float
+    """Epoch seconds when first stored."""
+    n: int
+    """Position in its import batch (file order among equal dates)."""
+    excerpt: str
+    author: str
+    published: float
+    updated: float
+    url: str
+    truncated: bool
+    enc: int
+    """How many enclosures the body record holds (so a refresh that finds new ones updates it)."""
+
+
+class EnclosureRecord(TypedDict):
+    """One ``Enclosure`` as stored."""
+
+    url: str
+    type: str | None
+    length: int | None
+
+
+class BodyRecord(TypedDict, total=False):
+    """``bodies/XX.json`` ``bodies``: what only the article view needs."""
+
+    body: str
+    author_note: str
+    credits: list[str]
+    links: list[str]
+    enclosures: list[EnclosureRecord]
+
+
+class SourceRecord(TypedDict, total=False):
+    """``sources.json`` ``sources``: a feed or an imported dump, with its fetch status."""
+
+    kind: str
+    title: str
+    location: str
+    added: float
+    imported: float
+    format: str
+    feed_url: str | None
+    site_url: str | None
+    category: str | None
+    last_fetched: float
+    retry_at: float | None
+    error: str
+    warning: str | None
+    gone: bool
+    etag: str | None
+    last_modified: str | None
+
+
+SourceField = Literal[
+    "kind",
+    "title",
+    "location",
+    "added",
+    "imported",
+    "format",
+    "feed_url",
+    "site_url",
+    "category",
+    "last_fetched",
+    "retry_at",
+    "error",
+    "warning",
+    "gone",
+    "etag",
+    "last_modified",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUpdate:
+    """A change to one source record: fields to set, and an explicit set of fields to remove.
+
+    ``None`` in ``set`` is dropped rather than stored (an absent optional field and ``None`` read the
+    same), never taken to mean "delete": deleting is what ``clear`` says.
+    """
+
+    set: SourceRecord = field(default_factory=lambda: SourceRecord())
+    clear: frozenset[SourceField] = frozenset()
+
+    def apply(self, old: Mapping[str, Any]) -> dict[str, Any]:
+        """The record after this update."""
+        rec = {k: v for k, v in old.items() if k not in self.clear}
+        rec.update((k, v) for k, v in self.set.items() if v is not None)
+        return rec
+
+
+def _kind(value: object) -> SourceKind:
+    return SourceKind.FEED if value == SourceKind.FEED.value else SourceKind.DUMP
+
+
+def feed_name(source: Mapping[str, Any]) -> str:
+    """A source's display name: its title, else its location."""
+    return str(source.get("title") or source.get("location") or "")
+
+
+def article_from(
+    article_id: str,
+    rec: Mapping[str, Any],
+    flags: int,
+    sources: Mapping[str, Mapping[str, Any]],
+) -> Article:
+    """An :class:`Article` (no body) from a headline record, its flags and the sources table."""
+    src = str(rec.get("src") or "")
+    source = sources.get(src) or {}
+    return Article(
+        id=article_id,
+        source_id=src,
+        title=rec.get("title") or "",
+        feed=feed_name(source),
+        source=str(source.get("location") or ""),
+        kind=_kind(source.get("kind")),
+        excerpt=rec.get("excerpt") or "",
+        added=from_timestamp(rec.get("added")) or _EPOCH,
+        author=rec.get("author") or None,
+        published=from_timestamp(rec.get("published")),
+        url=rec.get("url") or None,
+        truncated=bool(rec.get("truncated")),
+        read=bool(flags & Flags.READ),
+        starred=bool(flags & Flags.STARRED),
+        order=int(rec.get("n") or 0),
+    )
+
+
+def source_from(source_id: str, rec: Mapping[str, Any], *, articles: int = 0, unread: int = 0) -> Source:
+    """A :class:`Source` from its record and its article counts."""
+    return Source(
+        id=source_id,
+        kind=_kind(rec.get("kind", "dump")),
+        title=feed_name(rec) or source_id,
+        location=str(rec.get("location") or ""),
+        added=from_timestamp(rec.get("added")) or _EPOCH,
+        category=rec.get("category"),
+        site_url=rec.get("site_url"),
+        last_fetched=from_timestamp(rec.get("last_fetched")),
+        error=rec.get("error"),
+        etag=rec.get("etag"),
+        last_modified=rec.get("last_modified"),
+        gone=bool(rec.get("gone")),
+        articles=articles,
+        unread=unread,
+    )
