@@ -205,3 +205,57 @@ async def test_article_pane_dates_are_local_and_enclosures_listed(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+async def test_q_steps_back_and_Q_quits(tmp_path: Path) -> None:
+    app = make_app(linked_library(tmp_path / "lib"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.open_article(screen.headlines.articles[0].id)
+        await settle(pilot)
+        screen.article_view.focus()
+        await pilot.pause()
+        await pilot.press("q")  # article -> list
+        await pilot.pause()
+        assert app.is_running and app.focused is screen.headlines
+        await pilot.press("slash", "h", "a", "r", "b", "o", "u", "r")
+        await settle(pilot)
+        await pilot.press("down")  # into the results
+        await settle(pilot)
+        await pilot.press("q")  # search -> the list it replaced
+        await settle(pilot)
+        assert app.is_running and not screen.pane.searching
+        await pilot.press("Q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_N_goes_on_to_the_next_source_with_unread(tmp_path: Path) -> None:
+    library = linked_library(tmp_path / "lib", count=2)
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.sources.select_key("src:linked")
+        await settle(pilot)
+        assert [a.title for a in screen.headlines.articles] == ["Linked 00", "Linked 01"]
+        await pilot.press("N", "N")  # both unread ones here
+        await settle(pilot)
+        await pilot.press("N")  # none left here: the next source with unread articles
+        await settle(pilot)
+        assert screen.sources.selected_key not in ("src:linked", "all")
+        opened = screen.article_view.article
+        assert opened is not None and opened.source_id != "linked"
+        assert screen.headlines.current is not None and screen.headlines.current.id == opened.id
+
+
+async def test_sources_keys_are_in_help_and_can_be_remapped(tmp_path: Path) -> None:
+    """Item 8: ``sources-down`` was refused as an unknown id, and help did not list it."""
+    app = make_app(linked_library(tmp_path / "lib"), keys={"sources-down": "J"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not any("unknown binding id" in str(n.message) for n in notifications(app))
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "sources-down" in visible_text(app)

@@ -87,6 +87,8 @@ class MainScreen(ReadingScreen):
         """Article counts per source when last loaded: a change means another process wrote."""
         self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
         """Saves read/star marks in order; reloads wait for it, so they see the marks."""
+        self._unread_after_load = False
+        """Set by ``N`` when it moves to another source: open that one's first unread article."""
         self._requested: str | None = None
         """The article last asked for: the article pane may still be loading it."""
         self._first_painted = threading.Event()
@@ -298,6 +300,12 @@ class MainScreen(ReadingScreen):
         }.get(key, "No articles yet: import a dump (i) or add a feed (a).")
         headlines.set_articles(articles, keep=keep)
         self._update_titles()
+        if self._unread_after_load:  # N moved on to this source: open its first unread article
+            self._unread_after_load = False
+            first = next((i for i, a in enumerate(articles) if not a.read), None)
+            if first is not None:
+                headlines.move_cursor(first)
+                self.open_article(articles[first].id)
         if not self.loaded.is_set():
             self.loaded.set()
             self.call_after_refresh(self._first_painted.set)
@@ -396,7 +404,13 @@ class MainScreen(ReadingScreen):
                 headlines.move_cursor(index)
                 self.open_article(articles[index].id)
                 return
-        self.notify("No more unread articles here.", markup=False)
+        # None left here: on to the next source with unread articles, as newsboat's N does.
+        key = self.sources.next_unread_key(self._key)
+        if key is None:
+            self.notify("No more unread articles.", markup=False)
+            return
+        self._unread_after_load = True
+        self.sources.select_key(key)
 
     # -- reading state ------------------------------------------------------------------------
 
@@ -507,6 +521,18 @@ class MainScreen(ReadingScreen):
             self._focus_pane("headlines")
         elif self.has_class("-narrow"):
             self._focus_pane("sources")
+
+    def step_back(self) -> bool:
+        """``q``: back one level (article, search, a source's list); False at the top (quit)."""
+        if self._pane == "article":
+            self._focus_pane("headlines")
+        elif self.pane.searching:
+            self._close_search(restore=True)
+        elif self._pane == "headlines" and self._key != ALL:
+            self._focus_pane("sources")
+        else:
+            return False
+        return True
 
     # -- search -------------------------------------------------------------------------------
 
