@@ -268,3 +268,21 @@ async def test_sources_keys_are_in_help_and_can_be_remapped(tmp_path: Path) -> N
         console.print(app.screen.table)
         table = console.export_text()
         assert "sources-down" in table and "sources-up" in table and "quit-now" in table
+
+
+async def test_compact_list_shows_38_headlines_at_140x42(tmp_path: Path) -> None:
+    from tests.tui_support import big_library
+
+    app = make_app(big_library(tmp_path / "lib", 80), compact_list=True)
+    async with app.run_test(size=(140, 42)) as pilot:
+        await settle(pilot)
+        shown = [line for line in visible_text(app).splitlines() if "Generated headline" in line]
+        assert len(shown) >= 38
+        assert "Generated headline 000000 about the harb" in shown[0] and "Generated feed" in shown[0]
+        await pilot.press("c")  # back to the roomy rows
+        await pilot.pause()
+        roomy = [line for line in visible_text(app).splitlines() if "Generated headline" in line]
+        assert len(roomy) < 12
+        await pilot.press("c", "j", "j")
+        await pilot.pause()
+        assert main_screen(app).headlines.cursor == 2

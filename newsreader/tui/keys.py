@@ -115,6 +115,14 @@ READING_KEYS: list[BindingType] = [
         id="pipe",
         tooltip="Pipe the article as Markdown to the pipe_command setting",
     ),
+    Binding(
+        "c",
+        "toggle_compact",
+        "Compact",
+        show=False,
+        id="compact-list",
+        tooltip="One line per headline, or title, source and preview (setting compact_list)",
+    ),
     Binding("slash", "search", "Search", id="search", tooltip="Search every saved article as you type"),
     Binding(
         "escape",

@@ -129,6 +129,8 @@ class MainScreen(ReadingScreen):
         self.sources.border_title = "Sources"
         self.article_view.border_title = "Article"
         self._apply_width(self.app.size.width)
+        self.headlines.set_compact(self.settings.compact_list)
+        self.add_class("-no-article")
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
         self.set_interval(POLL_INTERVAL, self.poll_library)
@@ -298,6 +300,7 @@ class MainScreen(ReadingScreen):
             UNREAD: "Nothing unread. Press r to refresh.",
             STARRED: "Nothing starred yet: press s on a headline to star it.",
         }.get(key, "No articles yet: import a dump (i) or add a feed (a).")
+        headlines.show_feed = source_id_of(key) is None  # a one-source view does not repeat its name
         headlines.set_articles(articles, keep=keep)
         self._update_titles()
         if self._unread_after_load:  # N moved on to this source: open its first unread article
@@ -344,6 +347,7 @@ class MainScreen(ReadingScreen):
 
     @on(ArticleView.Shown)
     def _article_shown(self, event: ArticleShown) -> None:
+        self.remove_class("-no-article")
         view = self.article_view
         if view.article is None or view.article.id != event.article_id:
             return
@@ -521,6 +525,11 @@ class MainScreen(ReadingScreen):
             self._focus_pane("headlines")
         elif self.has_class("-narrow"):
             self._focus_pane("sources")
+
+    def action_toggle_compact(self) -> None:
+        """One line per headline, or title, source and preview (``compact_list`` sets the start)."""
+        headlines = self.headlines
+        headlines.set_compact(headlines.row_height != 1)
 
     def step_back(self) -> bool:
         """``q``: back one level (article, search, a source's list); False at the top (quit)."""
