@@ -41,7 +41,10 @@ def _console(stderr: bool = False) -> Console:
             raise BrokenPipeError
 
     # Untrusted text is printed as Text objects; markup and auto-highlighting stay off for plain strings too.
-    return _Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
+    console = _Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
+    # Piped or redirected, nothing is hard-wrapped at rich's default 80 columns (a path stays whole).
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 def _open_library(args: argparse.Namespace, *, fetching: bool = False) -> Library:
@@ -148,8 +151,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json([a.to_json() for a in articles])
         return 0
     out = _console()
-    if not articles:
-        out.print("no articles" + (" match" if args.feed or args.unread or args.starred else " yet"))
+    if not articles:  # on stderr: `list --unread | wc -l` counts articles, not this sentence
+        message = "no articles" + (" match" if args.feed or args.unread or args.starred else " yet")
+        _console(stderr=True).print(message)
     for article in articles:
         # One line per article: cropped on a terminal, whole when piped (for grep and friends).
         out.print(_article_line(article), soft_wrap=not out.is_terminal, crop=out.is_terminal)
@@ -224,10 +228,15 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    source = _open_library(args).unsubscribe(args.feed)
+    library = _open_library(args)
+    starred = 0
+    with contextlib.suppress(NewsreaderError):  # an unknown feed is unsubscribe's error to raise
+        starred = len(library.articles(source=args.feed, starred=True))
+    source = library.unsubscribe(args.feed)
     _console().print(
         f"unsubscribed from {_line(source.title)} ({_line(source.location)});"
-        f" {_count(source.articles, 'article')} removed",
+        f" {_count(source.articles, 'article')} removed"
+        + (f", {starred} of them starred" if starred else ""),
         soft_wrap=True,
     )
     return 0
@@ -261,7 +270,11 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         line.append(f"  {_line(feed.location)}  {_ago(feed.last_fetched)}", "dim")
         if feed.error:
             line.append(f"  error: {_line(feed.error)}", "red")
-        out.print(line, soft_wrap=True)
+        if feed.warning:
+            line.append(f"  warning: {_line(feed.warning)}", "yellow")
+        # Cut with an ellipsis on a terminal (never wrapped mid-word); whole when piped.
+        line.no_wrap, line.overflow = True, "ellipsis"
+        out.print(line, soft_wrap=not out.is_terminal, crop=out.is_terminal)
     return 0
 
 

@@ -168,6 +168,8 @@ class Source:
     site_url: str | None = None
     last_fetched: datetime | None = None
     error: str | None = None
+    warning: str | None = None
+    """Why the last fetched document was malformed, when its entries were still kept."""
     etag: str | None = None
     last_modified: str | None = None
     gone: bool = False
@@ -183,6 +185,7 @@ class Source:
             "category": self.category,
             "last_fetched": _iso(self.last_fetched),
             "error": self.error,
+            "warning": self.warning,
             "gone": self.gone,
             "articles": self.articles,
             "unread": self.unread,

@@ -89,3 +89,42 @@ def test_download_prints_the_path_and_fails_in_one_line(tmp_path: Path, audio_ba
     plain = next(a for a in Library(lib).articles() if a.title == "No audio")
     none = run_cli("download", plain.id, library=lib)
     assert none.returncode == 1 and "has no enclosures" in none.stderr and "Traceback" not in none.stderr
+
+
+def test_no_match_goes_to_stderr_and_piped_stderr_is_not_wrapped(tmp_path: Path) -> None:
+    """Item 9: ``list --unread | wc -l`` counted "no articles match"; piped stderr wrapped at 80."""
+    lib, article_id = _podcast_library(tmp_path, "https://cdn.example.org")
+    assert run_cli("mark", article_id, "--read", library=lib).returncode == 0
+    plain = next(a for a in Library(lib).articles() if a.title == "No audio")
+    assert run_cli("mark", plain.id, "--read", library=lib).returncode == 0
+    result = run_cli("list", "--unread", library=lib)
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr.strip() == "no articles match"
+    deep = tmp_path / ("a-rather-long-folder-name-" * 9) / "missing-dump-file.txt"
+    failed = run_cli("import", str(deep), library=lib)
+    lines = [line for line in failed.stderr.splitlines() if line]
+    assert any(str(deep) in line for line in lines), failed.stderr
+
+
+def test_feed_warning_is_shown_and_remove_names_starred_articles(tmp_path: Path) -> None:
+    """Item 11: a malformed feed's warning was stored but never shown; ``remove`` deleted starred
+    articles without a word."""
+    from pytest_httpserver import HTTPServer
+
+    malformed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title>'
+        b"<item><guid>b1</guid><title>Kept &nbsp; anyway</title><description>Text.</description></item>"
+        b"</channel></rss>"
+    )
+    with HTTPServer(host="127.0.0.1") as server:
+        server.expect_request("/feed.xml").respond_with_data(malformed, content_type="application/rss+xml")
+        lib = tmp_path / "lib"
+        added = run_cli("add", server.url_for("/feed.xml"), library=lib)
+        assert added.returncode == 0, added.stderr
+        feeds = run_cli("feeds", library=lib)
+        assert "warning: malformed feed, entries kept" in feeds.stdout
+        (article,) = Library(lib).articles()
+        assert run_cli("mark", article.id, "--star", library=lib).returncode == 0
+        removed = run_cli("remove", server.url_for("/feed.xml"), library=lib)
+        assert removed.returncode == 0, removed.stderr
+        assert "1 article removed, 1 of them starred" in removed.stdout

@@ -185,6 +185,7 @@ def source_from(source_id: str, rec: Mapping[str, Any], *, articles: int = 0, un
         site_url=rec.get("site_url"),
         last_fetched=from_timestamp(rec.get("last_fetched")),
         error=rec.get("error"),
+        warning=rec.get("warning"),
         etag=rec.get("etag"),
         last_modified=rec.get("last_modified"),
         gone=bool(rec.get("gone")),
