@@ -1,7 +1,8 @@
 """The ``newsreader`` command: argparse subcommands, each one call into :class:`Library`.
 
-Contract (docs/design.md): exit 0 on success, 1 on a user error with one line on stderr, never a traceback for a
-user's mistake. Heavy modules (Textual, feedparser, httpx) are imported only by the commands that need them.
+Contract (docs/design.md): exit 0 on success, 1 on a user error with one line on stderr, never a traceback
+for a user's mistake. Heavy modules (Textual, feedparser, httpx) are imported only by the commands that
+need them.
 """
 
 from __future__ import annotations
