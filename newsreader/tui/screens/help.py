@@ -49,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(justify="right", style="bold", no_wrap=True)
         table.add_column(min_width=18)  # at 56 columns the ids must give way, not the descriptions
-        table.add_column(style="dim", overflow="fold")
+        table.add_column(style="dim", no_wrap=True, overflow="ellipsis")
         for heading, bindings in self.sections:
             table.add_row(Text(""), Text(heading, style="bold underline"), Text(""))
             for binding in bindings:
