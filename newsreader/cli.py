@@ -42,7 +42,10 @@ def _console(stderr: bool = False) -> Console:
             raise BrokenPipeError
 
     # Untrusted text is printed as Text objects; markup and auto-highlighting stay off for plain strings too.
-    return _Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
+    console = _Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=False)
+    # Piped or redirected, nothing is hard-wrapped at rich's default 80 columns (a path stays whole).
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 def _open_library(args: argparse.Namespace, *, fetching: bool = False) -> Library:
@@ -158,9 +161,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json([a.to_json() for a in articles])
         return 0
     out = _console()
-    if not articles:
+    if not articles:  # on stderr: `list --unread | wc -l` counts articles, not this sentence
         filtered = args.feed or args.unread or args.starred or args.saved is not None
-        out.print("no articles" + (" match" if filtered else " yet"))
+        _console(stderr=True).print("no articles" + (" match" if filtered else " yet"))
     for article in articles:
         # One line per article: cropped on a terminal, whole when piped (for grep and friends).
         out.print(_article_line(article), soft_wrap=not out.is_terminal, crop=out.is_terminal)
@@ -193,6 +196,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         author=_line(article.author) if article.author else article.author,
         url=_line(article.url) if article.url else article.url,
     )
+    if args.markdown:
+        from newsreader.reading_cli import print_markdown
+
+        print_markdown(article)
+        return 0
     out = _console()
     width = min(out.width, 88)
     if out.is_terminal:
@@ -235,10 +243,15 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    source = _open_library(args).unsubscribe(args.feed)
+    library = _open_library(args)
+    starred = 0
+    with contextlib.suppress(NewsreaderError):  # an unknown feed is unsubscribe's error to raise
+        starred = len(library.articles(source=args.feed, starred=True))
+    source = library.unsubscribe(args.feed)
     _console().print(
         f"unsubscribed from {_line(source.title)} ({_line(source.location)});"
-        f" {_count(source.articles, 'article')} removed",
+        f" {_count(source.articles, 'article')} removed"
+        + (f", {starred} of them starred" if starred else ""),
         soft_wrap=True,
     )
     return 0
@@ -272,7 +285,11 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         line.append(f"  {_line(feed.location)}  {_ago(feed.last_fetched)}", "dim")
         if feed.error:
             line.append(f"  error: {_line(feed.error)}", "red")
-        out.print(line, soft_wrap=True)
+        if feed.warning:
+            line.append(f"  warning: {_line(feed.warning)}", "yellow")
+        # Cut with an ellipsis on a terminal (never wrapped mid-word); whole when piped.
+        line.no_wrap, line.overflow = True, "ellipsis"
+        out.print(line, soft_wrap=not out.is_terminal, crop=out.is_terminal)
     return 0
 
 
@@ -459,7 +476,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = command("show", cmd_show, "print one article")
     p.add_argument("id", metavar="ID", help="article id (or a unique prefix of 4+ characters)")
-    p.add_argument("--json", action="store_true", help="print a JSON object with the body")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print a JSON object with the body")
+    fmt.add_argument("--markdown", action="store_true", help="print the article as Markdown")
 
     p = command("mark", cmd_mark, "set reading state: read, unread, starred")
     p.add_argument("ids", nargs="+", metavar="ID")
@@ -509,6 +528,9 @@ def _build_parser() -> argparse.ArgumentParser:
     from newsreader.organise.commands import register
 
     register(command, sub)  # tag, saved, rules, prune, feed (schedules and retention)
+    from newsreader import reading_cli
+
+    reading_cli.register(command)
     return parser
 
 

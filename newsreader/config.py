@@ -91,8 +91,23 @@ class Settings:
 
         return Policy(days=self.keep_days or None, articles=self.keep_articles or None)
 
+    compact_list: bool = False
+    """One line per headline (newsboat's density) instead of title, meta and preview."""
+    download_dir: str = ""
+    """Where enclosures are downloaded; empty means ``<your Downloads folder>/newsreader``."""
+    browser: list[str] = field(default_factory=list)
+    """Argument list to open a link, ``{url}`` the URL; empty means ``$BROWSER``, else the system default."""
+    browser_mode: str = "auto"
+    """``terminal`` (the app suspends while it runs), ``gui`` (started detached) or ``auto`` (by name)."""
+    player: list[str] = field(default_factory=lambda: ["mpv", "{url}"])
+    """Argument list to play an enclosure (a downloaded file's path, else its URL)."""
+    player_mode: str = "auto"
+    pipe_command: list[str] = field(default_factory=lambda: ["less"])
+    """Argument list the article's Markdown is piped to (stdin)."""
+    pipe_mode: str = "terminal"
 
-_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list"}
 
 
 def load_settings(path: Path) -> Settings:
@@ -110,6 +125,13 @@ def load_settings(path: Path) -> Settings:
     keys = raw.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise UserInputError(f"{path}: [keys] must map binding ids to key strings")
+    for name in ("browser", "player", "pipe_command"):
+        value = raw.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UserInputError(f'{path}: {name} must be a list of strings, like ["mpv", "{{url}}"]')
+    for name in ("browser_mode", "player_mode", "pipe_mode"):
+        if raw.get(name, "auto") not in ("auto", "terminal", "gui"):
+            raise UserInputError(f"{path}: {name} must be auto, terminal or gui")
     defaults = Settings()
     for name, value in raw.items():
         expected = type(getattr(defaults, name))
@@ -141,6 +163,15 @@ def _organise(path: Path, raw: dict[str, object]) -> tuple[Rule, ...]:
         if isinstance(value, int) and value < 0:
             raise UserInputError(f"{path}: {name} must be 0 (no limit) or more, not {value}")
     return parse_rules(raw.get("rules"), where=str(path))
+
+
+def download_folder(settings: Settings) -> Path:
+    """The folder enclosures are downloaded into."""
+    if settings.download_dir:
+        return Path(settings.download_dir).expanduser()
+    from platformdirs import user_downloads_dir
+
+    return Path(user_downloads_dir()) / APP_NAME
 
 
 def save_setting(path: Path, name: str, value: str | int | float | bool) -> None:

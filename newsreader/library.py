@@ -31,6 +31,7 @@ from newsreader._refresh.pool import PARALLEL_PARSE_MIN as _PARALLEL_PARSE_MIN  
 from newsreader.errors import UserInputError
 from newsreader.models import (
     Article,
+    Enclosure,
     FeedResult,
     ImportReport,
     RefreshReport,
@@ -173,6 +174,9 @@ class Library(OrganiseMixin):
             author_note=body.get("author_note"),
             credits=tuple(body.get("credits", ())),
             links=tuple(body.get("links", ())),
+            enclosures=tuple(
+                Enclosure(e["url"], e.get("type"), e.get("length")) for e in body.get("enclosures", ())
+            ),
         )
 
     def sources(self) -> list[Source]:

@@ -46,6 +46,29 @@ def _iso(value: datetime | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A file an entry carries (a podcast episode, a video, an image): RSS ``<enclosure>``, Atom
+    ``link rel=enclosure`` or ``media:content``."""
+
+    url: str
+    type: str | None = None
+    """The MIME type the feed gives, if any."""
+    length: int | None = None
+    """Size in bytes the feed gives, if any (feeds often say 0 or lie: a hint, not a promise)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "type": self.type, "length": self.length}
+
+    @property
+    def file_name(self) -> str:
+        """The last path segment of the URL, for a download's file name and a one-line listing."""
+        from urllib.parse import unquote, urlsplit
+
+        name = unquote(urlsplit(self.url).path.rstrip("/").rpartition("/")[2])
+        return name or "download"
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleDraft:
     """One article as an ingester produced it, before the library stores it.
 
@@ -67,6 +90,7 @@ class ArticleDraft:
     """Caption and credit lines (``Illustration: Yusha``): metadata, not body."""
     links: tuple[str, ...] = ()
     """Numbered link references from an HTML body, ``[1]`` is ``links[0]``."""
+    enclosures: tuple[Enclosure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +124,8 @@ class Article:
     """For a teaser linked to the full article from another source (from ``get``): that article's id."""
     tags: tuple[str, ...] = ()
     """Its tags, sorted (``newsreader tag``; ``tag:NAME`` in searches)."""
+    enclosures: tuple[Enclosure, ...] = ()
+    """Loaded with the body, by ``Library.get``."""
 
     @property
     def date(self) -> datetime:
@@ -130,6 +156,7 @@ class Article:
             data["credits"] = list(self.credits)
             data["links"] = list(self.links)
             data["full_article"] = self.full_article
+            data["enclosures"] = [e.to_json() for e in self.enclosures]
         return data
 
 
@@ -147,6 +174,8 @@ class Source:
     site_url: str | None = None
     last_fetched: datetime | None = None
     error: str | None = None
+    warning: str | None = None
+    """Why the last fetched document was malformed, when its entries were still kept."""
     etag: str | None = None
     last_modified: str | None = None
     gone: bool = False
@@ -162,6 +191,7 @@ class Source:
             "category": self.category,
             "last_fetched": _iso(self.last_fetched),
             "error": self.error,
+            "warning": self.warning,
             "gone": self.gone,
             "articles": self.articles,
             "unread": self.unread,

@@ -22,6 +22,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from newsreader import dates
 from newsreader.models import Article
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
@@ -94,8 +95,8 @@ def safe_line(text: str | None) -> str:
 
 
 def long_date(when: datetime) -> str:
-    """The article pane's date: ``Tuesday 24 November 2026, 20:40 UTC``."""
-    return when.strftime("%A %-d %B %Y, %H:%M %Z").strip()
+    """The article pane's date, in local time: ``Tuesday 24 November 2026, 21:40 CET``."""
+    return dates.long_date(when)
 
 
 # -- blocks -----------------------------------------------------------------------------------------
@@ -166,6 +167,18 @@ def _highlight(piece: Text, highlight: Highlighter | None, styles: Mapping[str, 
             piece.stylize(styles.get("match", DEFAULT_STYLES["match"]), start, end)
 
 
+def _size(length: int | None) -> str:
+    """``25.0 MB``: an enclosure's size as the feed gives it."""
+    if not length:
+        return ""
+    value = float(length)
+    for unit in ("B", "KB", "MB"):
+        if value < 1000:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
 # -- articles ---------------------------------------------------------------------------------------
 
 
@@ -173,7 +186,7 @@ def when_text(article: Article) -> str:
     """The article's date, or its import date when the source gave none (said so, not passed off)."""
     if article.published:
         return long_date(article.published)
-    return f"imported {article.added:%-d %B %Y}"
+    return f"imported {dates.local(article.added):%-d %B %Y}"
 
 
 def render_article(
@@ -245,6 +258,13 @@ def render_article(
             add("Links", "meta")
         for number, link in enumerate(article.links, 1):
             add(f"[{number}] {safe_line(link)}", "link" if not compact else "ref")
+    if article.enclosures:
+        out.append("\n")
+        if not compact:
+            add("Enclosures (d downloads the first, L lists them)", "meta")
+        for number, enc in enumerate(article.enclosures, 1):
+            detail = " · ".join(x for x in (safe_line(enc.type), _size(enc.length)) if x)
+            add(f"e{number} {safe_line(enc.url)}" + (f"  {detail}" if detail else ""), "link")
     if compact:
         out.rstrip()
     return out

@@ -32,7 +32,7 @@ from newsreader.ingest.cleaning import clean, clean_line, normalise_for_id
 from newsreader.ingest.decoding import feed_charset
 from newsreader.ingest.html_text import html_to_text, looks_like_html
 from newsreader.ingest.sentences import cut_at_word, excerpt
-from newsreader.models import ArticleDraft
+from newsreader.models import ArticleDraft, Enclosure
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +220,29 @@ def _lead_line(paragraph: str) -> str:
     return " ".join(_LINE_MARKS.sub("", _REFERENCE.sub("", paragraph)).split())
 
 
+_ENCLOSURES_LIMIT = 20  # a hostile feed's thousand enclosures are not a thousand downloads
+_MIME = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+
+
+def _enclosures(entry: Mapping[str, Any], base: str | None) -> tuple[Enclosure, ...]:
+    """An entry's files, in document order, one per URL: RSS ``<enclosure>`` and Atom
+    ``link rel=enclosure`` (feedparser's ``enclosures``), then ``media:content``."""
+    found: dict[str, Enclosure] = {}
+    candidates = [(e, "href", "length") for e in entry.get("enclosures") or ()]
+    candidates += [(m, "url", "filesize") for m in entry.get("media_content") or ()]
+    for item, url_key, length_key in candidates:
+        if not isinstance(item, Mapping) or len(found) >= _ENCLOSURES_LIMIT:
+            continue
+        url = _http_url(item.get(url_key), base)
+        if url is None or url in found:
+            continue
+        kind = clean_line(str(item.get("type") or "")).lower()
+        raw_length = str(item.get(length_key) or item.get("fileSize") or "").strip()
+        length = int(raw_length) if raw_length.isdigit() and 0 < int(raw_length) < 1 << 50 else None
+        found[url] = Enclosure(url=url, type=kind if _MIME.match(kind) else None, length=length)
+    return tuple(found.values())
+
+
 def _entry_draft(
     entry: Mapping[str, Any], source_id: str, base: str | None, feed_author: str | None, atom: bool
 ) -> ArticleDraft:
@@ -259,6 +282,7 @@ def _entry_draft(
         url=link,
         truncated=is_summary_only(body, has_content=detail is not entry.get("summary_detail")),
         links=tuple(links),
+        enclosures=_enclosures(entry, link or base),
     )
 
 

@@ -92,6 +92,8 @@ def _headline_record(draft: ArticleDraft, source_id: str, added: float, order: i
         rec["url"] = draft.url
     if draft.truncated:
         rec["truncated"] = True
+    if draft.enclosures:  # a count, so a refresh that finds new enclosures on a stored entry updates it
+        rec["enc"] = len(draft.enclosures)
     return rec
 
 
@@ -103,10 +105,12 @@ def _body_record(draft: ArticleDraft) -> BodyRecord:
         rec["credits"] = list(draft.credits)
     if draft.links:
         rec["links"] = list(draft.links)
+    if draft.enclosures:
+        rec["enclosures"] = [{"url": e.url, "type": e.type, "length": e.length} for e in draft.enclosures]
     return rec
 
 
-_COMPARED = ("title", "excerpt", "author", "published", "updated", "url", "truncated")
+_COMPARED = ("title", "excerpt", "author", "published", "updated", "url", "truncated", "enc")
 
 
 class Store(OrganiseStore):

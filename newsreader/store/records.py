@@ -61,6 +61,16 @@ class HeadlineRecord(TypedDict, total=False):
     """Where the stored full text came from (newsreader.extract.fulltext): the teaser is one no more."""
     full_article: str
     """A teaser's full article from another source (newsreader.extract.link): its id."""
+    enc: int
+    """How many enclosures the body record holds (so a refresh that finds new ones updates it)."""
+
+
+class EnclosureRecord(TypedDict):
+    """One ``Enclosure`` as stored."""
+
+    url: str
+    type: str | None
+    length: int | None
 
 
 class BodyRecord(TypedDict, total=False):
@@ -74,6 +84,7 @@ class BodyRecord(TypedDict, total=False):
     """``url``, ``fetched`` and the ``summary`` the full text replaced."""
     full_text_error: str
     full_text_tried: float
+    enclosures: list[EnclosureRecord]
 
 
 class SourceRecord(TypedDict, total=False):
@@ -206,6 +217,7 @@ def source_from(source_id: str, rec: Mapping[str, Any], *, articles: int = 0, un
         site_url=rec.get("site_url"),
         last_fetched=from_timestamp(rec.get("last_fetched")),
         error=rec.get("error"),
+        warning=rec.get("warning"),
         etag=rec.get("etag"),
         last_modified=rec.get("last_modified"),
         gone=bool(rec.get("gone")),

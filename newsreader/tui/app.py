@@ -26,6 +26,7 @@ from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets.source_list import SourceList
 
 if TYPE_CHECKING:
     from newsreader.library import Library
@@ -62,7 +63,14 @@ class NewsReaderApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding(
+            "q",
+            "back_or_quit",
+            "Quit",
+            id="quit",
+            tooltip="Step back (article, source, search); quit at the top",
+        ),
+        Binding("Q", "quit", "Quit now", show=False, id="quit-now", tooltip="Quit at once"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="palette"),
     ]
@@ -119,6 +127,7 @@ class NewsReaderApp(App[None]):
             ("Reading", list(READING_KEYS)),
             ("Organising", list(ORGANISE_KEYS)),
             ("Headline list", list(HeadlineList.BINDINGS)),
+            ("Sources", list(SourceList.BINDINGS)),
             ("Article", list(ArticleView.BINDINGS)),
             ("Search bar", list(SearchBar.BINDINGS)),
             ("App", list(cls.BINDINGS)),
@@ -131,6 +140,12 @@ class NewsReaderApp(App[None]):
         for _heading, bindings in cls.help_sections():
             ids.update(b.id for b in bindings if isinstance(b, Binding) and b.id)
         return ids
+
+    def action_back_or_quit(self) -> None:
+        main = self.screen
+        if not isinstance(main, MainScreen) or main.step_back():
+            return
+        self.exit()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -108,7 +108,7 @@ def undo(screen: MainScreen) -> None:
 def tag(screen: MainScreen) -> None:
     from newsreader.tui.screens.prompt import PromptScreen
 
-    article_id = screen._target_id()
+    article_id = screen.target_id()
     if article_id is None:
         return
 

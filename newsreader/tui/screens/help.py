@@ -33,11 +33,13 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
             yield Static(Text("Keys", style="bold"), id="help-title")
-            yield Static(self._table(), id="help-table")
+            self.table = self._table()
+            yield Static(self.table, id="help-table")
             yield Static(
                 Text(
                     'Remap any key in settings.toml, e.g.  [keys]  next-unread = "N,u"\n'
-                    "ctrl+p opens the command palette: every action, and the theme switcher.",
+                    "ctrl+p opens the command palette: every action, and the theme switcher.\n"
+                    f"Settings: {self._settings_path()}",
                     style="dim",
                 ),
                 id="help-footer",
@@ -46,8 +48,8 @@ class HelpScreen(ModalScreen[None]):
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(justify="right", style="bold", no_wrap=True)
-        table.add_column()
-        table.add_column(style="dim", no_wrap=True)
+        table.add_column(min_width=18)  # at 56 columns the ids must give way, not the descriptions
+        table.add_column(style="dim", no_wrap=True, overflow="ellipsis")
         for heading, bindings in self.sections:
             table.add_row(Text(""), Text(heading, style="bold underline"), Text(""))
             for binding in bindings:
@@ -61,6 +63,10 @@ class HelpScreen(ModalScreen[None]):
                     Text(shown), Text(binding.description or binding.action), Text(binding.id or "")
                 )
         return table
+
+    def _settings_path(self) -> str:
+        path = getattr(self.app, "settings_path", None)
+        return str(path) if path is not None else "none (this session saves nothing)"
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import webbrowser
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -41,8 +40,8 @@ from newsreader.tui.messages import (
 )
 from newsreader.tui.organise import ORGANISE_KEYS, Change
 from newsreader.tui.screens.confirm import ConfirmScreen
-from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.screens.prompt import PromptScreen
+from newsreader.tui.screens.reading import ReadingScreen
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.headline_pane import HeadlinePane, SavedList
@@ -85,7 +84,7 @@ FIRST_PAGE = 300
 PANES = ("sources", "headlines", "article")
 
 
-class MainScreen(LibraryScreen):
+class MainScreen(ReadingScreen):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = READING_KEYS + ORGANISE_KEYS
@@ -102,6 +101,10 @@ class MainScreen(LibraryScreen):
         """Article counts per source when last loaded: a change means another process wrote."""
         self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
         """Saves read/star marks in order; reloads wait for it, so they see the marks."""
+        self._unread_after_load = False
+        """Set by ``N`` when it moves to another source: open that one's first unread article."""
+        self._requested: str | None = None
+        """The article last asked for: the article pane may still be loading it."""
         self._first_painted = threading.Event()
         self._last_change: Change | None = None
         """What ``u`` undoes: the last read, star or tag change."""
@@ -142,6 +145,8 @@ class MainScreen(LibraryScreen):
         self.sources.border_title = "Sources"
         self.article_view.border_title = "Article"
         self._apply_width(self.app.size.width)
+        self.headlines.set_compact(self.settings.compact_list)
+        self.add_class("-no-article")
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
         self.set_interval(POLL_INTERVAL, self.poll_library)
@@ -322,8 +327,15 @@ class MainScreen(LibraryScreen):
             UNREAD: "Nothing unread. Press r to refresh.",
             STARRED: "Nothing starred yet: press s on a headline to star it.",
         }.get(key, "No articles yet: import a dump (i) or add a feed (a).")
+        headlines.show_feed = source_id_of(key) is None  # a one-source view does not repeat its name
         headlines.set_articles(articles, keep=keep)
         self._update_titles()
+        if self._unread_after_load:  # N moved on to this source: open its first unread article
+            self._unread_after_load = False
+            first = next((i for i, a in enumerate(articles) if not a.read), None)
+            if first is not None:
+                headlines.move_cursor(first)
+                self.open_article(articles[first].id)
         if not self.loaded.is_set():
             self.loaded.set()
             self.call_after_refresh(self._first_painted.set)
@@ -358,10 +370,12 @@ class MainScreen(LibraryScreen):
     def open_article(self, article_id: str) -> None:
         """Show an article and mark it read once it is on screen (an article whose body fails to
         load stays unread)."""
+        self._requested = article_id
         self.article_view.open(article_id, self.pane.terms)
 
     @on(ArticleView.Shown)
     def _article_shown(self, event: ArticleShown) -> None:
+        self.remove_class("-no-article")
         view = self.article_view
         if view.article is None or view.article.id != event.article_id:
             return
@@ -399,9 +413,11 @@ class MainScreen(LibraryScreen):
         headlines = self.headlines
         if not headlines.articles:
             return
-        opened = self.article_view.article
+        # From the article asked for last, not the one whose body has loaded: fast presses each
+        # move one step even while the pane is still loading (issue 13, defect 1).
+        opened = self._requested
         start = headlines.cursor
-        if opened is not None and headlines.index_of(opened.id) == start:
+        if opened is not None and headlines.index_of(opened) == start:
             start += direction
         elif opened is None or headlines.current is None:
             start = max(start, 0)
@@ -420,39 +436,34 @@ class MainScreen(LibraryScreen):
                 headlines.move_cursor(index)
                 self.open_article(articles[index].id)
                 return
-        self.notify("No more unread articles here.", markup=False)
-
-    def action_open_link(self) -> None:
-        article = self.article_view.article or self.headlines.current
-        url = article.url if article else None
-        if not url:
-            self.notify("This article has no link.", severity="warning", markup=False)
+        # None left here: on to the next source with unread articles, as newsboat's N does.
+        key = self.sources.next_unread_key(self._key)
+        if key is None:
+            self.notify("No more unread articles.", markup=False)
             return
-        if not url.lower().startswith(("http://", "https://")):
-            self.notify("Only http(s) links are opened.", severity="warning", markup=False)
-            return
-        self._open_in_browser(url)
-
-    @work(thread=True, group="browser")
-    def _open_in_browser(self, url: str) -> None:
-        try:
-            opened = webbrowser.open(url)
-        except webbrowser.Error as exc:
-            opened = False
-            self._ui(self.notify, str(exc), severity="error", markup=False)
-        if not opened:
-            self._ui(self.notify, f"No browser available. Link: {url}", markup=False, timeout=10)
+        self._unread_after_load = True
+        self.sources.select_key(key)
 
     # -- reading state ------------------------------------------------------------------------
 
-    def _target_id(self) -> str | None:
+    def target_id(self) -> str | None:
+        """The one rule for every article action (m, s, o, L, d, P, w, |): the open article while
+        the article pane has focus, else the highlighted headline."""
         current = self.headlines.current
         if self._pane == "article" and self.article_view.article is not None:
             return self.article_view.article.id
         return current.id if current else None
 
+    def target_url(self) -> str | None:
+        article_id = self.target_id()
+        shown = self.article_view.article
+        if shown is not None and shown.id == article_id:
+            return shown.url
+        index = self.headlines.index_of(article_id) if article_id else None
+        return self.headlines.articles[index].url if index is not None else None
+
     def action_toggle_read(self) -> None:
-        article_id = self._target_id()
+        article_id = self.target_id()
         if article_id is None:
             return
         index = self.headlines.index_of(article_id)
@@ -461,7 +472,7 @@ class MainScreen(LibraryScreen):
         self._set_state([article_id], read=read)
 
     def action_toggle_star(self) -> None:
-        article_id = self._target_id()
+        article_id = self.target_id()
         if article_id is None:
             return
         index = self.headlines.index_of(article_id)
@@ -577,6 +588,23 @@ class MainScreen(LibraryScreen):
             self._focus_pane("headlines")
         elif self.has_class("-narrow"):
             self._focus_pane("sources")
+
+    def action_toggle_compact(self) -> None:
+        """One line per headline, or title, source and preview (``compact_list`` sets the start)."""
+        headlines = self.headlines
+        headlines.set_compact(headlines.row_height != 1)
+
+    def step_back(self) -> bool:
+        """``q``: back one level (article, search, a source's list); False at the top (quit)."""
+        if self._pane == "article":
+            self._focus_pane("headlines")
+        elif self.pane.searching:
+            self._close_search(restore=True)
+        elif self._pane == "headlines" and self._key != ALL:
+            self._focus_pane("sources")
+        else:
+            return False
+        return True
 
     # -- search -------------------------------------------------------------------------------
 

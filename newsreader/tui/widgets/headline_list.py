@@ -81,6 +81,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._line_cache: dict[tuple[object, ...], Strip] = {}
         self._styles: dict[str, Style] = {}
         self._now: datetime = clock()
+        self.row_height = ROW_HEIGHT
+        """Lines per headline: ``ROW_HEIGHT``, or 1 in the compact list."""
+        self.show_feed = True
+        """Whether compact rows name the source (not in a one-source view, where it would repeat)."""
         self.empty_text = "No articles here."
         """Shown when the list is empty (the screen sets it to say why)."""
 
@@ -124,7 +128,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._snippets = snippets or {}
         self._line_cache.clear()
         self._now = self._clock()
-        self.virtual_size = Size(0, len(self._articles) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(self._articles) * self.row_height)
         index = self._index.get(keep, 0) if keep is not None else 0
         self._cursor = -1
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -171,21 +175,21 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(HeadlineHighlighted(current.id if current else None))
 
     def _scroll_to_row(self, index: int) -> None:
-        top = index * ROW_HEIGHT
-        height = self.scrollable_content_region.height or ROW_HEIGHT
+        top = index * self.row_height
+        height = self.scrollable_content_region.height or self.row_height
         scroll_y = round(self.scroll_y)
         if top < scroll_y:
             self.scroll_to(y=top, animate=False, immediate=True)
-        elif top + ROW_HEIGHT > scroll_y + height:
-            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False, immediate=True)
+        elif top + self.row_height > scroll_y + height:
+            self.scroll_to(y=top + self.row_height - height, animate=False, immediate=True)
 
     def _refresh_row(self, index: int) -> None:
         # refresh_lines takes virtual (list) coordinates and subtracts the scroll offset itself.
-        self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(index * self.row_height, self.row_height)
 
     @property
     def _page_rows(self) -> int:
-        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+        return max(1, self.scrollable_content_region.height // self.row_height)
 
     def action_cursor_down(self) -> None:
         self.move_cursor(self._cursor + 1)
@@ -214,7 +218,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = (offset.y + round(self.scroll_y)) // ROW_HEIGHT
+        index = (offset.y + round(self.scroll_y)) // self.row_height
         if 0 <= index < len(self._articles):
             self.move_cursor(index)
             self.action_open()
@@ -245,7 +249,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = y + round(self.scroll_y)
-        index, part = divmod(line, ROW_HEIGHT)
+        index, part = divmod(line, self.row_height)
         base = self.rich_style
         if not self._articles:
             if y == 1:
@@ -265,10 +269,23 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self._line_cache[key] = strip
         return strip
 
+    def set_compact(self, compact: bool) -> None:
+        """One line per headline (title, source, date) or the roomy rows, keeping the cursor."""
+        self.row_height = 1 if compact else ROW_HEIGHT
+        self._line_cache.clear()
+        self.virtual_size = Size(0, len(self._articles) * self.row_height)
+        if self._cursor >= 0:
+            self._scroll_to_row(self._cursor)
+        self.refresh()
+
     def _render_row_line(
         self, article: Article, part: int, width: int, is_cursor: bool, base: Style
     ) -> Strip:
-        if part == ROW_HEIGHT - 1:
+        if self.row_height == 1:
+            row_base = base + self._style("cursor") if is_cursor else base
+            bar = Text("▌" if is_cursor else " ", style=self._style("bar"), end="")
+            return self._strip(bar + self._title_line(article, width - 1, compact=True), width, row_base)
+        if part == self.row_height - 1:
             return Strip.blank(width, base)
         row_base = base + self._style("cursor") if is_cursor else base
         bar = Text("▌" if is_cursor else " ", style=self._style("bar"), end="")
@@ -285,7 +302,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         segments = list(text.render(self.app.console))
         return Strip(Segment.apply_style(segments, base), width).crop_extend(0, width, base)
 
-    def _title_line(self, article: Article, width: int) -> Text:
+    def _title_line(self, article: Article, width: int, *, compact: bool = False) -> Text:
         mark = Text("● " if not article.read else "  ", style=self._style("mark"), end="")
         star = Text("★ " if article.starred else "  ", style=self._style("star"), end="")
         date = relative_date(article.date, self._now)
@@ -296,12 +313,18 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         )
         for start, end in self._title_spans.get(article.id, ()):
             title.stylize(self._style("match"), start, end)
-        room = max(1, width - len(mark) - len(star) - len(date) - 3)
+        source = ""
+        if compact and self.show_feed:
+            # The source gets up to a quarter of the row; the title keeps the rest.
+            source = safe_line(article.feed)[: max(8, width // 4)]
+        room = max(1, width - len(mark) - len(star) - len(date) - 3 - (len(source) + 2 if source else 0))
         title.truncate(room, overflow="ellipsis", pad=True)
         line = Text(end="")
         line.append_text(mark)
         line.append_text(star)
         line.append_text(title)
+        if source:
+            line.append("  " + source, style=self._style("meta"))
         line.append("  " + date + " ", style=self._style("meta"))
         return line
 

@@ -158,6 +158,16 @@ class SourceList(OptionList):
     def source(self, source_id: str) -> Source | None:
         return self._sources.get(source_id)
 
+    def next_unread_key(self, after: str) -> str | None:
+        """The next source (in the order shown, wrapping) with unread articles, other than ``after``."""
+        keys = [o.id for o in self.options if o.id and source_id_of(o.id) is not None]
+        start = keys.index(after) + 1 if after in keys else 0
+        for key in keys[start:] + keys[:start]:
+            source = self._sources.get(key[4:])
+            if key != after and source is not None and source.unread > 0:
+                return key
+        return None
+
     def select_key(self, key: str) -> None:
         if self._has(key):
             self.highlighted = self.get_option_index(key)
