@@ -36,17 +36,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _with_schedule(handler: Handler) -> Handler:
-    """Another ``feed`` handler, with the schedule options applied before it runs."""
-
-    def run(args: argparse.Namespace) -> int:
-        library = _library(args)
-        apply_feed_options(library, library.resolve_source(args.feed), args)
-        return handler(args)
-
-    return run
-
-
 def cmd_tag(args: argparse.Namespace) -> int:
     from newsreader import cli
     from newsreader.errors import UserInputError
@@ -238,6 +227,16 @@ def cmd_feed(args: argparse.Namespace) -> int:
     if source is None:
         raise FeedNotFoundError(f"{args.feed!r} is not a subscription (see `newsreader feeds`)")
     fields, lines = schedule_lines(library, source_id, args)
+    if hasattr(args, "full_text"):  # the full-text option shares this command (newsreader.extract)
+        from newsreader.extract.auto import full_text_on, set_full_text
+
+        if args.full_text is not None:
+            set_full_text(library, source_id, args.full_text)
+        on = full_text_on(library, source_id)
+        fields["full_text"] = on
+        lines.insert(
+            0, "  full text:  " + ("on: new summary-only items get their page fetched" if on else "off")
+        )
     if args.json:
         cli._print_json(source.to_json() | fields)
         return 0
@@ -277,7 +276,7 @@ def register(command: Command, sub: Any) -> None:
         add_feed_options(p)
     else:
         add_feed_options(existing)
-        existing.set_defaults(handler=_with_schedule(existing.get_default("handler")))
+        existing.set_defaults(handler=cmd_feed)  # one handler shows and changes every setting
 
     p = command("tag", cmd_tag, "add (+NAME) and remove (-NAME) tags on articles")
     p.add_argument("items", nargs=argparse.REMAINDER, metavar="ID... +NAME -NAME")
