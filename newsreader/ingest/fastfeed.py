@@ -48,7 +48,7 @@ _HARMLESS_CHANNEL = frozenset(
     "description language dc_language copyright dc_rights webmaster dc_publisher pubdate "
     "lastbuilddate dc_date category dc_subject generator cloud".split()
 )
-_HARMLESS_ITEM = frozenset("category dc_subject enclosure".split())
+_HARMLESS_ITEM = frozenset("category dc_subject".split())  # enclosures are stored: feedparser reads them
 _IMAGE_CHILDREN = frozenset("url title link width height description".split())
 # Keys _entry_draft reads: an element feedparser does not know, stored under its own name, must
 # not land on one of them.
@@ -288,6 +288,8 @@ def _read_link(el: Any, context: dict[str, Any], in_entry: bool) -> None:
         raise _Fallback
     attrs = {k: v.lower() if k in ("rel", "type") else v for k, v in attrs.items()}
     attrs.setdefault("rel", "alternate")
+    if attrs["rel"] == "enclosure" or "length" in attrs:
+        raise _Fallback  # an enclosure (a podcast episode): feedparser's ``enclosures`` are stored
     attrs.setdefault("type", "application/atom+xml" if attrs["rel"] == "self" else "text/html")
     links = context.setdefault("links", [])
     if "href" in attrs:
