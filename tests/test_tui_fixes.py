@@ -11,7 +11,6 @@ from newsreader.config import Settings
 from newsreader.ingest.text import html_to_text
 from newsreader.library import Library
 from newsreader.models import ArticleDraft
-from newsreader.search import as_you_type
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.prompt import PromptScreen
@@ -201,29 +200,6 @@ async def test_an_article_whose_body_cannot_load_stays_unread(lib: Library) -> N
         assert not screen.headlines.articles[screen.headlines.index_of(target.id)].read  # type: ignore[index]
         assert not next(a for a in Library(lib.path).articles() if a.id == target.id).read
         assert "7 · 7 unread" in visible_text(app)
-
-
-@pytest.mark.parametrize(
-    ("typed", "searched"),
-    [
-        ("harb", "(harb OR harb*)"),
-        ("old harb", "old (harb OR harb*)"),
-        ("(taiwan OR harb", "(taiwan OR (harb OR harb*)"),
-        ("NOT harb", "NOT harb"),
-        ("Straße", "(Straße OR Straße*)"),
-        ("harb ", "harb "),
-        ("-harb", "-harb"),
-        ("title:harb", "title:harb"),
-        ('"old harb', '"old harb'),
-        ('"old harb"', '"old harb"'),
-        ("off-ramp", "off-ramp"),
-        ("harb*", "harb*"),
-        ("taiwan OR", "taiwan OR"),
-        ("", ""),
-    ],
-)
-def test_as_you_type_makes_only_a_plain_last_word_a_prefix(typed: str, searched: str) -> None:
-    assert as_you_type(typed) == searched
 
 
 async def test_search_as_you_type_finds_words_being_typed(lib: Library) -> None:
