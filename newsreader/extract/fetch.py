@@ -8,13 +8,13 @@ page with no article in it. Nothing here raises for one page's failure.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from newsreader._refresh.pool import run_async
 from newsreader.ingest.text import clean_line
 
 if TYPE_CHECKING:
@@ -86,28 +86,6 @@ def _page(result: FetchResult) -> PageResult:
     return PageResult(result.key, result.url, page=page, final_url=final)
 
 
-def _run(coro: Any) -> Any:
-    """Run a coroutine to completion, in a thread of its own when a loop already runs here (the TUI)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = asyncio.run(coro)
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, name="newsreader-fulltext")
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
 def fetch_pages(
     requests: Sequence[tuple[str, str]],
     *,
@@ -133,7 +111,7 @@ def fetch_pages(
         else:
             wanted.setdefault(url.strip(), []).append(key)
     if wanted:
-        fetched = _run(fetcher.fetch_all([FetchRequest(url, url) for url in wanted], cancel=cancel))
+        fetched = run_async(fetcher.fetch_all([FetchRequest(url, url) for url in wanted], cancel=cancel))
         for result in fetched:
             page = _page(result)
             for key in wanted[result.key]:
