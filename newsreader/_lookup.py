@@ -6,12 +6,15 @@ facade, which reads the records and passes them in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import overload
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, overload
 
 from newsreader.errors import ArticleNotFoundError, UserInputError
 from newsreader.models import Article
-from newsreader.store.records import Flags, HeadlineRecord, SourceRecord
+from newsreader.store.records import Flags, HeadlineRecord, SourceRecord, sort_key
+
+if TYPE_CHECKING:
+    from newsreader.store.head import Candidates
 
 _Item = tuple[str, HeadlineRecord]
 
@@ -72,23 +75,27 @@ def newest_first(
     unread: bool,
     starred: bool,
     limit: int | None,
+    known: Container[str] | None = None,
 ) -> list[_Item]:
-    """The matching headline records, newest first (file order among equal dates)."""
+    """The matching headline records, newest first (file order among equal dates).
+
+    ``known`` says which ids are in the library (default: ``headlines``), for a teaser's full article.
+    """
+    library = headlines if known is None else known
     items: Iterable[_Item] = headlines.items()
     if any(flags & Flags.HIDDEN for flags in state.values()):  # a rule hid some: they leave lists
         items = ((i, r) for i, r in items if not state.get(i, 0) & Flags.HIDDEN)
     if source_id is not None:
         items = ((i, r) for i, r in items if r.get("src") == source_id)
     else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
-        items = ((i, r) for i, r in items if r.get("full_article") not in headlines)
+        items = ((i, r) for i, r in items if r.get("full_article") not in library)
     if unread:
         items = ((i, r) for i, r in items if not state.get(i, 0) & Flags.READ)
     if starred:
         items = ((i, r) for i, r in items if state.get(i, 0) & Flags.STARRED)
 
     def key(item: _Item) -> tuple[float, int]:
-        rec = item[1]
-        return (_number(rec.get("published")) or _number(rec.get("added")), -int(_number(rec.get("n"))))
+        return sort_key(item[1])
 
     if limit is not None:
         import heapq
@@ -96,6 +103,35 @@ def newest_first(
         chosen = heapq.nlargest(limit, items, key=key)
     else:
         chosen = sorted(items, key=key, reverse=True)
+    return chosen
+
+
+def newest_from_head(
+    head: Candidates,
+    state: Mapping[str, int],
+    *,
+    source_id: str | None,
+    unread: bool,
+    starred: bool,
+    limit: int,
+) -> list[_Item] | None:
+    """``newest_first`` over the store's head (the newest records only), or ``None`` when the head
+    cannot tell: fewer than ``limit`` of its records match, or a match sorts at its cut."""
+    chosen = newest_first(
+        head.articles,
+        state,
+        source_id=source_id,
+        unread=unread,
+        starred=starred,
+        limit=limit,
+        known=head.known,
+    )
+    if head.known.unsure:
+        return None
+    if head.cut is None:
+        return chosen
+    if len(chosen) < limit or (chosen and sort_key(chosen[-1][1]) <= head.cut):
+        return None
     return chosen
 
 
@@ -160,8 +196,3 @@ def find_feed(name: str, sources: Mapping[str, SourceRecord]) -> str | None:
         if len(matches) == 1:
             return matches[0]
     return None
-
-
-def _number(value: object) -> float:
-    """A stored number for sorting; anything else (a hand-edited file) sorts as 0."""
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

@@ -138,13 +138,25 @@ class Library(OrganiseMixin):
         """
         if limit is not None and limit < 0:
             raise UserInputError(f"--limit must be 0 or more, not {limit}")
-        headlines = self._store.headlines()
         state = self._store.state()
         sources = self._store.sources()
         source_id = self.resolve_source(source) if source is not None else None
-        chosen = _lookup.newest_first(
-            headlines, state, source_id=source_id, unread=unread, starred=starred, limit=limit
-        )
+        # A first page is told from the newest records alone (the head), when they suffice.
+        head = self._store.head() if limit else None
+        chosen = None
+        if head is not None and limit:
+            chosen = _lookup.newest_from_head(
+                head, state, source_id=source_id, unread=unread, starred=starred, limit=limit
+            )
+        if chosen is None:
+            chosen = _lookup.newest_first(
+                self._store.headlines(),
+                state,
+                source_id=source_id,
+                unread=unread,
+                starred=starred,
+                limit=limit,
+            )
         tags = self._store.tags()
         return ArticleList(chosen, lambda i, r: article_from(i, r, state.get(i, 0), sources, tags.get(i, ())))
 

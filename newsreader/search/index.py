@@ -105,6 +105,10 @@ def _stamp(store: StoreLike) -> str | None:
 
     Comparing it avoids parsing 50k headlines just to read ``store.generation``.
     """
+    stamp = getattr(store, "stamp", None)
+    if stamp is not None:  # the Store: its headlines live in headlines.json and its journal
+        result: str | None = stamp()
+        return result
     try:
         st = (Path(store.path) / "headlines.json").stat()
     except OSError:

@@ -1,22 +1,29 @@
-"""TinyDB persistence, split so that each kind of write touches only a small file.
+"""TinyDB persistence: base files folded now and then, plus a journal, so a write costs what it changes.
 
-Layout of a library folder::
+Layout of a library folder (schema 2)::
 
-    headlines.json   TinyDB: ``articles`` (lean headline records by id) and ``_meta`` (schema, generation)
-    state.json       TinyDB: ``state`` (id -> flags: 1 read, 2 starred); marking an article rewrites only it
+    headlines.json   TinyDB: ``articles`` (lean headline records by id) and ``_meta`` (schema, generation,
+                     folded)
+    state.json       TinyDB: ``state`` (id -> flags: 1 read, 2 starred, 4 hidden)
     sources.json     TinyDB: ``sources`` (feeds and imported dumps, with fetch status)
-    bodies/XX.json   TinyDB: ``bodies``, sharded by the id's first two hex digits, so an import of a few
-                     articles rewrites a few small files and opening one article parses ~1/256 of the bodies
+    tags.json        TinyDB: ``tags`` (id -> sorted tag names; see tags.py)
+    bodies/XX.json   TinyDB: ``bodies``, sharded by the id's first two hex digits, so opening one article
+                     parses ~1/256 of the bodies
+    journal/N.json   TinyDB: what each write since the last compaction changed (see journal.py)
+    newest.json      TinyDB: the newest headlines and what the first paint needs (see head.py; derived)
     library.lock     the write lock (see lock.py)
 
-Every file is a valid TinyDB database written by :class:`AtomicOrjsonStorage`. The store reads and writes
-whole documents through that storage because every write here is a batch spanning tables (one write
-per import or refresh), which TinyDB's per-document Table API would turn into one file rewrite per call.
+Every file is a valid TinyDB database written atomically by ``storage.atomic_write``. A commit, a mark, a
+tag or a source update of a big library writes one journal file (one fsync, whatever the library's size);
+reads merge the bases with the journal; once the journal outgrows a share of ``headlines.json`` it is
+folded into the bases (compaction.py), so that cost is amortised over the writes that grew it. A small
+library skips the journal and rewrites its bases, as cheap there and one file fewer to read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,17 +33,14 @@ from typing import Any
 
 from newsreader.errors import SchemaError
 from newsreader.models import ArticleDraft
+from newsreader.store import head as head_module
+from newsreader.store import journal
+from newsreader.store.compaction import Compaction
 from newsreader.store.lock import LibraryLock
 from newsreader.store.organise import OrganiseStore
 from newsreader.store.records import BodyRecord, Flags, HeadlineRecord, SourceRecord, SourceUpdate
 from newsreader.store.schema import MIGRATIONS, VERSION
-from newsreader.store.storage import (
-    TMP_SUFFIX,
-    AtomicOrjsonStorage,
-    atomic_write,
-    atomic_write_many,
-    read_document,
-)
+from newsreader.store.storage import TMP_SUFFIX, AtomicOrjsonStorage, atomic_write, read_document
 
 __all__ = [
     "READ",
@@ -56,14 +60,25 @@ STARRED = Flags.STARRED
 _HEADLINES = "headlines.json"
 _STATE = "state.json"
 _SOURCES = "sources.json"
+_TAGS = "tags.json"
 _BODIES = "bodies"
 _SHAPES: dict[str, dict[str, type]] = {
     _HEADLINES: {"articles": dict, "_meta": dict},
-    _STATE: {"state": int},
-    _SOURCES: {"sources": dict},
-    "tags.json": {"tags": list},
+    _STATE: {"state": int, "_meta": dict},
+    _SOURCES: {"sources": dict, "_meta": dict},
+    _TAGS: {"tags": list, "_meta": dict},
 }
-_SHARD_SHAPE: dict[str, type] = {"bodies": dict}
+_SHARD_SHAPE: dict[str, type] = {"bodies": dict, "_meta": dict}
+_BASES = {"articles": _HEADLINES, "state": _STATE, "sources": _SOURCES, "tags": _TAGS}
+
+WRITE_THROUGH_BYTES = 256 * 1024
+"""Below this size of ``headlines.json`` (~700 articles) a write rewrites the bases: as cheap as a journal."""
+JOURNAL_SHARE = 0.25
+"""The journal is folded once its bytes pass this share of ``headlines.json``'s: a compaction costing about
+the library's size comes after writes of a quarter of it, so per committed article the amortised cost of
+folding is a constant (about 1 / share article rewrites), whatever the library's size."""
+MAX_JOURNAL_FILES = 256
+"""...or once it holds this many files (each is opened at start-up)."""
 
 
 @dataclass(slots=True)
@@ -113,10 +128,11 @@ def _body_record(draft: ArticleDraft) -> BodyRecord:
 _COMPARED = ("title", "excerpt", "author", "published", "updated", "url", "truncated", "enc")
 
 
-class Store(OrganiseStore):
+class Store(Compaction, OrganiseStore):
     """A library folder on disk. Safe to use from several threads and several processes.
 
-    Tags, hidden articles and pruning come from ``OrganiseStore``."""
+    Tags, hidden articles and pruning come from ``OrganiseStore``; folding the journal from ``Compaction``.
+    """
 
     def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
         self.path = Path(path)
@@ -125,6 +141,7 @@ class Store(OrganiseStore):
         self._cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
         self._checked_schema = False
         self._swept = False
+        self._views: journal.View | None = None
 
     # -- low level -----------------------------------------------------------------------------
 
@@ -155,11 +172,15 @@ class Store(OrganiseStore):
         return doc
 
     def _write(self, name: str, doc: dict[str, Any]) -> None:
-        import orjson
-
-        path = self._file(name)
-        atomic_write(path, orjson.dumps(doc))
+        atomic_write(self._file(name), _dumps(doc))
         self._cache.pop(name, None)
+
+    def _stat_key(self, name: str) -> tuple[int, int, int] | None:
+        try:
+            st = self._file(name).stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -174,7 +195,7 @@ class Store(OrganiseStore):
     def _sweep_temp_files(self) -> None:
         # Under the exclusive lock no other writer is mid-write, so any temp file is a leftover of a
         # process killed between write and rename: its target file is still the old, whole one.
-        for folder in (self.path, self.path / _BODIES):
+        for folder in (self.path, self.path / _BODIES, self.path / journal.JOURNAL):
             with contextlib.suppress(OSError):
                 for entry in os.scandir(folder):
                     if entry.name.startswith(".") and entry.name.endswith(TMP_SUFFIX):
@@ -184,8 +205,7 @@ class Store(OrganiseStore):
     def _check_schema(self, *, write: bool = False) -> None:
         if self._checked_schema:
             return
-        meta = self._meta(self._read(_HEADLINES))
-        version = meta.get("schema", VERSION if not self._file(_HEADLINES).exists() else 1)
+        version = self._base_meta().get("schema", VERSION if not self._file(_HEADLINES).exists() else 1)
         if version > VERSION:
             raise SchemaError(
                 f"library {self.path} has schema {version}, newer than this newsreader understands"
@@ -207,51 +227,126 @@ class Store(OrganiseStore):
             step(self)
             version += 1
             doc = self._read(_HEADLINES, fresh=True)
-            self._meta(doc)["schema"] = version
+            meta = self._meta(doc)
+            meta["schema"] = version
             self._write(_HEADLINES, doc)
+            head_module.write(self.path, doc.get("articles", {}), self._stat_key(_HEADLINES), meta)
+        self._views = None
 
     @staticmethod
     def _meta(doc: dict[str, Any]) -> dict[str, Any]:
         table: dict[str, dict[str, Any]] = doc.setdefault("_meta", {})
         return table.setdefault("1", {})
 
+    def _base_meta(self) -> dict[str, Any]:
+        """``headlines.json``'s ``_meta`` (schema, generation, folded), from the head file when it is
+        current: a start-up that paints the newest screenful never parses the whole headlines file."""
+        meta = head_module.headlines_meta(self.path, self._stat_key(_HEADLINES))
+        if meta is not None:
+            return meta
+        table = self._read(_HEADLINES).get("_meta", {})
+        found: dict[str, Any] = table.get("1", {}) if isinstance(table, dict) else {}
+        return found
+
+    # -- the merged view -------------------------------------------------------------------------
+
+    def _view(self) -> journal.View:
+        """Bases merged with the journal: cached while neither changes, extended when the journal grew."""
+        for _attempt in range(20):
+            files = journal.listing(self.path / journal.JOURNAL)
+            bases = tuple(self._stat_key(name) for name in _BASES.values())
+            key = (bases, tuple(seq for seq, _path in files))
+            view = self._views
+            if view is not None and view.key == key:
+                return view
+            try:
+                if view is not None and view.key[0] == bases and key[1][: len(view.deltas)] == view.seqs:
+                    fresh = view.extended(key, files[len(view.deltas) :])
+                else:
+                    tables = {
+                        name: journal.Table(name, functools.partial(self._read, file), [])
+                        for name, file in _BASES.items()
+                    }
+                    fresh = journal.View((bases, ()), tables).extended(key, files)
+            except journal.Vanished:
+                continue  # a compaction ran meanwhile: its bases hold what the file held
+            self._views = fresh
+            return fresh
+        raise SchemaError(f"library {self.path} keeps changing under this reader; try again")
+
     # -- reads -------------------------------------------------------------------------------------
 
     def headlines(self) -> dict[str, HeadlineRecord]:
         """Article id -> lean headline record (see ``_headline_record``). Do not mutate."""
         self._check_schema()
-        articles: dict[str, HeadlineRecord] = self._read(_HEADLINES).get("articles", {})
+        articles: dict[str, HeadlineRecord] = self._view().tables["articles"].merged()
         return articles
+
+    def head(self) -> head_module.Candidates | None:
+        """The newest headlines with the journal laid over them, read without parsing ``headlines.json``
+        (``None`` if the head file is stale or missing): what a first paint needs."""
+        found = head_module.read(self.path, self._stat_key(_HEADLINES))
+        if found is None or found.meta.get("schema") != VERSION:
+            return None
+        return head_module.candidates(found, self._view().deltas)
 
     @property
     def generation(self) -> int:
         """Increases with every write of headlines; derived data (the search index) compares it."""
-        return int(self._read(_HEADLINES).get("_meta", {}).get("1", {}).get("generation", 0))
+        return max(int(self._base_meta().get("generation", 0)), self._view().generation)
+
+    def stamp(self) -> str | None:
+        """A cheap fingerprint of the headlines (a stat and a folder listing), ``None`` before any commit."""
+        key = self._stat_key(_HEADLINES)
+        if key is None:
+            return None
+        files = journal.listing(self.path / journal.JOURNAL)
+        return f"{key[0]}:{key[1]}:{key[2]}:{files[-1][0] if files else 0}"
 
     def state(self) -> dict[str, int]:
         """Article id -> :class:`Flags` bits; absent means unread and unstarred. Do not mutate."""
-        state: dict[str, int] = self._read(_STATE).get("state", {})
+        state: dict[str, int] = self._view().tables["state"].merged()
         return state
 
     def sources(self) -> dict[str, SourceRecord]:
         """Source id -> record (``kind``, ``title``, ``location``, ``added``, fetch status). Do not mutate."""
-        sources: dict[str, SourceRecord] = self._read(_SOURCES).get("sources", {})
+        sources: dict[str, SourceRecord] = self._view().tables["sources"].merged()
         return sources
 
     def body(self, article_id: str) -> BodyRecord | None:
         """The body record of one article, or ``None``."""
-        doc = read_document(self._shard(article_id), _SHARD_SHAPE) or {}
-        record: BodyRecord | None = doc.get("bodies", {}).get(article_id)
-        return record
+        return self.bodies([article_id])[article_id]
 
     def bodies(self, article_ids: Iterable[str]) -> dict[str, BodyRecord | None]:
-        """Body records of many articles, reading each shard once (the search index builds from this)."""
+        """Body records of many articles, reading each shard and journal file once (the search index
+        builds from this)."""
+        ids = article_ids if isinstance(article_ids, list) else list(article_ids)
+        for _attempt in range(20):
+            try:
+                return self._bodies(ids)
+            except journal.Vanished:
+                self._views = None
+        raise SchemaError(f"library {self.path} keeps changing under this reader; try again")
+
+    def _bodies(self, article_ids: list[str]) -> dict[str, BodyRecord | None]:
+        view = self._view()
         by_shard: dict[Path, list[str]] = {}
         for article_id in article_ids:
             by_shard.setdefault(self._shard(article_id), []).append(article_id)
         out: dict[str, BodyRecord | None] = {}
+        later: dict[int, list[str]] = {}
         for shard, ids in by_shard.items():
-            table = (read_document(shard, _SHARD_SHAPE) or {}).get("bodies", {})
+            doc = read_document(shard, _SHARD_SHAPE) or {}
+            table, done = doc.get("bodies", {}), journal.folded(doc)
+            for article_id in ids:
+                seq = view.body_at.get(article_id, 0)
+                if seq > done:
+                    later.setdefault(seq, []).append(article_id)
+                else:
+                    out[article_id] = table.get(article_id)
+        docs = dict(view.deltas)
+        for seq, ids in later.items():
+            table = docs[seq].get("bodies", {})
             for article_id in ids:
                 out[article_id] = table.get(article_id)
         return out
@@ -275,21 +370,22 @@ class Store(OrganiseStore):
         ``revised`` names articles whose text is known to have changed (a dump read anew): they are
         rewritten, body included, even when their headline fields are the same.
 
-        Bodies are written first and headlines last: headlines are the commit point, so a crash in
-        between leaves only unreferenced bodies, which the next import of the same text overwrites.
+        Everything lands in one journal file, written and renamed at once: the commit point. A library
+        whose files are still small, or whose journal has grown past its share, is compacted right after.
         """
         result = CommitResult()
         added = now.timestamp()
         with self.writing():
-            doc = self._read(_HEADLINES, fresh=True)
-            articles: dict[str, Any] = doc.setdefault("articles", {})
-            shards: dict[Path, dict[str, Any]] = {}
+            view = self._view()
+            articles = view.tables["articles"]
+            heads: dict[str, Any] = {}
+            bodies: dict[str, Any] = {}
             for source_id, drafts in (drafts_by_source or {}).items():
                 new = upd = present = 0
                 for order, draft in enumerate(drafts):
-                    old = articles.get(draft.id)
+                    old = heads.get(draft.id) or articles.get(draft.id)
                     if old is None:
-                        articles[draft.id] = _headline_record(draft, source_id, added, order)
+                        heads[draft.id] = _headline_record(draft, source_id, added, order)
                         result.new_ids.append(draft.id)
                         new += 1
                     elif (update or draft.id in revised) and old.get("src") == source_id:
@@ -299,38 +395,37 @@ class Store(OrganiseStore):
                         if draft.id not in revised and all(rec.get(k) == old.get(k) for k in _COMPARED):
                             present += 1
                             continue
-                        articles[draft.id] = rec
+                        heads[draft.id] = rec
                         result.updated_ids.append(draft.id)
                         upd += 1
                     else:
                         present += 1
                         continue
-                    shards.setdefault(self._shard(draft.id), {})[draft.id] = _body_record(draft)
+                    bodies[draft.id] = _body_record(draft)
                 result.per_source[source_id] = (new, upd, present)
                 result.present += present
-            payloads = {}
-            for shard, bodies in shards.items():
-                shard_doc = read_document(shard, _SHARD_SHAPE) or {}
-                shard_doc.setdefault("bodies", {}).update(bodies)
-                payloads[shard] = _dumps(shard_doc)
-            atomic_write_many(payloads)
-            if result.new_ids or result.updated_ids or not self._file(_HEADLINES).exists():
-                meta = self._meta(doc)
-                meta["schema"] = VERSION
-                meta["generation"] = int(meta.get("generation", 0)) + 1
-                self._write(_HEADLINES, doc)
+            delta: dict[str, Any] = {}
+            if heads:
+                delta = {"articles": heads, "bodies": bodies, "_meta": self._next_generation(view)}
             if sources:
-                self._merge_sources(sources)
+                delta["sources"] = self._merged_sources(view, sources)
+            if delta or not self._file(_HEADLINES).exists():
+                self._append(view, delta)
         return result
 
-    def _merge_sources(self, sources: Mapping[str, SourceUpdate | SourceRecord]) -> None:
-        doc = self._read(_SOURCES, fresh=True)
-        table = doc.setdefault("sources", {})
+    def _next_generation(self, view: journal.View) -> dict[str, Any]:
+        return {"1": {"generation": self.generation + 1}}
+
+    @staticmethod
+    def _merged_sources(
+        view: journal.View, sources: Mapping[str, SourceUpdate | SourceRecord]
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for source_id, update in sources.items():
             if not isinstance(update, SourceUpdate):  # a plain record: fields to set, nothing cleared
                 update = SourceUpdate(update)
-            table[source_id] = update.apply(table.get(source_id, {}))
-        self._write(_SOURCES, doc)
+            out[source_id] = update.apply(out.get(source_id) or view.tables["sources"].get(source_id, {}))
+        return out
 
     def merge_articles(
         self,
@@ -340,93 +435,102 @@ class Store(OrganiseStore):
         """Merge fields into existing articles' body and headline records (``None`` deletes a field).
 
         For data that arrives after an article (its full text, newsreader.extract.fulltext); an id no
-        longer in the library is skipped. Returns the ids changed.
+        longer in the library is skipped. Returns the ids changed. One journal write.
         """
         with self.writing():
-            doc = self._read(_HEADLINES, fresh=True)
-            articles: dict[str, Any] = doc.setdefault("articles", {})
-            ids = [i for i in bodies if i in articles]
-            by_shard: dict[Path, list[str]] = {}
+            view = self._view()
+            articles = view.tables["articles"]
+            ids = [i for i in bodies if articles.get(i) is not None]
+            old_bodies = self.bodies(ids)
+            delta: dict[str, Any] = {"bodies": {}, "articles": {}}
             for article_id in ids:
-                by_shard.setdefault(self._shard(article_id), []).append(article_id)
-            payloads = {}
-            for shard, shard_ids in by_shard.items():
-                table = (shard_doc := read_document(shard) or {}).setdefault("bodies", {})
-                for article_id in shard_ids:
-                    rec = dict(table.get(article_id) or {"body": ""})
-                    for key, value in bodies[article_id].items():
-                        rec.pop(key, None) if value is None else rec.__setitem__(key, value)
-                    table[article_id] = rec
-                payloads[shard] = _dumps(shard_doc)
-            atomic_write_many(payloads)
-            changed = [i for i in (headlines or {}) if i in articles]
+                delta["bodies"][article_id] = _merged(
+                    old_bodies[article_id] or {"body": ""}, bodies[article_id]
+                )
+            changed = [i for i in (headlines or {}) if articles.get(i) is not None]
             for article_id in changed:
-                rec = dict(articles[article_id])
-                for key, value in (headlines or {})[article_id].items():
-                    rec.pop(key, None) if value is None else rec.__setitem__(key, value)
-                articles[article_id] = rec
+                delta["articles"][article_id] = _merged(
+                    articles.get(article_id), (headlines or {})[article_id]
+                )
             if ids or changed:
-                meta = self._meta(doc)
-                meta["generation"] = int(meta.get("generation", 0)) + 1
-                self._write(_HEADLINES, doc)
+                delta["_meta"] = self._next_generation(view)
+                self._append(view, delta)
             return sorted(set(ids) | set(changed))
 
     def update_sources(self, sources: Mapping[str, SourceUpdate | SourceRecord]) -> None:
         """Apply typed updates to source records (fields set, fields cleared); one write."""
         with self.writing():
-            self._merge_sources(sources)
+            view = self._view()
+            self._append(view, {"sources": self._merged_sources(view, sources)})
 
     def set_state(self, ids: Iterable[str], *, read: bool | None = None, starred: bool | None = None) -> int:
-        """Set or clear flags on articles in one write of the small state file; returns how many changed."""
+        """Set or clear flags on articles in one small write; returns how many changed."""
         with self.writing():
-            doc = self._read(_STATE, fresh=True)
-            table: dict[str, int] = doc.setdefault("state", {})
-            changed = 0
+            view = self._view()
+            state = view.tables["state"]
+            changes: dict[str, int] = {}
             for article_id in ids:
-                old = table.get(article_id, 0)
+                old = changes.get(article_id, state.get(article_id, 0))
                 flags = old
                 if read is not None:
                     flags = flags | Flags.READ if read else flags & ~Flags.READ
                 if starred is not None:
                     flags = flags | Flags.STARRED if starred else flags & ~Flags.STARRED
                 if flags != old:
-                    changed += 1
-                    if flags:
-                        table[article_id] = int(flags)
-                    else:
-                        del table[article_id]
-            if changed:
-                self._write(_STATE, doc)
-            return changed
+                    changes[article_id] = int(flags)
+            changes = {i: f for i, f in changes.items() if f != state.get(i, 0)}
+            if changes:
+                self._append(view, {"state": changes})
+            return len(changes)
+
+    def _append(self, view: journal.View, delta: dict[str, Any]) -> None:
+        """Write one journal file (the commit point), then compact if the journal has outgrown its share."""
+        base = self._stat_key(_HEADLINES)
+        base_bytes = base[2] if base else 0
+        write_through = base_bytes < WRITE_THROUGH_BYTES
+        if write_through and not view.deltas:  # a small library: the bases are rewritten, as always
+            self._compact(extra=delta)
+            return
+        payload = _dumps(delta)
+        journal.write_delta(self.path / journal.JOURNAL, view.last_seq + 1, payload)
+        grown = view.journal_bytes + len(payload) > base_bytes * JOURNAL_SHARE
+        if write_through or grown or len(view.deltas) + 1 >= MAX_JOURNAL_FILES:
+            self._compact()
 
     def remove_source(self, source_id: str) -> int:
         """Delete a source with its articles (headlines, bodies, state, tags); returns how many articles."""
         with self.writing():
-            doc = self._read(_HEADLINES, fresh=True)
-            articles = doc.get("articles", {})
-            gone = [i for i, rec in articles.items() if rec.get("src") == source_id]
-            for article_id in gone:
-                del articles[article_id]
-            if gone:
-                meta = self._meta(doc)
-                meta["generation"] = int(meta.get("generation", 0)) + 1
-                self._write(_HEADLINES, doc)
-            by_shard: dict[Path, list[str]] = {}
-            for article_id in gone:
-                by_shard.setdefault(self._shard(article_id), []).append(article_id)
-            payloads = {}
-            for shard, ids in by_shard.items():
-                shard_doc = read_document(shard, _SHARD_SHAPE) or {}
-                bodies = shard_doc.get("bodies", {})
-                for article_id in ids:
-                    bodies.pop(article_id, None)
-                payloads[shard] = _dumps(shard_doc)
-            atomic_write_many(payloads)
-            self._forget(gone)  # state and tags
-            src_doc = self._read(_SOURCES, fresh=True)
-            if src_doc.get("sources", {}).pop(source_id, None) is not None:
-                self._write(_SOURCES, src_doc)
+            view = self._view()
+            gone = [i for i, rec in view.tables["articles"].merged().items() if rec.get("src") == source_id]
+            delta = self._removal(view, gone)
+            if view.tables["sources"].get(source_id) is not None:
+                delta["sources"] = {source_id: None}
+            if gone or "sources" in delta:
+                self._append(view, delta)
             return len(gone)
+
+    def _removal(self, view: journal.View, gone: Sequence[str]) -> dict[str, Any]:
+        """The journal document that deletes these articles, their bodies, state and tags."""
+        if not gone:
+            return {}
+        state, tags = view.tables["state"], view.tables["tags"]
+        return {
+            "articles": dict.fromkeys(gone),
+            "bodies": dict.fromkeys(gone),
+            "state": {i: 0 for i in gone if state.get(i)},
+            "tags": {i: [] for i in gone if tags.get(i)},
+            "_meta": self._next_generation(view),
+        }
+
+
+def _merged(old: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    rec = dict(old)
+    for key, value in changes.items():
+        if value is None:
+            rec.pop(key, None)
+        else:
+            rec[key] = value
+    return rec
 
 
 def _dumps(doc: dict[str, Any]) -> bytes:

@@ -26,6 +26,7 @@ __all__ = [
     "SourceRecord",
     "SourceUpdate",
     "article_from",
+    "sort_key",
     "source_from",
 ]
 
@@ -164,6 +165,16 @@ class SourceUpdate:
         rec = {k: v for k, v in old.items() if k not in self.clear}
         rec.update((k, v) for k, v in self.set.items() if v is not None)
         return rec
+
+
+def sort_key(rec: Mapping[str, Any]) -> tuple[float, int]:
+    """A headline's place in lists, newest first: its date (published, else added), then file order."""
+    return (_number(rec.get("published")) or _number(rec.get("added")), -int(_number(rec.get("n"))))
+
+
+def _number(value: object) -> float:
+    """A stored number for sorting; anything else (a hand-edited file) sorts as 0."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 def _kind(value: object) -> SourceKind:
