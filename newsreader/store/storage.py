@@ -62,6 +62,10 @@ def _backup(path: Path) -> None:
     except OSError:  # no hard links (some network/FUSE file systems): copy instead
         bak_tmp.write_bytes(path.read_bytes())
     os.replace(bak_tmp, path.with_name(path.name + ".bak"))
+    # After a failed write the backup may already be this very file (same inode): rename(2) then does
+    # nothing and leaves the temp link behind.
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(bak_tmp)
 
 
 def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
