@@ -1,0 +1,82 @@
+"""The search half of the :class:`~newsreader.library.Library` facade (a mixin): the index is opened on
+first use, so a warm refresh or a first paint never loads the search module."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from newsreader.errors import UserInputError
+from newsreader.models import SearchHit
+
+if TYPE_CHECKING:
+    from newsreader._import import ProgressCallback
+    from newsreader.search import SearchIndex
+    from newsreader.store import Store
+
+log = logging.getLogger("newsreader.library")
+
+
+class SearchMixin:
+    """``search``, ``update_search_index``, ``highlight_spans`` and the index updates after a commit."""
+
+    if TYPE_CHECKING:
+        _store: Store
+        _search: SearchIndex | None
+        _search_lock: threading.Lock
+
+    @property
+    def _search_index(self) -> SearchIndex:
+        """The search index, opened on first use (a warm refresh never loads the search module)."""
+        with self._search_lock:
+            if self._search is None:
+                from newsreader.search import SearchIndex
+
+                self._search = SearchIndex(self._store)
+            return self._search
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 100,
+        progress: ProgressCallback | None = None,
+    ) -> list[SearchHit]:
+        """Articles matching a query (see README, "Searching"), best first, newest among equals.
+
+        The index is brought up to date with the store first (a stat when nothing changed, a diff
+        when the library changed, a build with ``progress`` when the index is missing or broken).
+
+        Raises:
+            InvalidQueryError: the query cannot be understood; ``str()`` says why.
+        """
+        if limit is not None and limit < 0:
+            raise UserInputError(f"--limit must be 0 or more, not {limit}")
+        hits = self._search_index.search(query, limit=limit, progress=progress)
+        headlines = self._store.headlines()  # a linked teaser's text is its full article's: shown once
+        return [h for h in hits if headlines.get(h.article.id, {}).get("full_article") not in headlines]
+
+    def update_search_index(
+        self,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """Build or catch up the search index now (the TUI calls this in a worker at start-up)."""
+        self._search_index.sync(progress=progress, cancel=cancel)
+
+    @staticmethod
+    def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+        """Offsets of the words in ``text`` matching ``terms`` (``SearchHit.terms``), for highlighting."""
+        from newsreader.search import highlight_spans
+
+        return highlight_spans(text, terms)
+
+    def _index_articles(self, new_or_updated_ids: Sequence[str]) -> None:
+        """Index just-committed articles; never fails the commit (a missed call costs a catch-up)."""
+        try:
+            self._search_index.index_articles(new_or_updated_ids)
+        except Exception:
+            log.exception("search index update failed; the next search catches up")
