@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,7 @@ class Store(Writes, Compaction, OrganiseStore):
         self._checked_schema = False
         self._swept = False
         self._views: journal.View | None = None
+        self._parsing = threading.RLock()
 
     # -- low level -----------------------------------------------------------------------------
 
@@ -114,12 +116,13 @@ class Store(Writes, Compaction, OrganiseStore):
         except OSError:
             st = None
         key = (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
-        if not fresh and key is not None:
+        if fresh or key is None:
+            return read_document(path, _SHAPES.get(name)) or {}
+        with self._parsing:  # two workers asking at once parse a 100 MB file once, not side by side
             hit = self._cache.get(name)
             if hit is not None and hit[0] == key:
                 return hit[1]
-        doc = read_document(path, _SHAPES.get(name)) or {}
-        if not fresh and key is not None:
+            doc = read_document(path, _SHAPES.get(name)) or {}
             self._cache[name] = (key, doc)
         return doc
 

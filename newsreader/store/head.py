@@ -13,13 +13,17 @@ journal's newer headlines over it. It is derived data: deleting it costs one slo
 from __future__ import annotations
 
 import heapq
+import logging
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsreader.errors import NewsreaderError
 from newsreader.store.records import HeadlineRecord, sort_key
 from newsreader.store.storage import atomic_write, read_document
+
+log = logging.getLogger(__name__)
 
 FILE = "newest.json"
 HEAD_SIZE = 2000
@@ -93,7 +97,11 @@ def read(folder: Path, stat: tuple[int, ...] | None) -> Head | None:
     if hit is not None and hit[0] == key:
         head = hit[1]
     else:
-        doc = read_document(path, {"articles": dict, "_meta": dict}) or {}
+        try:
+            doc = read_document(path, {"articles": dict, "_meta": dict}) or {}
+        except NewsreaderError as exc:  # derived data: a broken copy costs a slow start, nothing else
+            log.warning("ignoring the head file: %s", exc)
+            return None
         meta = doc.get("_meta", {}).get("1", {})
         head = Head(doc.get("articles", {}), meta if isinstance(meta, dict) else {})
         _cache.clear()  # one library's head at a time: it is a few hundred kilobytes
