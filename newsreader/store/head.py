@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsreader.errors import NewsreaderError
+from newsreader.errors import NewsreaderError, StoreError
 from newsreader.store.records import HeadlineRecord, sort_key
 from newsreader.store.storage import atomic_write, read_document
 
@@ -73,14 +73,17 @@ def write(
     linked = sorted(t for t in targets if t in articles)
     dangling = sorted(t for t in targets if t not in articles)
     info = {
-        "headlines": list(stat),
+        "headlines": _identity(stat),
         "cut": cut,
         "total": len(articles),
         "linked": linked,
         "dangling": dangling,
     }
     doc = {"articles": dict(top), "_meta": {"1": {**meta, **info}}}
-    atomic_write(path, orjson.dumps(doc), backup=False)
+    try:
+        atomic_write(path, orjson.dumps(doc), backup=False)
+    except StoreError as exc:  # the commit is already durable; a stale head is never trusted (``read``)
+        log.warning("could not write the head file: %s", exc)
 
 
 def read(folder: Path, stat: tuple[int, ...] | None) -> Head | None:
@@ -106,7 +109,13 @@ def read(folder: Path, stat: tuple[int, ...] | None) -> Head | None:
         head = Head(doc.get("articles", {}), meta if isinstance(meta, dict) else {})
         _cache.clear()  # one library's head at a time: it is a few hundred kilobytes
         _cache[path] = (key, head)
-    return head if head.meta.get("headlines") == list(stat) else None
+    return head if head.meta.get("headlines") == _identity(stat) else None
+
+
+def _identity(stat: tuple[int, ...]) -> list[int]:
+    """``headlines.json``'s modification time (ns) and size: every rewrite changes them, and a copy that
+    keeps them (``cp -p``, a backup restored) is the same file, so its head still holds."""
+    return list(stat[-2:])
 
 
 def headlines_meta(folder: Path, stat: tuple[int, ...] | None) -> dict[str, Any] | None:
