@@ -119,16 +119,19 @@ class Table:
         self._merged: dict[str, Any] | None = None
 
     def _ensure(self) -> dict[str, Any]:
-        if self._base is None:
+        base = self._base
+        if base is None:  # two threads may both get here: each builds whole values, then publishes them
             doc = self._load()
-            self._folded = folded(doc)
-            self._over = {}
+            done = folded(doc)
+            over: dict[str, Any] = {}
             for seq, delta in self.deltas:
-                if seq > self._folded and delta.get(self.name):
-                    self._over.update(delta[self.name])
+                if seq > done and delta.get(self.name):
+                    over.update(delta[self.name])
             table = doc.get(self.name, {})
-            self._base = table if isinstance(table, dict) else {}
-        return self._base
+            base = table if isinstance(table, dict) else {}
+            self._folded, self._over = done, over
+            self._base = base
+        return base
 
     @property
     def folded(self) -> int:
