@@ -21,6 +21,24 @@ from newsreader.models import ArticleDraft, Enclosure
 
 _TITLE_LIMIT = 200
 _REFERENCE = re.compile(r" \[\d+\]")  # html_to_text's link numbers, noise in an excerpt
+_EXCERPT_LIMIT = 240
+
+
+def _lead_paragraphs(paragraphs: list[str]) -> list[str]:
+    """The paragraphs an excerpt is made of, without headings and reference marks, and only as many
+    as it reads: ``excerpt`` looks no further than twice its limit into their joined text."""
+    lead: list[str] = []
+    size = -1
+    for paragraph in paragraphs:
+        if paragraph.startswith("## "):
+            continue
+        paragraph = _REFERENCE.sub("", paragraph)
+        if paragraph:
+            lead.append(paragraph)
+            size += len(paragraph) + 1
+            if size > 2 * _EXCERPT_LIMIT:
+                break
+    return lead
 
 
 def article_id(source_id: str, key: str) -> str:
@@ -196,7 +214,7 @@ def _entry_draft(
         id=article_id(source_id, key),
         title=title,
         body=body,
-        excerpt=excerpt([_REFERENCE.sub("", p) for p in paragraphs if not p.startswith("## ")]),
+        excerpt=excerpt(_lead_paragraphs(paragraphs), _EXCERPT_LIMIT),
         author=author or None,
         published=published or updated,
         updated=updated,
