@@ -266,6 +266,14 @@ class Library(OrganiseMixin):
         self.remote.record(ids, read=True, starred=None)  # every one of them, not only the newest page
         return self._store.set_state(ids, read=True)
 
+    def delete(self, article_ids: Iterable[str], /) -> int:
+        """Delete articles for the reader: out of every list, count and search, for good (the app's
+        ``D``). They stay as hidden marks (``is:hidden``, dropped by ``prune``) rather than going:
+        a refresh or a re-import would bring back an article that left no trace. Returns how many."""
+        headlines = self._store.headlines()
+        ids = [self._resolve(i, headlines) for i in article_ids]
+        return self._store.apply_marks(hidden=ids)
+
     @property
     def remote(self) -> RemoteArticles:
         """Articles synced from servers and the queue of local changes to send (``newsreader.sync``)."""
