@@ -63,8 +63,18 @@ class SearchMixin:
         *,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        in_child: bool = False,
     ) -> None:
-        """Build or catch up the search index now (the TUI calls this in a worker at start-up)."""
+        """Build or catch up the search index now (the TUI calls this in a worker at start-up).
+
+        ``in_child``: do the work in a child process (``search.background``), so this process's
+        interpreter stays free; the TUI's keys would otherwise wait behind a build for seconds.
+        """
+        if in_child:
+            from newsreader.search.background import sync_in_child
+
+            sync_in_child(self._search_index, progress=progress, cancel=cancel)
+            return
         self._search_index.sync(progress=progress, cancel=cancel)
 
     @staticmethod
