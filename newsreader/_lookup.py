@@ -135,6 +135,21 @@ def newest_from_head(
     return chosen
 
 
+def counts(headlines: Mapping[str, HeadlineRecord], state: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    """Source id -> (articles, unread), leaving out what a rule hid."""
+    hidden, read = int(Flags.HIDDEN), int(Flags.READ)  # plain ints: IntFlag's operators are slow
+    out: dict[str, list[int]] = {}
+    for article_id, rec in headlines.items():
+        flags = state.get(article_id, 0)
+        if flags & hidden:
+            continue
+        c = out.setdefault(rec.get("src", ""), [0, 0])
+        c[0] += 1
+        if not flags & read:
+            c[1] += 1
+    return {sid: (c[0], c[1]) for sid, c in out.items()}
+
+
 def resolve_source(name: str, sources: Mapping[str, SourceRecord]) -> str:
     """A source id from an id, URL/path or title (case-insensitive).
 

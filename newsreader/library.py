@@ -194,17 +194,7 @@ class Library(SearchMixin, OrganiseMixin):
 
     def sources(self) -> list[Source]:
         """Feeds and imported dumps with article and unread counts, feeds first, then by title."""
-        headlines = self._store.headlines()
-        state = self._store.state()
-        counts: dict[str, list[int]] = {}
-        for article_id, rec in headlines.items():
-            flags = state.get(article_id, 0)
-            if flags & Flags.HIDDEN:
-                continue  # a rule hid it: out of the counts
-            c = counts.setdefault(rec.get("src", ""), [0, 0])
-            c[0] += 1
-            if not flags & Flags.READ:
-                c[1] += 1
+        counts = _lookup.counts(self._store.headlines(), self._store.state())
         out = []
         for sid, record in self._store.sources().items():
             total, unread = counts.get(sid, (0, 0))
