@@ -36,6 +36,18 @@ _HTML_BLOCKS = frozenset(
     | {"summary"}
 )
 _HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# What a table's cells may not hold for it to be drawn as a grid: with these it is a layout table, and
+# its cells are read as paragraphs as before.
+_NOT_IN_GRID = (_HTML_BLOCKS - {"thead", "tbody", "tfoot", "tr", "caption"}) | {
+    "ul",
+    "ol",
+    "menu",
+    "li",
+    "blockquote",
+    "pre",
+    "hr",
+}
+_GRID_SPAN = 20  # widest colspan honoured
 _BREAKS = re.compile(r"\n[ \t]*\n+")
 _LINK_SCHEMES = frozenset({"http", "https"})
 
@@ -61,6 +73,10 @@ class _HTMLToText:
         self._quote = 0
         self._pre = 0
         self._skip = 0
+        self._grid: list[list[str]] | None = None  # rows of the data table being read
+        self._cell: int | None = None  # len(inline) where the open cell started
+        self._caption: int | None = None
+        self._span = 1  # the open cell's colspan
 
     # Handlers --------------------------------------------------------------------------------
 
@@ -69,6 +85,8 @@ class _HTMLToText:
             self._skip += 1
             return
         if self._skip:
+            return
+        if self._grid is not None and self._grid_start(tag, attrs):
             return
         if tag in _HTML_BLOCKS:
             self._flush()
@@ -121,6 +139,8 @@ class _HTMLToText:
             return
         if self._skip:
             return
+        if self._grid is not None and self._grid_end(tag):
+            return
         if tag in _HTML_BLOCKS:
             self._flush(heading=tag in _HTML_HEADINGS)
         elif tag == "a":
@@ -146,6 +166,67 @@ class _HTMLToText:
         if not self._skip:
             # Outside <pre>, a newline in the source is just a space; <br> makes real ones.
             self.inline.append(data if self._pre else data.replace("\r", " ").replace("\n", " "))
+
+    # Data tables ------------------------------------------------------------------------------
+
+    def start_grid(self) -> None:
+        """A ``<table>`` the walker found to hold data (no blocks in its cells): read as a grid."""
+        if self._skip:
+            self.handle_starttag("table", [])
+            return
+        self._flush()
+        self._grid = []
+
+    def _grid_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        assert self._grid is not None
+        if tag == "tr":
+            self._grid.append([])
+        elif tag in ("td", "th"):
+            if not self._grid:
+                self._grid.append([])
+            self._cell = len(self.inline)
+            span = (dict(attrs).get("colspan") or "").strip()
+            self._span = min(_GRID_SPAN, max(1, int(span))) if span.isdigit() and len(span) < 4 else 1
+        elif tag == "caption":
+            self._caption = len(self.inline)
+        elif tag == "br":
+            self.inline.append(" ")
+        else:
+            return tag in ("thead", "tbody", "tfoot")
+        return True
+
+    def _grid_end(self, tag: str) -> bool:
+        assert self._grid is not None
+        if tag in ("td", "th") and self._cell is not None:
+            text = " ".join("".join(self.inline[self._cell :]).split()).replace("|", "\\|")
+            del self.inline[self._cell :]
+            self._cell = None
+            self._grid[-1].extend([text] + [""] * (self._span - 1))
+            return True
+        if tag == "caption" and self._caption is not None:
+            caption = "".join(self.inline[self._caption :])
+            self.inline = [caption]
+            self._caption = None
+            self._flush()
+            return True
+        if tag == "table":
+            self._end_grid()
+            return True
+        return tag in ("tr", "thead", "tbody", "tfoot")
+
+    def _end_grid(self) -> None:
+        """The table as a Markdown pipe table, the body convention for tables (first row as header)."""
+        rows = [row for row in self._grid or [] if any(cell for cell in row)]
+        self._grid = None
+        self._cell = None
+        self.inline = []  # the whitespace between rows and cells
+        if not rows:
+            return
+        columns = max(len(row) for row in rows)
+        lines = ["| " + " | ".join(row + [""] * (columns - len(row))) + " |" for row in rows]
+        lines.insert(1, "|" + " --- |" * columns)
+        self.inline = ["\n".join(lines)]
+        self._flush()
 
     # Building blocks --------------------------------------------------------------------------
 
@@ -262,6 +343,7 @@ def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
         return False  # a resource limit: the tree holds only what came before it
     if root is None:
         return True
+    grids = {table for table in root.iter("table") if _is_grid(table)}
     events = 0
     start = handler.handle_starttag
     end = handler.handle_endtag
@@ -273,7 +355,10 @@ def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
             if events % _budget.CHECK_EVERY == 0:
                 _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
             if isinstance(tag, str):
-                start(tag, list(element.items()))
+                if grids and element in grids:
+                    handler.start_grid()
+                else:
+                    start(tag, list(element.items()))
             if element.text:
                 data_(element.text)
         else:
@@ -284,13 +369,29 @@ def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
     return True
 
 
+def _is_grid(table: etree._Element) -> bool:
+    """Whether a ``<table>`` holds data to draw as a grid: two rows or more, two columns or more, and
+    only inline content in its cells (a table of paragraphs or lists is page layout)."""
+    rows = 0
+    widest = 0
+    for element in table.iter():
+        tag = element.tag
+        if tag == "tr":
+            rows += 1
+            widest = max(widest, sum(1 for cell in element if cell.tag in ("td", "th")))
+        elif element is not table and (tag in _NOT_IN_GRID or tag == "table"):
+            return False
+    return rows >= 2 and widest >= 2
+
+
 def html_to_text(
     html: str | None, base_url: str | None = None, *, references: bool = True
 ) -> tuple[str, list[str]]:
     """Readable plain text from an HTML fragment, and the links it refers to.
 
     Paragraphs are separated by one blank line, headings are paragraphs starting ``## ``
-    (the body convention dumps use too), list items get ``•`` or ``1.``,
+    (the body convention dumps use too), list items get ``•`` or ``1.``, a data table becomes a
+    Markdown pipe table (first row as its header, ``|`` in cells escaped as ``\\|``),
     block quotes ``>``, images become ``[image: alt]``, and each http(s) link is followed by a
     reference ``[n]`` where ``links[n - 1]`` is its URL resolved against ``base_url``. Scripts and
     styles are dropped, entities decoded, control characters and escape sequences removed. Text
