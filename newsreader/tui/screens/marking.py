@@ -36,7 +36,7 @@ OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SLICE = 0.004
 """Seconds of row updates between frames while ``A`` shows a long list read."""
-SLICE_PAUSE = 0.008
+SLICE_PAUSE = 0.002
 """Seconds left to the keys and the frame between two slices."""
 WRITE_WAIT = 2.0
 """Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
