@@ -35,9 +35,8 @@ RECOUNT_DELAY = 0.4
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SLICE = 0.004
-"""Seconds of row updates between frames while ``A`` shows a long list read."""
-SLICE_PAUSE = 0.002
-"""Seconds left to the keys and the frame between two slices."""
+"""Seconds of row updates between frames while ``A`` shows a long list read; the next slice waits
+until the app is idle again (the frame painted, the keys handled)."""
 WRITE_WAIT = 2.0
 """Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
 
@@ -139,7 +138,7 @@ class MarkingScreen(ReadingScreen):
                 if listed[index] is row and not row.read:  # not changed since A (a later m stands)
                     headlines.update_article(row.id, read=True)
                 if time.perf_counter() > deadline:
-                    self.set_timer(SLICE_PAUSE, step)
+                    self.call_after_refresh(step)  # once the frame is out and the keys are served
                     return
             self._showing_read = False
             self._update_titles()
