@@ -106,8 +106,8 @@ class MarkingScreen(ReadingScreen):
         self.app.push_screen(ConfirmScreen(question, yes="Mark read"), answer)
 
     def _mark_source_read(self, key: str, source_id: str | None, rows: Sequence[Article]) -> None:
-        """On the mark writer's thread, after the marks made before: smart views (Unread, Starred)
-        mark what they list; a source or All marks it whole."""
+        """On the mark writer's thread, after the marks made before it: smart views (Unread,
+        Starred) mark what they list; a source or All marks it whole."""
         try:
             if key in (UNREAD, STARRED):
                 changed = self.library.mark([a.id for a in rows if not a.read], read=True)
@@ -117,7 +117,8 @@ class MarkingScreen(ReadingScreen):
             self._ui(self._error, exc)
             return
         self._ui(self.notify, f"{changed} marked read.", markup=False)
-        self._ui(self.load_sources)
+        # The counts reload once the writer has drained (``_marks_drained``): at 100,000 articles a
+        # recount is seconds of a thread's time, not to be done twice.
 
     def _show_read(self, rows: Sequence[Article]) -> None:
         """Show ``rows`` read, the screenful in view first, the rest in slices of a few milliseconds
