@@ -266,6 +266,14 @@ class Library(OrganiseMixin):
         self.remote.record(ids, read=True, starred=None)  # every one of them, not only the newest page
         return self._store.set_state(ids, read=True)
 
+    def delete(self, article_ids: Iterable[str], /) -> int:
+        """Delete articles for the reader: out of every list, count and search, for good (the app's
+        ``D``). They stay as hidden marks (``is:hidden``, dropped by ``prune``) rather than going:
+        a refresh or a re-import would bring back an article that left no trace. Returns how many."""
+        headlines = self._store.headlines()
+        ids = [self._resolve(i, headlines) for i in article_ids]
+        return self._store.apply_marks(hidden=ids)
+
     @property
     def remote(self) -> RemoteArticles:
         """Articles synced from servers and the queue of local changes to send (``newsreader.sync``)."""
@@ -376,6 +384,25 @@ class Library(OrganiseMixin):
         source = feed_source(self, sid)
         self._store.remove_source(sid)
         return source
+
+    def rename_source(self, source_id: str, title: str, /) -> Source:
+        """Give a feed or an imported dump the name shown everywhere (cleaned like any title); a
+        refresh or re-import keeps it. Returns the source as renamed.
+
+        Raises:
+            UserInputError: an empty name, or no such source.
+        """
+        from newsreader.ingest.cleaning import clean_line
+        from newsreader.store.records import SourceUpdate
+
+        name = clean_line(title)
+        if not name:
+            raise UserInputError("a source's name cannot be empty")
+        with self._store.locked():
+            if source_id not in self._store.sources():
+                raise UserInputError(f"no feed or dump has the id {shown(source_id)!r}")
+            self._store.update_sources({source_id: SourceUpdate({"title": name, "renamed": True})})
+        return next(s for s in self.sources() if s.id == source_id)
 
     def feeds(self) -> list[Source]:
         """Subscriptions with their status and article counts, by category then title."""
