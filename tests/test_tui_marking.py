@@ -3,9 +3,12 @@ runs on the mark writer in order with the marks around it, and the library ends 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from newsreader.config import Settings
 from newsreader.library import Library
@@ -21,6 +24,15 @@ ROWS = 20_000
 """Enough rows that turning them read takes several slices, even on a fast machine."""
 
 
+async def running_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Let the app run (plain sleeps: no waiting for it to be idle) until ``condition()`` holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.002)
+
+
 @pytest.fixture
 def lib(tmp_path: Path) -> Library:
     return big_library(tmp_path / "lib", ROWS)
@@ -34,11 +46,14 @@ async def test_a_on_a_long_list_serves_keys_while_rows_turn_read(lib: Library) -
         assert isinstance(screen, MainScreen) and len(screen.headlines.articles) == ROWS
         await pilot.press("A")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
+        # Keys go in as the terminal's would: pilot.press would wait for every slice to finish.
+        app.post_message(events.Key("y", "y"))
+        await running_until(lambda: app.screen is screen and screen.headlines.articles[0].read)
         assert all(a.read for a in screen.headlines.articles[:40])  # the rows in view, at once
         assert screen.pending and not all(a.read for a in screen.headlines.articles)  # the rest: later
-        await pilot.press("j")  # served between slices
-        assert screen.headlines.cursor == 1
+        app.post_message(events.Key("j", "j"))
+        await running_until(lambda: screen.headlines.cursor == 1)
+        assert screen.pending  # the key was served between slices, not after them
         await pilot.press("m")  # unread again, after A: it must stay unread on disk
         await settle(pilot)
         rows = screen.headlines.articles

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,8 @@ def main(argv: list[str]) -> int:
     from newsreader.search.index import SearchIndex
     from newsreader.store import Store
 
+    if hasattr(os, "nice"):
+        os.nice(10)  # a background job: the terminal app it serves gets the CPU first
     root = logging.getLogger("newsreader")
     root.addHandler(_Report())
     root.setLevel(logging.INFO)

@@ -146,9 +146,7 @@ async def _keys_under_load(library_path: Path, presses: int) -> dict[str, list[f
         screen.action_mark_source_read()
         while not isinstance(app.screen, ConfirmScreen):
             await pilot.pause(0.005)
-        started = time.perf_counter()
         await _key_to_frame(app, "y", lambda: app.screen is screen)
-        out["A"] = [time.perf_counter() - started]
         marking = lambda: not screen.settled  # noqa: E731
         out["marking"] = await _presses(app, marking, presses * 4)
         await app.workers.wait_for_complete()
@@ -176,15 +174,6 @@ def key_rows(keys: dict[str, list[float]], rows_n: int) -> list[Row]:
                 f"{statistics.median(samples) * 1000:.1f} ms; {p95 * 1000:.1f} ms",
                 f"p95 <= {KEY_P95 * 1000:.0f} ms",
                 verdict(p95 <= KEY_P95),
-            )
-        )
-    if keys.get("A"):
-        rows.append(
-            (
-                f"A at {rows_n:,} rows, y to the frame showing them read",
-                f"{keys['A'][0] * 1000:.1f} ms",
-                "-",
-                "-",
             )
         )
     return rows

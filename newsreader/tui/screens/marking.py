@@ -35,9 +35,8 @@ RECOUNT_DELAY = 0.4
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SLICE = 0.004
-"""Seconds of row updates between frames while ``A`` shows a long list read."""
-SLICE_PAUSE = 0.008
-"""Seconds left to the keys and the frame between two slices."""
+"""Seconds of row updates between frames while ``A`` shows a long list read; the next slice waits
+until the app is idle again (the frame painted, the keys handled)."""
 WRITE_WAIT = 2.0
 """Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
 
@@ -107,8 +106,8 @@ class MarkingScreen(ReadingScreen):
         self.app.push_screen(ConfirmScreen(question, yes="Mark read"), answer)
 
     def _mark_source_read(self, key: str, source_id: str | None, rows: Sequence[Article]) -> None:
-        """On the mark writer's thread, after the marks made before: smart views (Unread, Starred)
-        mark what they list; a source or All marks it whole."""
+        """On the mark writer's thread, after the marks made before it: smart views (Unread,
+        Starred) mark what they list; a source or All marks it whole."""
         try:
             if key in (UNREAD, STARRED):
                 changed = self.library.mark([a.id for a in rows if not a.read], read=True)
@@ -118,7 +117,8 @@ class MarkingScreen(ReadingScreen):
             self._ui(self._error, exc)
             return
         self._ui(self.notify, f"{changed} marked read.", markup=False)
-        self._ui(self.load_sources)
+        # The counts reload once the writer has drained (``_marks_drained``): at 100,000 articles a
+        # recount is seconds of a thread's time, not to be done twice.
 
     def _show_read(self, rows: Sequence[Article]) -> None:
         """Show ``rows`` read, the screenful in view first, the rest in slices of a few milliseconds
@@ -139,7 +139,7 @@ class MarkingScreen(ReadingScreen):
                 if listed[index] is row and not row.read:  # not changed since A (a later m stands)
                     headlines.update_article(row.id, read=True)
                 if time.perf_counter() > deadline:
-                    self.set_timer(SLICE_PAUSE, step)
+                    self.call_after_refresh(step)  # once the frame is out and the keys are served
                     return
             self._showing_read = False
             self._update_titles()
