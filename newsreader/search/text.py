@@ -195,7 +195,9 @@ def fit_snippet(text: str, spans: Sequence[tuple[int, int]], width: int) -> tupl
     start = max(0, (a + b) // 2 - room // 2)
     end = min(len(core), start + room)
     start = max(0, min(start, end - room, a))
-    end = min(len(core), max(end, min(b, start + room)))
+    if start == 0 and not lead:
+        room += 1  # no ellipsis before: its cell goes to the text
+    end = min(len(core), max(start + room, min(b, start + room)))
     if start > 0 and core[start - 1] != " ":
         space = core.find(" ", start, a)
         start = space + 1 if space >= 0 else start
