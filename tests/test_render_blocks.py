@@ -218,3 +218,19 @@ def test_markdown_export_keeps_code_and_tables(library_with_notes: Library) -> N
     assert "    print(stop.name,   stop.time)   # [not a link](http://example.org/x)" in out
     assert "| Stop | Departs | Notes |\n|------|--------:|-------|\n| Inner harbour | 06:40 |" in out
     assert "| Fridays \\| holidays |" in out
+
+
+def test_table_cells_are_data_never_markup_or_escapes() -> None:
+    html = (
+        "<table><tr><th>[bold red]Head[/]</th><th>b</th></tr>"
+        "<tr><td>\x1b[31mred\x1b[0m [link=http://x]y[/link]</td><td>\x9b2J</td></tr></table>"
+    )
+    body, _ = html_to_text(html)
+    console = Console(width=200, color_system="truecolor", force_terminal=True)
+    for width in (78, 20):
+        segments = [s for line in wrap_lines(rendered(body), width, console) for s in line]
+        out = "".join(s.text for s in segments)
+        assert "[bold red]Head[/]" in out or "Head[/]" in out
+        assert "[link=http://x]y[/link]" in out or width == 20
+        assert not any(ch in out for ch in "\x1b\x9b")
+        assert all(not (s.style and s.style.link) for s in segments)
