@@ -80,6 +80,7 @@ _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _HEADING = re.compile(r"#{2,6} ")
 _LIST = re.compile(r"\s*(?:• |[-*] (?!\* )|\d{1,4}[.)] )")
 _REFERENCE = re.compile(r"\[(\d{1,4})\]")
+_INNER_HEADING = re.compile(r"^((?:> ?)+|\s*(?:• |[-*] |\d{1,4}[.)] ))#{2,6} ")
 _FENCE = re.compile(r"(`{3,}|~{3,})[^`]*$")
 _TABLE_RULE = re.compile(r"\|(?:\s*:?-+:?\s*\|)+")
 _CELL_BAR = re.compile(r"(?<!\\)\|")
@@ -147,6 +148,8 @@ def block_text(block: str, kind: str) -> str:
         return "\n".join(line.rstrip() for line in lines)
     lines = []
     for line in block.split("\n"):
+        if kind in ("list", "quote"):  # a heading inside an item or a quote: no "## " either
+            line = _INNER_HEADING.sub(r"\1", line, count=1)
         folded = " ".join(line.split())
         if folded:
             indent = line[: len(line) - len(line.lstrip())] if kind == "list" else ""
