@@ -218,3 +218,41 @@ def test_markdown_export_keeps_code_and_tables(library_with_notes: Library) -> N
     assert "    print(stop.name,   stop.time)   # [not a link](http://example.org/x)" in out
     assert "| Stop | Departs | Notes |\n|------|--------:|-------|\n| Inner harbour | 06:40 |" in out
     assert "| Fridays \\| holidays |" in out
+
+
+def test_table_cells_are_data_never_markup_or_escapes() -> None:
+    html = (
+        "<table><tr><th>[bold red]Head[/]</th><th>b</th></tr>"
+        "<tr><td>\x1b[31mred\x1b[0m [link=http://x]y[/link]</td><td>\x9b2J</td></tr></table>"
+    )
+    body, _ = html_to_text(html)
+    console = Console(width=200, color_system="truecolor", force_terminal=True)
+    for width in (78, 20):
+        segments = [s for line in wrap_lines(rendered(body), width, console) for s in line]
+        out = "".join(s.text for s in segments)
+        assert "[bold red]Head[/]" in out or "Head[/]" in out
+        assert "[link=http://x]y[/link]" in out or width == 20
+        assert not any(ch in out for ch in "\x1b\x9b")
+        assert all(not (s.style and s.style.link) for s in segments)
+
+
+def test_a_section_heading_in_a_plain_dump_is_its_own_block() -> None:
+    text = (
+        "Harbour council minutes\nBy Jo Bell\n\nThe council met on Tuesday.\n"
+        "## What changes\nThe vote moves to April.\n"
+    )
+    (draft,) = parse_dump(text)
+    assert draft.body.split("\n\n") == [
+        "The council met on Tuesday.",
+        "## What changes",
+        "The vote moves to April.",
+    ]
+    assert [t.plain for t in render_body(draft.body)][1] == "What changes"
+
+
+def test_headings_in_quotes_and_list_items_lose_their_marks() -> None:
+    body, _ = html_to_text(
+        "<blockquote><h2>Said</h2><p>words</p></blockquote><ul><li><h3>Item head</h3></li></ul>"
+    )
+    shown = "\n".join(t.plain for t in render_body(body))
+    assert "#" not in shown and "> Said" in shown and "• Item head" in shown

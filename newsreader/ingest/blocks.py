@@ -122,7 +122,11 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
                 continue
             end_block()
             continue
-        heading = _HEADING.match(line) if markdown or line.startswith("# ") else None
+        heading = _HEADING.match(line) if markdown or line.startswith("#") else None
+        if heading and not markdown and len(heading.group(1)) > 1:
+            end_paragraph()  # "## Section" in a plain dump: a heading in the article, never a title
+            paras.append([f"\x00h2 {heading.group(2)}"])
+            continue
         if heading and (heading_level is None or len(heading.group(1)) <= heading_level):
             end_block()
             paras.append([f"\x00h1 {heading.group(2)}"])

@@ -104,6 +104,7 @@ _MARKERS = re.compile(r"^[ \t]*(?:(?:>[ \t]?)+|#{1,6}[ \t]+|(?:[•*+-]|\d{1,4}[
 _RULE_ROW = re.compile(
     r"^[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|[ \t]*$|^[ \t]*(?:`{3,}|~{3,})[^\n]*$", re.MULTILINE
 )
+_RULE_CELLS = re.compile(r"(?<=\|)[ \t]*:?-{3,}:?[ \t]*(?=\|)")
 _TABLE_BAR = re.compile(r"(?<!\\)\|")
 _WIDE = re.compile(
     r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
@@ -123,7 +124,7 @@ def plain_prose(text: str) -> str:
     if "\n" in text or text[:1] in "#>•*+-|" or text[:1].isdigit():
         text = _MARKERS.sub("", _RULE_ROW.sub("", text))
     if "|" in text:
-        text = _TABLE_BAR.sub(" ", text).replace("\\|", "|")
+        text = _TABLE_BAR.sub(" ", _RULE_CELLS.sub(" ", text)).replace("\\|", "|")
     return " ".join(text.split())
 
 
@@ -188,20 +189,28 @@ def fit_snippet(text: str, spans: Sequence[tuple[int, int]], width: int) -> tupl
     lead, trail = text.startswith("…"), text.endswith("…")
     core = text[1 if lead else 0 : len(text) - 1 if trail else len(text)]
     shift = 1 if lead else 0
-    wide = _cells(core) > len(core)
-    room = max(1, (width - 2) // (2 if wide else 1))  # leaves room for both ellipses
+    scale = 2 if _cells(core) > len(core) else 1  # wide (CJK) text: count every character as two cells
+
+    def fits(start: int, end: int) -> bool:
+        marks = (start > 0 or lead) + (end < len(core) or trail)
+        return (end - start) * scale + marks <= width
+
     a, b = (spans[0][0] - shift, spans[0][1] - shift) if spans else (0, 0)
-    a, b = max(0, a), min(len(core), max(a, b))
-    start = max(0, (a + b) // 2 - room // 2)
-    end = min(len(core), start + room)
-    start = max(0, min(start, end - room, a))
-    end = min(len(core), max(end, min(b, start + room)))
-    if start > 0 and core[start - 1] != " ":
-        space = core.find(" ", start, a)
-        start = space + 1 if space >= 0 else start
-    if end < len(core) and core[end] != " ":
-        space = core.rfind(" ", max(b, start), end)
-        end = space if space > start else end
+    start, end = max(0, a), min(len(core), max(a, b))
+    while end > start + 1 and not fits(start, end):  # a match wider than the room: its head
+        end -= 1
+    grew = True
+    while grew:  # a word at a time on each side of the match, so it stays in the middle
+        grew = False
+        if end < len(core):
+            after = core.find(" ", end + 1)
+            after = len(core) if after < 0 else after
+            if fits(start, after):
+                end, grew = after, True
+        if start > 0:
+            before = core.rfind(" ", 0, max(0, start - 1)) + 1
+            if fits(before, end):
+                start, grew = before, True
     piece = core[start:end]
     stripped = piece.lstrip()
     start += len(piece) - len(stripped)
@@ -209,5 +218,6 @@ def fit_snippet(text: str, spans: Sequence[tuple[int, int]], width: int) -> tupl
     prefix = "…" if start > 0 or lead else ""
     suffix = "…" if start + len(piece) < len(core) or trail else ""
     moved = [(s - shift - start + len(prefix), e - shift - start + len(prefix)) for s, e in spans]
-    inside = [(s, e) for s, e in moved if s >= len(prefix) and e <= len(prefix) + len(piece)]
+    low, high = len(prefix), len(prefix) + len(piece)
+    inside = [(max(s, low), min(e, high)) for s, e in moved if e > low and s < high]  # clipped
     return prefix + piece + suffix, inside
