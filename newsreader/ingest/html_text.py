@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from newsreader.ingest import _budget, _html_regex
+from newsreader.ingest.blocks import fence_for
 from newsreader.ingest.cleaning import clean_line, normalise_newlines, strip_controls
 
 if TYPE_CHECKING:
@@ -276,7 +277,13 @@ class _HTMLToText:
         if self._anchors:
             self._anchors = [(href, 0) for href, _ in self._anchors]
         if self._pre:
-            pieces = [raw.strip("\n").expandtabs(4)]
+            code = raw.strip("\n").expandtabs(4)
+            if not self._lists and not self._quote and not any(x[:1].isspace() for x in code.split("\n")):
+                fence = fence_for(
+                    code.split("\n")
+                )  # no indented line tells it from prose: fenced, as in dumps
+                code = f"{fence}\n{code}\n{fence}"
+            pieces = [code]
         elif "\n" not in raw:  # the common case: one paragraph, no <br>
             if not self._lists and not self._quote and not heading:  # a plain paragraph, as it is
                 if piece := " ".join(raw.split()):
