@@ -184,3 +184,21 @@ def test_broken_answers_are_one_line_errors(raw: Callable[[Answer], RawServer], 
     (result,) = fetch_all([server.url("/broken")])
     assert result.content is None and result.error
     assert "\n" not in result.error and "Traceback" not in result.error
+
+
+def test_https_and_proxied_downloads_stay_with_httpx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lean client makes direct plain-http connections only: https needs httpx's TLS, and a
+    proxy named in the environment is honoured by httpx."""
+    import httpx
+
+    from newsreader.ingest._clients import Clients, wants_httpx
+
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert not wants_httpx("http://feeds.example/a.xml") and wants_httpx("https://feeds.example/a.xml")
+    direct = Clients(Fetcher())
+    assert not isinstance(direct.pick("http://feeds.example/a.xml"), httpx.AsyncClient)
+    assert isinstance(direct.pick("https://feeds.example/a.xml"), httpx.AsyncClient)
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    assert wants_httpx("http://feeds.example/a.xml")
+    assert isinstance(Clients(Fetcher()).pick("http://feeds.example/a.xml"), httpx.AsyncClient)

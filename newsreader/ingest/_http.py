@@ -1,11 +1,13 @@
-"""A lean HTTP/1.1 client on asyncio streams, for the plain-http downloads of a refresh.
+"""A lean HTTP/1.1 client: h11 over asyncio streams, for the plain-http downloads of a refresh.
 
 httpx (over httpcore and anyio) costs ~3 ms of CPU per request in Python bookkeeping and ~0.1 s to
-import; a refresh of 200 feeds that all answer 304 spent more CPU there than anywhere else. This
-client does what :class:`newsreader.ingest.fetch.Fetcher` asks of one and nothing more: ``GET``
-with keep-alive connections per host, Content-Length, chunked and read-to-close bodies, gzip and
-deflate. ``https://`` URLs and proxied requests stay with httpx (its TLS context, its proxy
-rules); :mod:`.fetch` chooses. The interface is the part of httpx's ``AsyncClient.stream`` and
+import; a refresh of 200 feeds that all answer 304 spent more CPU there than anywhere else. h11
+(httpx's own HTTP/1.1 state machine) reads and writes the protocol: status lines, headers,
+Content-Length, chunked and read-to-close bodies, when a connection may be kept. This module adds
+what :class:`newsreader.ingest.fetch.Fetcher` asks and nothing more: ``GET`` over keep-alive
+connections per host (a kept one the server closed is replaced), gzip and deflate, credentials in
+the URL. ``https://`` URLs and proxied requests stay with httpx (its TLS context, its proxy rules);
+:mod:`._clients` chooses. The interface is the part of httpx's ``AsyncClient.stream`` and
 ``Response`` that fetch.py reads, so the download loop is one piece of code for both.
 """
 
@@ -17,12 +19,13 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
+import h11
+
 _CHUNK = 65536
-_MAX_HEADERS = 200
-_LINE_LIMIT = 65536  # longest status or header line accepted
+_HEAD_LIMIT = 65536  # largest status line and headers accepted
 _SAFE = "!#$%&'()*+,/:;=?@[]~"  # left as they are in a request target; the rest is percent-encoded
 
 
@@ -67,16 +70,32 @@ class Headers:
 
 
 class _Connection:
-    __slots__ = ("idle_since", "key", "reader", "writer")
+    __slots__ = ("idle_since", "key", "protocol", "reader", "received", "writer")
 
     def __init__(self, key: tuple[str, int], reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         self.key = key
         self.reader = reader
         self.writer = writer
+        self.protocol = h11.Connection(h11.CLIENT, max_incomplete_event_size=_HEAD_LIMIT)
         self.idle_since = 0.0
+        self.received = 0  # bytes of the current answer read so far
 
     def usable(self, now: float, expiry: float) -> bool:
         return not self.reader.at_eof() and not self.writer.is_closing() and now - self.idle_since < expiry
+
+    async def next_event(self) -> Any:
+        """h11's next event, reading from the socket as it needs."""
+        protocol = self.protocol
+        try:
+            while (event := protocol.next_event()) is h11.NEED_DATA:
+                data = await self.reader.read(_CHUNK)
+                self.received += len(data)
+                protocol.receive_data(data)
+        except h11.RemoteProtocolError as exc:
+            raise ProtocolError(f"the server broke HTTP/1.1: {exc}") from None
+        except OSError as exc:
+            raise ProtocolError(f"{type(exc).__name__}: {exc}") from None
+        return event
 
     def close(self) -> None:
         self.writer.close()
@@ -85,13 +104,12 @@ class _Connection:
 class Response:
     """One answer, its body read on demand (``aiter_bytes``: decoded, in pieces)."""
 
-    def __init__(self, pool: Pool, conn: _Connection, url: str, status: int, headers: Headers, keep: bool):
+    def __init__(self, pool: Pool, conn: _Connection, url: str, status: int, headers: Headers):
         self.url = url
         self.status_code = status
         self.headers = headers
         self._pool = pool
         self._conn: _Connection | None = conn
-        self._keep = keep
         self._done = False
 
     async def aread(self) -> bytes:
@@ -114,38 +132,28 @@ class Response:
             yield tail
 
     async def _raw(self) -> AsyncIterator[bytes]:
+        """The body as h11 frames it (Content-Length, chunked, or to the end of the connection)."""
         if self._done:
             return
         assert self._conn is not None
-        reader = self._conn.reader
-        try:
-            if self.status_code in (204, 304) or 100 <= self.status_code < 200:
-                pass
-            elif "chunked" in (self.headers.get("transfer-encoding") or "").lower():
-                async for chunk in _chunks(reader):
-                    yield chunk
-            elif (length := self.headers.get("content-length")) is not None:
-                left = _length(length)
-                while left:
-                    chunk = await reader.read(min(left, _CHUNK))
-                    if not chunk:
-                        raise ProtocolError("the server closed the connection before the body ended")
-                    left -= len(chunk)
-                    yield chunk
-            else:  # no framing: the body runs to the end of the connection
-                self._keep = False
-                while chunk := await reader.read(_CHUNK):
-                    yield chunk
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
-            raise ProtocolError(_broken(exc)) from None
+        while True:
+            event = await self._conn.next_event()
+            if isinstance(event, h11.Data):
+                yield bytes(event.data)
+            elif isinstance(event, h11.EndOfMessage):
+                break
+            else:  # ConnectionClosed before the end h11 expected
+                raise ProtocolError("the server closed the connection before the body ended")
         self._done = True
 
     def release(self) -> None:
-        """Back to the pool if the body was read to its end and the connection may be kept."""
+        """Back to the pool if the body was read to its end and both sides may go on."""
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        if self._done and self._keep:
+        protocol = conn.protocol
+        if self._done and protocol.our_state is h11.DONE and protocol.their_state is h11.DONE:
+            protocol.start_next_cycle()
             self._pool.put(conn)
         else:
             conn.close()
@@ -201,17 +209,18 @@ class Pool:
         port = parts.port or 80
         key = (host, port)
         try:
-            message = _request_bytes(parts, host, port, {**self._headers, **extra})
-        except UnicodeError as exc:  # IDNA refused the host name, or a header is not Latin-1
+            target, headers = _request_line(parts, host, port, {**self._headers, **extra})
+            request = h11.Request(method="GET", target=target, headers=headers)
+        except (UnicodeError, h11.LocalProtocolError) as exc:  # IDNA refused the host, a bad header
             raise InvalidURL(str(exc) or "cannot encode the request") from None
         while (conn := self._take(key)) is not None:  # a kept connection, unless the server closed it
             try:
-                return await self._exchange(conn, url, message)
+                return await self._exchange(conn, url, request)
             except _Stale:
                 continue
         conn = await self._connect(key)
         try:
-            return await self._exchange(conn, url, message)
+            return await self._exchange(conn, url, request)
         except _Stale as exc:
             raise ProtocolError(str(exc)) from None
 
@@ -228,101 +237,44 @@ class Pool:
     async def _connect(self, key: tuple[str, int]) -> _Connection:
         try:
             async with asyncio.timeout(self._connect_timeout):
-                reader, writer = await asyncio.open_connection(key[0], key[1], limit=_LINE_LIMIT)
+                reader, writer = await asyncio.open_connection(key[0], key[1])
         except TimeoutError:
             raise ConnectTimeout("connect timed out") from None
         except OSError as exc:
             raise ConnectError(exc.strerror or str(exc) or type(exc).__name__) from None
         return _Connection(key, reader, writer)
 
-    async def _exchange(self, conn: _Connection, url: str, message: bytes) -> Response:
+    async def _exchange(self, conn: _Connection, url: str, request: h11.Request) -> Response:
         try:
+            protocol = conn.protocol
+            conn.received = 0
             try:
-                conn.writer.write(message)
+                conn.writer.write(protocol.send(request) + protocol.send(h11.EndOfMessage()))
                 await conn.writer.drain()
             except OSError as exc:
                 raise _Stale(f"cannot send the request: {exc}") from None
-            status, version, pairs = await _read_head(conn.reader)
-            while 100 <= status < 200:  # interim answers (100 Continue, 103 Early Hints) precede the real one
-                status, version, pairs = await _read_head(conn.reader)
+            while True:  # interim answers (100 Continue, 103 Early Hints) precede the real one
+                try:
+                    event = await conn.next_event()
+                except ProtocolError:
+                    if conn.received:
+                        raise  # it answered, badly
+                    raise _Stale("the server closed the connection without answering") from None
+                if isinstance(event, h11.Response):
+                    break
+                if isinstance(event, h11.ConnectionClosed):
+                    raise _Stale("the server closed the connection without answering")
         except BaseException:
             conn.close()
             raise
-        headers = Headers(pairs)
-        tokens = (headers.get("connection") or "").lower()
-        keep = "close" not in tokens and (version != "HTTP/1.0" or "keep-alive" in tokens)
-        return Response(self, conn, url, status, headers, keep)
+        headers = Headers(
+            [(name.decode("latin-1"), value.decode("latin-1")) for name, value in event.headers]
+        )
+        return Response(self, conn, url, event.status_code, headers)
 
 
 class _Stale(Exception):
     """The server closed the connection before answering: safe to ask again on a new one."""
-
-
-async def _read_head(reader: asyncio.StreamReader) -> tuple[int, str, list[tuple[str, str]]]:
-    try:
-        line = await reader.readline()
-        if not line:
-            raise _Stale("the server closed the connection without answering")
-        version, _, rest = line.decode("latin-1").rstrip("\r\n").partition(" ")
-        code = rest[:3]
-        if not version.startswith("HTTP/1.") or not code.isdigit():
-            raise ProtocolError(f"not an HTTP/1.x answer: {line[:60]!r}")
-        pairs: list[tuple[str, str]] = []
-        while True:
-            raw = await reader.readline()
-            if raw in (b"\r\n", b"\n"):
-                break
-            if not raw:
-                raise ProtocolError("the server closed the connection in the middle of the headers")
-            if len(pairs) >= _MAX_HEADERS:
-                raise ProtocolError("too many response headers")
-            name, colon, value = raw.decode("latin-1").partition(":")
-            if not colon or not name.strip() or name != name.strip():
-                raise ProtocolError(f"malformed response header: {raw[:60]!r}")
-            pairs.append((name, value.strip()))
-    except (OSError, asyncio.LimitOverrunError, ValueError) as exc:
-        if isinstance(exc, ConnectionResetError | BrokenPipeError):
-            raise _Stale("the server reset the connection") from None
-        raise ProtocolError(_broken(exc)) from None
-    return int(code), version, pairs
-
-
-async def _chunks(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
-    while True:
-        line = await reader.readline()
-        if not line.endswith(b"\n"):
-            raise ProtocolError("the server closed the connection in the middle of a chunked body")
-        size = int(line.split(b";", 1)[0].strip() or b"x", 16)  # ValueError on garbage
-        if size < 0:
-            raise ValueError("negative chunk size")
-        if size == 0:
-            while (trailer := await reader.readline()) not in (b"\r\n", b"\n"):
-                if not trailer:
-                    return  # no final CRLF: the body is complete all the same
-            return
-        left = size
-        while left:
-            chunk = await reader.read(min(left, _CHUNK))
-            if not chunk:
-                raise ProtocolError("the server closed the connection in the middle of a chunked body")
-            left -= len(chunk)
-            yield chunk
-        await reader.readexactly(2)  # the CRLF after the chunk
-
-
-def _length(value: str) -> int:
-    values = {v.strip() for v in value.split(",")}
-    if len(values) != 1 or not (only := values.pop()).isdigit():
-        raise ProtocolError(f"bad Content-Length: {value[:40]!r}")
-    return int(only)
-
-
-def _broken(exc: BaseException) -> str:
-    if isinstance(exc, asyncio.IncompleteReadError):
-        return "the server closed the connection before the body ended"
-    if isinstance(exc, ValueError | asyncio.LimitOverrunError):
-        return "the server sent a malformed answer"
-    return f"{type(exc).__name__}: {exc}"
 
 
 class _Deflate:
@@ -370,16 +322,18 @@ def _decode(decoder: _Decoder, data: bytes) -> bytes:
         raise DecodingError(f"bad compressed data: {exc}") from None
 
 
-def _request_bytes(parts: SplitResult, host: str, port: int, headers: Mapping[str, str]) -> bytes:
+def _request_line(
+    parts: SplitResult, host: str, port: int, headers: Mapping[str, str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """The request target and headers (Host first, credentials in the URL as Basic auth)."""
     target = quote(parts.path or "/", safe=_SAFE)
     if parts.query:
         target += "?" + quote(parts.query, safe=_SAFE)
     name = host if host.isascii() else host.encode("idna").decode("ascii")
     if ":" in name:
         name = f"[{name}]"  # an IPv6 literal
-    lines = [f"GET {target} HTTP/1.1", f"Host: {name}" if port == 80 else f"Host: {name}:{port}"]
+    lines = [("Host", name if port == 80 else f"{name}:{port}")]
     if parts.username is not None:
         secret = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
-        lines.append("Authorization: Basic " + base64.b64encode(secret).decode("ascii"))
-    lines += [f"{key}: {value}" for key, value in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        lines.append(("Authorization", "Basic " + base64.b64encode(secret).decode("ascii")))
+    return target, lines + list(headers.items())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 from newsreader import __version__
 from newsreader.errors import FetchError
 from newsreader.ingest import _http
+from newsreader.ingest._clients import Clients, failure, httpx_if_loaded, wants_httpx
 from newsreader.ingest.cleaning import clean_line  # not .text: it imports the HTML converter
 
 if TYPE_CHECKING:
@@ -40,8 +40,6 @@ ACCEPT = (
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-_POOL_SIZE = 8
-"""Connections per httpx pool (see ``fetch_all``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +202,7 @@ class Fetcher:
             slot = self._hosts[key] = asyncio.Semaphore(self.per_host)
         return slot
 
-    async def fetch(self, clients: _Clients, request: FetchRequest) -> FetchResult:
+    async def fetch(self, clients: Clients, request: FetchRequest) -> FetchResult:
         """Download one feed with ``clients``; never raises for its failure."""
         if self._all is None:
             self._all = asyncio.Semaphore(self.concurrency)
@@ -221,48 +219,17 @@ class Fetcher:
             except FetchError as exc:  # TLS certificates met only on a redirect to https
                 result = self._error(request, str(exc))
             except Exception as exc:
-                message = self._failure(exc)
+                message = failure(exc, connect_timeout=self.connect_timeout, timeout=self.timeout)
                 if message is None:
                     raise
                 result = self._error(request, message)
         return replace(result, seconds=time.monotonic() - started)
 
-    def _failure(self, exc: Exception) -> str | None:
-        """The sentence for a download's failure (either client's), or None for a bug to raise."""
-        if isinstance(exc, _http.ConnectTimeout):
-            return f"cannot connect within {self.connect_timeout:g} s"
-        if isinstance(exc, _http.ConnectError):
-            return f"cannot connect: {exc}"
-        if isinstance(exc, _http.DecodingError):
-            return "the server sent badly compressed data"
-        if isinstance(exc, _http.InvalidURL):
-            return f"invalid URL: {exc}"
-        if isinstance(exc, _http.HTTPError):
-            return f"{exc}"
-        if isinstance(exc, OSError):
-            return f"{type(exc).__name__}: {exc}"
-        httpx = _httpx_if_loaded()
-        if httpx is None:
-            return None
-        if isinstance(exc, httpx.ConnectTimeout):
-            return f"cannot connect within {self.connect_timeout:g} s"
-        if isinstance(exc, httpx.TimeoutException):
-            return f"no response within {self.timeout:g} s"
-        if isinstance(exc, httpx.ConnectError):
-            return f"cannot connect: {exc}"
-        if isinstance(exc, httpx.DecodingError):
-            return "the server sent badly compressed data"
-        if isinstance(exc, httpx.InvalidURL):
-            return f"invalid URL: {exc}"
-        if isinstance(exc, httpx.HTTPError | httpx.StreamError):
-            return f"{type(exc).__name__}: {exc}"
-        return None
-
     @staticmethod
     def _error(request: FetchRequest, message: str, **extra: object) -> FetchResult:
         return FetchResult(request.key, request.url, error=clean_line(message), **extra)  # type: ignore[arg-type]
 
-    async def _get(self, clients: _Clients, request: FetchRequest) -> FetchResult:
+    async def _get(self, clients: Clients, request: FetchRequest) -> FetchResult:
         url = request.url
         permanent = True
         hops = 0
@@ -375,7 +342,7 @@ class Fetcher:
             try:
                 await response.aread()
             except Exception as exc:  # the connection is closed instead; the answer stands
-                httpx = _httpx_if_loaded()
+                httpx = httpx_if_loaded()
                 if not isinstance(exc, _http.HTTPError) and not (httpx and isinstance(exc, httpx.HTTPError)):
                     raise
 
@@ -402,8 +369,8 @@ class Fetcher:
         self._all = asyncio.Semaphore(self.concurrency)
         if not requests:
             return results
-        clients = _Clients(self)
-        if any(_wants_httpx(r.url) for r in requests):
+        clients = Clients(self)
+        if any(wants_httpx(r.url) for r in requests):
             clients.httpx()  # TLS certificates that cannot be loaded fail the refresh before it starts
         async with contextlib.aclosing(clients):
             tasks = [asyncio.create_task(self.fetch(clients, r)) for r in requests]
@@ -439,75 +406,3 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
-
-
-def _httpx_if_loaded() -> Any:
-    """httpx, if some download has imported it (else none of its exceptions can have been raised)."""
-    import sys
-
-    return sys.modules.get("httpx")
-
-
-def _proxied() -> bool:
-    """Whether the environment names a proxy for plain http (then httpx, which honours it, fetches)."""
-    return any(key.lower() in ("http_proxy", "all_proxy") and value for key, value in os.environ.items())
-
-
-def _wants_httpx(url: str) -> bool:
-    return url[:5].lower() != "http:" or _proxied()
-
-
-class _Clients:
-    """The downloads' clients: the lean one (:mod:`._http`) for direct plain-http connections, httpx
-    for https and proxies, made (with its TLS context, and imported) only when a URL needs it."""
-
-    def __init__(self, fetcher: Fetcher) -> None:
-        self._fetcher = fetcher
-        self._lean: _http.Pool | None = None
-        self._httpx: list[httpx.AsyncClient] = []
-        self._turn = 0
-        self._direct = not _proxied()
-
-    def pick(self, url: str) -> Any:
-        """The client for ``url`` (an httpx ``AsyncClient`` or an ``_http.Pool``, the same ``stream``)."""
-        if self._direct and url[:5].lower() == "http:":
-            if self._lean is None:
-                f = self._fetcher
-                self._lean = _http.Pool(f._headers(), f.connect_timeout)
-            return self._lean
-        clients = self.httpx()
-        self._turn += 1
-        return clients[self._turn % len(clients)]
-
-    def httpx(self) -> list[httpx.AsyncClient]:
-        """httpx clients, made on first use.
-
-        Several small connection pools rather than one big one: httpcore's pool bookkeeping costs
-        O(connections^2) per request (connection_pool._assign_requests_to_connections), which at 32
-        connections was a third of a cold refresh's CPU. Semaphores, not pools, enforce the limits.
-        One TLS context for all pools: loading the CA bundle costs ~25 ms each time; httpx's own
-        factory, so SSL_CERT_FILE / SSL_CERT_DIR are honoured as with verify=True.
-
-        Raises:
-            FetchError: the TLS certificates cannot be loaded.
-        """
-        if not self._httpx:
-            import ssl
-
-            import httpx
-
-            f = self._fetcher
-            try:
-                tls = httpx.create_ssl_context()
-            except (OSError, ssl.SSLError) as exc:  # SSL_CERT_FILE / SSL_CERT_DIR point at nothing
-                raise FetchError(f"cannot load TLS certificates: {exc}") from exc
-            shards = -(-f.concurrency // _POOL_SIZE)
-            size = -(-f.concurrency // shards)
-            self._httpx = [f.client(size, tls) for _ in range(shards)]
-        return self._httpx
-
-    async def aclose(self) -> None:
-        if self._lean is not None:
-            await self._lean.aclose()
-        for client in self._httpx:
-            await client.aclose()

@@ -250,7 +250,10 @@ class _HTMLToText:
             return None
         href = clean_line(href)
         try:
-            url = urljoin(self.base_url, href) if self.base_url else href
+            if not self.base_url:
+                url = href
+            elif (url := urljoin(self.base_url, href)).startswith(("https://", "http://")) and href:
+                return url  # its scheme is plain to see, and urljoin has parsed (so checked) it
             scheme = urlsplit(url).scheme.lower()
         except ValueError:  # a malformed URL (bad port, bad IPv6) is no link
             return None
@@ -282,6 +285,11 @@ class _HTMLToText:
                 code = f"{fence}\n{code}\n{fence}"
             pieces = [code]
         elif "\n" not in raw:  # the common case: one paragraph, no <br>
+            if not self._lists and not self._quote and not heading:  # a plain paragraph, as it is
+                if piece := " ".join(raw.split()):
+                    self.blocks.append((piece, False, self._new_list))
+                    self._new_list = False
+                return
             pieces = [" ".join(raw.split())]
         else:
             pieces = [
@@ -371,7 +379,6 @@ def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
     events = 0
     start = handler.handle_starttag
     end = handler.handle_endtag
-    data_ = handler.handle_data
     skip, active, with_attrs = _HTML_SKIP, _ACTIVE, _WITH_ATTRS
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, element in walk:
@@ -393,8 +400,11 @@ def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
             if tag in active and tag not in skip:
                 end(tag)
             text = element.tail
-        if text:
-            data_(text)
+        if text:  # handle_data without the call (no skipping here: skipped subtrees are not walked)
+            if handler._pre:
+                handler.inline.append(text)
+            else:
+                handler.inline.append(text.replace("\r", " ").replace("\n", " "))
     return True
 
 
