@@ -61,7 +61,12 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys (``"next-unread" = "N,u"``), applied over the default keymap."""
     refresh_concurrency: int = 16
-    """How many feeds are fetched at once."""
+    """How many feeds are fetched at once, by the app and by ``refresh`` (``--concurrency`` overrides)."""
+    refresh_on_start: bool = False
+    """The app fetches every feed when it opens (else the feeds due, a minute later)."""
+    auto_refresh: bool = True
+    """While the app is open it fetches each feed whose ``refresh_interval`` has passed (checked every
+    minute); false: only ``r`` fetches."""
     fetch_timeout: float = 20.0
     """Seconds before a feed download is given up."""
     max_feed_bytes: int = 10 * 1024 * 1024
