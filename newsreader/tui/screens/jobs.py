@@ -210,11 +210,11 @@ class LibraryScreen(Screen[None]):
     def _before_sync(self) -> None:
         """Called on the sync's thread first: the main screen writes its waiting marks, so they go out."""
 
-    @work(thread=True, group="sources")
+    @work(thread=True, group="feed-edit")
     def rename_source(self, source_id: str, name: str) -> None:
         feeds.rename_job(self, source_id, name)
 
-    @work(thread=True, group="sources")
+    @work(thread=True, group="feed-edit")
     def remove_source(self, source_id: str) -> None:
         feeds.remove_job(self, source_id)
 
