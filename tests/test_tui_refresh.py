@@ -153,3 +153,19 @@ async def test_r_during_a_refresh_does_not_repeat_its_error_popups(
         messages = [str(n.message) for n in notifications(app)]
         assert not any("No feeds to refresh" in m for m in messages), messages
         assert len(feed_server.log) == 1  # one fetch, not one per press
+
+
+def test_refresh_concurrency_is_one_value_for_the_app_and_the_cli(tmp_path: Path) -> None:
+    from newsreader._refresh import DEFAULT_CONCURRENCY
+    from newsreader.config import load_settings
+    from tests.test_organise_cli import run
+
+    assert Settings().refresh_concurrency == DEFAULT_CONCURRENCY == 64
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "settings.toml").write_text("refresh_concurrency = 0\n", encoding="utf-8")
+    done = run(lib, "refresh")
+    assert done.returncode == 1 and "refresh_concurrency must be 1 or more, not 0" in done.stderr
+    (lib / "settings.toml").write_text("refresh_concurrency = 3\n", encoding="utf-8")
+    assert load_settings(lib / "settings.toml").refresh_concurrency == 3
+    assert run(lib, "refresh").returncode == 0  # no feeds: nothing to do, read without complaint
