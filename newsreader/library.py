@@ -255,15 +255,24 @@ class Library(OrganiseMixin):
         headlines = self._store.headlines()
         state = self._store.state()
         sid = self.resolve_source(source_id) if source_id else None
+        read = int(Flags.READ)  # a plain int: IntFlag's operators cost a second over 100,000 articles
         ids = [
             i
             for i, rec in headlines.items()
-            if (sid is None or rec.get("src") == sid) and not state.get(i, 0) & Flags.READ
+            if (sid is None or rec.get("src") == sid) and not state.get(i, 0) & read
         ]
         if not ids:
             return 0
         self.remote.record(ids, read=True, starred=None)  # every one of them, not only the newest page
         return self._store.set_state(ids, read=True)
+
+    def delete(self, article_ids: Iterable[str], /) -> int:
+        """Delete articles for the reader: out of every list, count and search, for good (the app's
+        ``D``). They stay as hidden marks (``is:hidden``, dropped by ``prune``) rather than going:
+        a refresh or a re-import would bring back an article that left no trace. Returns how many."""
+        headlines = self._store.headlines()
+        ids = [self._resolve(i, headlines) for i in article_ids]
+        return self._store.apply_marks(hidden=ids)
 
     @property
     def remote(self) -> RemoteArticles:
@@ -313,8 +322,18 @@ class Library(OrganiseMixin):
         *,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        in_child: bool = False,
     ) -> None:
-        """Build or catch up the search index now (the TUI calls this in a worker at start-up)."""
+        """Build or catch up the search index now (the TUI calls this in a worker at start-up).
+
+        ``in_child``: do the work in a child process (``search.background``), so this process's
+        interpreter stays free; the TUI's keys would otherwise wait behind a build for seconds.
+        """
+        if in_child:
+            from newsreader.search.background import sync_in_child
+
+            sync_in_child(self._search_index, progress=progress, cancel=cancel)
+            return
         self._search_index.sync(progress=progress, cancel=cancel)
 
     @staticmethod

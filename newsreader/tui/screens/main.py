@@ -33,8 +33,8 @@ from newsreader.tui import feeds
 from newsreader.tui.keys import READING_KEYS
 from newsreader.tui.messages import ArticleFailed, ArticleShown, HeadlineOpened, SourceChosen
 from newsreader.tui.organise import ORGANISE_KEYS
+from newsreader.tui.screens.listing import ListingScreen
 from newsreader.tui.screens.marking import WRITE_WAIT
-from newsreader.tui.screens.search import SearchScreen
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.headline_pane import SavedList
@@ -60,7 +60,7 @@ FIRST_PAGE = 300
 """Headlines shown before the whole list has loaded."""
 
 
-class MainScreen(SearchScreen):
+class MainScreen(ListingScreen):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = READING_KEYS + ORGANISE_KEYS
@@ -84,6 +84,7 @@ class MainScreen(SearchScreen):
         self.article_view.border_title = "Article"
         self._apply_width(self.app.size.width)
         self.headlines.set_compact(self.settings.compact_list)
+        self.list_order, self.hide_read = self.settings.sort_order, self.settings.hide_read
         self.add_class("-no-article")
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
@@ -130,8 +131,13 @@ class MainScreen(SearchScreen):
 
     @property
     def pending(self) -> bool:
-        """True while a debounced search or recount is still to run, or a mark to be saved."""
-        return bool(self._recount_timer is not None or self.pane.debouncing or not self._marks.idle)
+        """True while a debounced search or recount is still to run, a mark to be saved or shown."""
+        return bool(
+            self._recount_timer is not None
+            or self.pane.debouncing
+            or not self._marks.idle
+            or self._showing_read
+        )
 
     @property
     def settled(self) -> bool:
@@ -144,6 +150,7 @@ class MainScreen(SearchScreen):
     def _show_sources(
         self, sources: list[Source], starred: int, poll: bool = False, saved: dict[str, int] | None = None
     ) -> None:
+        sources, starred = self.without_deleted(sources, starred)
         total = sum(s.articles for s in sources)
         unread = sum(s.unread for s in sources)
         self.sources.set_sources(sources, unread=unread, starred=starred, total=total, saved=saved)
@@ -170,7 +177,7 @@ class MainScreen(SearchScreen):
         try:
             if (name := saved_name_of(key)) is not None:
                 articles = self.library.saved_articles(name)
-            elif not self.loaded.is_set() and keep is None:
+            elif not self.loaded.is_set() and keep is None and self.list_order == "newest":
                 # First paint: a screenful now, everything a moment later (100k rows load in
                 # ~0.4 s; the first 300 in a fraction of that).
                 first = self.library.articles(**kwargs, limit=FIRST_PAGE)
@@ -201,8 +208,9 @@ class MainScreen(SearchScreen):
         saved = self.pane.saved
         if saved is not None:
             # Search is showing: refresh what esc will restore instead.
-            self.pane.saved = SavedList(articles, saved.cursor_id)
+            self.pane.saved = SavedList(self.as_listed(articles, saved.cursor_id), saved.cursor_id)
             return
+        articles = self.as_listed(articles, keep)
         headlines = self.headlines
         headlines.empty_text = {
             UNREAD: "Nothing unread. Press r to refresh.",

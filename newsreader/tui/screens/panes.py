@@ -113,7 +113,11 @@ class PanesScreen(LibraryScreen):
         headlines = self.headlines
         headlines.set_compact(headlines.row_height != 1)
 
+    def list_state(self) -> str:
+        """What the list's title says about its order and filter (``listing.ListingScreen``)."""
+        return ""
+
     def _update_titles(self) -> None:
-        label, count, unread = self.pane.set_titles(self.sources.label_for(self._key))
+        label, count, unread = self.pane.set_titles(self.sources.label_for(self._key), self.list_state())
         articles = "article" if count == 1 else "articles"
         self.status.set_text(Text(f"{label}: {count} {articles}, {unread} unread", end=""))
