@@ -2,7 +2,8 @@
 and the note on the highlighted feed (its last error or warning) in the status line.
 
 Functions of ``screens/jobs.LibraryScreen`` (it keeps the workers and the thin ``action_*`` methods);
-the bindings live on ``SourceList`` (ids ``sources-refresh``, ``sources-rename``, ``sources-remove``).
+the bindings live on ``SourceList`` (ids ``sources-rename``, ``sources-remove``); ``r`` is the screen's,
+and acts on the highlighted feed while the sources pane has focus.
 """
 
 from __future__ import annotations
@@ -44,11 +45,11 @@ def show_note(screen: LibraryScreen) -> None:
 
 
 def refresh_one(screen: LibraryScreen) -> None:
-    """``r`` on the sources pane: fetch the highlighted feed; on a smart view, every feed."""
+    """``r`` on the sources pane: fetch the highlighted feed."""
     source = highlighted(screen)
     if source is None:
-        screen.action_refresh()
-    elif source.kind is not SourceKind.FEED:
+        return
+    if source.kind is not SourceKind.FEED:
         screen.notify(f"“{safe_line(source.title)}” is an imported file, not a feed.", markup=False)
     elif screen.refreshing:
         screen.notify("A refresh is already under way.", markup=False, timeout=2)

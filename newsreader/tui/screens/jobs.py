@@ -64,14 +64,15 @@ class LibraryScreen(Screen[None]):
     # -- the keys that start jobs -------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        """``r``: every feed; on the sources pane, the highlighted feed (on a smart view, every feed)."""
+        if self.sources.has_focus and feeds.highlighted(self) is not None:
+            feeds.refresh_one(self)
+            return
         if self.refreshing:
             self.notify("A refresh is already under way.", markup=False, timeout=2)
             return
         self.refresh_feeds()
         self.sync_accounts(quiet=False)
-
-    def action_refresh_source(self) -> None:
-        feeds.refresh_one(self)
 
     def action_rename_source(self) -> None:
         feeds.rename(self)

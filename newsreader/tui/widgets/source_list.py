@@ -50,14 +50,8 @@ class SourceList(OptionList):
         Binding("j", "cursor_down", "Down", show=False, id="sources-down"),
         Binding("k", "cursor_up", "Up", show=False, id="sources-up"),
         # The screen decides (screens/jobs.py, tui/feeds.py); here they only apply to this pane.
-        Binding(
-            "r",
-            "screen.refresh_source",
-            "Refresh this feed",
-            show=False,
-            id="sources-refresh",
-            tooltip="Fetch the highlighted feed now (on All, Unread or Starred: every feed)",
-        ),
+        # (``r`` here refreshes the highlighted feed: the screen's own binding asks who has focus,
+        # so the footer keeps showing it.)
         Binding(
             "e",
             "screen.rename_source",
