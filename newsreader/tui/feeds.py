@@ -100,7 +100,12 @@ def remove(screen: LibraryScreen) -> None:
     except NewsreaderError as exc:
         screen._error(exc)
         return
-    question = Text(f"Unsubscribe from “{title}” and delete its {source.articles} article(s)?", end="")
+    count = source.articles
+    if count:
+        articles = f"{count} article" + ("s" if count != 1 else "")
+        question = Text(f"Unsubscribe from “{title}” and delete its {articles}?", end="")
+    else:
+        question = Text(f"Unsubscribe from “{title}”? It has no articles.", end="")
     if starred:
         question.append(f"\n{starred} of them are starred: they are deleted too.", style="bold")
 

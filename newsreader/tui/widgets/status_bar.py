@@ -65,6 +65,13 @@ class StatusBar(Horizontal):
         widget.display = bool(note)
         widget.set_class(error, "-error")
         widget.update(Text(note, no_wrap=True, overflow="ellipsis", end=""))
+        if not self.busy:
+            self._show_label(self.result)  # the note comes before the last refresh's count
+
+    @property
+    def busy(self) -> bool:
+        """True while a job's progress is showing."""
+        return bool(self.query_one(ProgressBar).display)
 
     @property
     def note(self) -> str:
@@ -90,11 +97,14 @@ class StatusBar(Horizontal):
 
     def _show_label(self, label: str) -> None:
         self._label = label
-        bar = self.query_one(ProgressBar)
+        busy = self.busy
         narrow = self.size.width < 60
         self.set_class(narrow, "-narrow")
+        self.set_class(busy, "-busy")
+        if not busy and self.query_one("#status-note").display:
+            label = ""  # a feed's error or warning matters more than what the last refresh brought
         room = self.size.width - 4  # the line's padding and the label's
-        if bar.display:
+        if busy:
             room -= NARROW_PROGRESS if narrow else PROGRESS_WIDTH
         self.query_one("#status-label", Static).update(Text(fit(label, max(room, 8)), end=""))
 
