@@ -294,7 +294,11 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from newsreader.config import load_settings, settings_path
+
     library = _open_library(args, fetching=True)
+    # One value for the app and the CLI: settings.toml's refresh_concurrency, unless --concurrency.
+    concurrency = args.concurrency or load_settings(settings_path(args.library)).refresh_concurrency
     out, err = _console(), _console(stderr=True)
     only = None
     if args.due:
@@ -305,9 +309,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             out.print("nothing due: every feed was fetched within its interval (or is backing off)")
             return 0
     if out.is_terminal and sys.stderr.isatty():
-        report = _refresh_with_progress(library, args.concurrency, err, only)
+        report = _refresh_with_progress(library, concurrency, err, only)
     else:
-        report = library.refresh(concurrency=args.concurrency, only=only)
+        report = library.refresh(concurrency=concurrency, only=only)
     for result in report.errors:
         err.print(
             f"failed: {_line(result.title)} ({_line(result.url)}): {_line(result.error)}", soft_wrap=True
@@ -504,7 +508,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--concurrency",
         type=_positive,
         metavar="N",
-        help="downloads at once, overall and per host (default 64)",
+        help="downloads at once, overall and per host (default: refresh_concurrency in settings, 64)",
     )
     p.add_argument("--due", action="store_true", help="only the feeds whose interval has passed")
 

@@ -60,8 +60,14 @@ class Settings:
     """Textual theme name; saved when the user switches theme."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys (``"next-unread" = "N,u"``), applied over the default keymap."""
-    refresh_concurrency: int = 16
-    """How many feeds are fetched at once."""
+    refresh_concurrency: int = 64
+    """How many feeds are fetched at once (overall and to one host), by the app and by ``refresh``
+    (``--concurrency`` overrides); the library's own default, which the refresh benchmark measures."""
+    refresh_on_start: bool = False
+    """The app fetches every feed when it opens (else the feeds due, a minute later)."""
+    auto_refresh: bool = True
+    """While the app is open it fetches each feed whose ``refresh_interval`` has passed (checked every
+    minute); false: only ``r`` fetches."""
     fetch_timeout: float = 20.0
     """Seconds before a feed download is given up."""
     max_feed_bytes: int = 10 * 1024 * 1024
@@ -167,6 +173,9 @@ def _organise(path: Path, raw: dict[str, object]) -> tuple[Rule, ...]:
             parse_interval(str(raw["refresh_interval"]))
         except UserInputError as exc:
             raise UserInputError(f"{path}: refresh_interval: {exc}") from None
+    concurrency = raw.get("refresh_concurrency", 1)
+    if isinstance(concurrency, int) and concurrency < 1:
+        raise UserInputError(f"{path}: refresh_concurrency must be 1 or more, not {concurrency}")
     for name in ("keep_days", "keep_articles"):
         value = raw.get(name, 0)
         if isinstance(value, int) and value < 0:

@@ -322,25 +322,6 @@ class Library(SearchMixin, OrganiseMixin):
         self._store.remove_source(sid)
         return source
 
-    def rename_source(self, source_id: str, title: str, /) -> Source:
-        """Give a feed or an imported dump the name shown everywhere (cleaned like any title); a
-        refresh or re-import keeps it. Returns the source as renamed.
-
-        Raises:
-            UserInputError: an empty name, or no such source.
-        """
-        from newsreader.ingest.cleaning import clean_line
-        from newsreader.store.records import SourceUpdate
-
-        name = clean_line(title)
-        if not name:
-            raise UserInputError("a source's name cannot be empty")
-        with self._store.locked():
-            if source_id not in self._store.sources():
-                raise UserInputError(f"no feed or dump has the id {shown(source_id)!r}")
-            self._store.update_sources({source_id: SourceUpdate({"title": name, "renamed": True})})
-        return next(s for s in self.sources() if s.id == source_id)
-
     def feeds(self) -> list[Source]:
         """Subscriptions with their status and article counts, by category then title."""
         return [s for s in self.sources() if s.kind is SourceKind.FEED]

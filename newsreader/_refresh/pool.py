@@ -28,6 +28,34 @@ PARALLEL_PARSE_MIN = 24
 """Refreshes downloading at least this many feeds parse them in a process pool (both cores)."""
 
 
+_tracker_lock = threading.Lock()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr to hand on.
+
+    The tracker passes ``sys.stderr.fileno()`` to its process; inside a Textual app sys.stderr is a
+    capture whose ``fileno()`` is -1, and the start failed (``ValueError: bad value(s) in
+    fds_to_keep``), taking the app down with its refresh (issue 13). Started here once, with the
+    process's own stderr put back for that moment, it is running when the pool's locks need it.
+    """
+    import sys
+    from multiprocessing import resource_tracker
+
+    with _tracker_lock:
+        try:
+            usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+        except (AttributeError, OSError, ValueError):
+            usable = False
+        if usable or sys.__stderr__ is None:
+            return
+        captured, sys.stderr = sys.stderr, sys.__stderr__
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = captured
+
+
 def run_async(coro: Any) -> Any:
     """Run a coroutine to completion from sync code, even on a thread whose loop is running."""
     import asyncio
@@ -183,6 +211,7 @@ async def fetch_and_parse(
             # threads (a Textual app's) can deadlock the child: then spawn, which starts clean.
             method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
             context = multiprocessing.get_context(method)
+            _start_resource_tracker()
             pool = concurrent.futures.ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
             )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newsreader._lookup import ArticleList
+    from newsreader.models import Source
     from newsreader.organise.ops import RuleReport
     from newsreader.organise.retention import Policy
     from newsreader.organise.rules import Rule
@@ -37,6 +38,8 @@ class OrganiseMixin:
         def _resolve(self, article_id: str, headlines: Any) -> str: ...
 
         def _index_articles(self, new_or_updated_ids: Sequence[str]) -> None: ...
+
+        def sources(self) -> list[Source]: ...
 
     _saved_counts: SavedCounts | None = None
     _counts_lock = threading.Lock()
@@ -119,6 +122,27 @@ class OrganiseMixin:
             keep_days=keep_days,
             keep_articles=keep_articles,
         )
+
+    def rename_source(self, source_id: str, title: str, /) -> Source:
+        """Give a feed or an imported dump the name shown everywhere (cleaned like any title); a
+        refresh or re-import keeps it. Returns the source as renamed.
+
+        Raises:
+            UserInputError: an empty name, or no such source.
+        """
+        from newsreader._import import shown
+        from newsreader.errors import UserInputError
+        from newsreader.ingest.cleaning import clean_line
+        from newsreader.store.records import SourceUpdate
+
+        name = clean_line(title)
+        if not name:
+            raise UserInputError("a source's name cannot be empty")
+        with self._store.locked():
+            if source_id not in self._store.sources():
+                raise UserInputError(f"no feed or dump has the id {shown(source_id)!r}")
+            self._store.update_sources({source_id: SourceUpdate({"title": name, "renamed": True})})
+        return next(s for s in self.sources() if s.id == source_id)
 
     def _rules_at_ingest(self, new_ids: Sequence[str]) -> None:
         """Apply the library's rules to articles just committed (and indexed); never fails the import

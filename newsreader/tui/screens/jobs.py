@@ -1,9 +1,12 @@
 """The base of the main screen: the long library jobs and the way their results come home.
 
-Refresh (by hand with ``r``, or of the feeds due), sync, subscribe (``a``), import (``i``) and the
-search index's catch-up run as thread workers (the library touches disk and network) and report
-progress to the status bar with ``Progress`` messages; results come back to the UI thread through
-``_ui``, which drops them if the screen has gone (the user quit meanwhile).
+Refresh (by hand with ``r``, one feed with ``r`` on the sources pane, at start with
+``refresh_on_start``, and of the feeds due every ``DUE_CHECK`` seconds with ``auto_refresh``), sync,
+subscribe (``a``), import (``i``), renaming and removing a source (``tui/feeds.py``) and the search
+index's catch-up run as thread workers (the library touches disk and network) and report progress to
+the status bar with ``Progress`` messages; results come back to the UI thread through ``_ui``, which
+drops them if the screen has gone (the user quit meanwhile). One refresh runs at a time: ``r``
+during one says so instead of starting a second that would report the same errors again.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
-from newsreader.tui import organise
+from newsreader.tui import feeds, organise
 from newsreader.tui.messages import Progress
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.text import safe_line
+from newsreader.tui.widgets.source_list import ALL, SourceList
 from newsreader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -33,6 +37,9 @@ log = logging.getLogger(__name__)
 class LibraryScreen(Screen[None]):
     """A screen over one library with its refresh, subscribe and import workers."""
 
+    DUE_CHECK: float = 60.0
+    """Seconds between looks for feeds whose refresh interval has passed (tests shorten it)."""
+
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
@@ -41,6 +48,15 @@ class LibraryScreen(Screen[None]):
     def status(self) -> StatusBar:
         return self.query_one("#status", StatusBar)
 
+    @property
+    def sources(self) -> SourceList:
+        return self.query_one("#sources", SourceList)
+
+    @property
+    def refreshing(self) -> bool:
+        """True while a refresh (by hand, of one feed, or of the feeds due) is under way."""
+        return any(w.group == "refresh" and not w.is_finished for w in self.workers)
+
     def _reload_keeping_cursor(self) -> None:
         """Show what a job changed (the main screen reloads its panes)."""
         raise NotImplementedError
@@ -48,8 +64,27 @@ class LibraryScreen(Screen[None]):
     # -- the keys that start jobs -------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        """``r``: every feed; on the sources pane, the highlighted feed (on a smart view, every feed)."""
+        if self.sources.has_focus and feeds.highlighted(self) is not None:
+            feeds.refresh_one(self)
+            return
+        if self.refreshing:
+            self.notify("A refresh is already under way.", markup=False, timeout=2)
+            return
         self.refresh_feeds()
         self.sync_accounts(quiet=False)
+
+    def action_rename_source(self) -> None:
+        feeds.rename(self)
+
+    def action_remove_source(self) -> None:
+        feeds.remove(self)
+
+    def refresh_at_start(self) -> None:
+        """After the first paint, with ``refresh_on_start``: every feed (the feeds due otherwise come
+        with the first ``DUE_CHECK``)."""
+        if self.app.settings.refresh_on_start and not self.refreshing:  # type: ignore[attr-defined]
+            self.refresh_feeds(quiet=True)
 
     def action_add_feed(self) -> None:
         def answer(url: str | None) -> None:
@@ -94,26 +129,33 @@ class LibraryScreen(Screen[None]):
     def refresh_due(self) -> None:
         """The automatic refresh: fetch the feeds whose interval has passed and that are not backing
         off (``settings.toml`` ``refresh_interval``, ``newsreader feed FEED --interval``)."""
-        if any(w.group == "refresh" and w.is_running for w in self.workers):
-            return  # a refresh is under way: it fetches them
+        if self.refreshing or not self.app.settings.auto_refresh:  # type: ignore[attr-defined]
+            return  # a refresh under way fetches them
         try:
             due = organise.due_feeds(self)
         except NewsreaderError as exc:
             log.warning("automatic refresh: %s", exc)
             return
         if due:
-            self._ui(self.refresh_feeds, due)
+            self._ui(self._refresh_due_now, due)
 
-    @work(thread=True, exclusive=True, group="refresh")
-    def refresh_feeds(self, only: list[str] | None = None) -> None:
-        """Fetch every feed (``r``), or ``only`` these (the automatic refresh of the feeds due)."""
+    def _refresh_due_now(self, due: list[str]) -> None:
+        if not self.refreshing:
+            self.refresh_feeds(due, quiet=True)
+
+    @work(thread=True, group="refresh")
+    def refresh_feeds(
+        self, only: list[str] | None = None, *, quiet: bool = False, label: str = "Refreshing feeds…"
+    ) -> None:
+        """Fetch every feed (``r``), or ``only`` these (one feed, or the automatic refresh of the
+        feeds due); ``quiet``: no pop-up when nothing arrived (the status line still says so)."""
         worker = get_current_worker()
         status = self.status
 
-        def progress(done: int, total: int, label: str) -> None:
-            status.post_message(Progress(done, total, label))
+        def progress(done: int, total: int, feed: str) -> None:
+            status.post_message(Progress(done, total, feed if total > 1 else label))
 
-        status.post_message(Progress(0, 1, "Refreshing feeds…"))
+        status.post_message(Progress(0, 1, label))
         try:
             report = self.library.refresh(
                 concurrency=self.app.settings.refresh_concurrency,  # type: ignore[attr-defined]
@@ -125,16 +167,20 @@ class LibraryScreen(Screen[None]):
             self._ui(self._error, exc)
             self._ui(status.done)
             return
-        self._ui(status.done)
         if not report.results:
+            self._ui(status.done)
             from newsreader.sync import has_accounts
 
             # synced feeds come with the sync, started beside this; a refresh of due feeds may find none
-            if only is None and not has_accounts(self.library):
+            if only is None and not has_accounts(self.library) and not worker.is_cancelled:
                 self._ui(self.notify, "No feeds to refresh: add one with a.", markup=False)
             return
-        summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
         errors = report.errors
+        self._ui(status.done, arrived(report.new, report.updated, len(errors), self.library.now()))
+        if quiet and not report.new and not report.updated and not errors:
+            self._ui(self._reload_keeping_cursor)
+            return
+        summary = f"{report.new} new, {report.updated} updated from {len(report.results)} feeds"
         if errors:
             summary += f"; {len(errors)} failed"
         self._ui(self.notify, summary + ".", title="Refreshed", markup=False)
@@ -167,9 +213,23 @@ class LibraryScreen(Screen[None]):
     def _before_sync(self) -> None:
         """Called on the sync's thread first: the main screen writes its waiting marks, so they go out."""
 
+    @work(thread=True, group="feed-edit")
+    def rename_source(self, source_id: str, name: str) -> None:
+        feeds.rename_job(self, source_id, name)
+
+    @work(thread=True, group="feed-edit")
+    def remove_source(self, source_id: str) -> None:
+        feeds.remove_job(self, source_id)
+
+    def _source_removed(self, source_id: str) -> None:
+        if self.sources.selected_key == f"src:{source_id}":
+            self.sources.select_key(ALL)  # its headlines go with it: show All instead
+        self._reload_keeping_cursor()
+
     @work(thread=True, group="subscribe")
     def subscribe(self, url: str) -> None:
-        self.status.post_message(Progress(0, 1, f"Subscribing to {url}…"))
+        shown = url.split("://", 1)[-1]  # the scheme says little; the host and path must show
+        self.status.post_message(Progress(0, 1, f"Subscribing to {shown}…"))
         try:
             source = self.library.subscribe(url)
         except NewsreaderError as exc:
@@ -232,3 +292,14 @@ class LibraryScreen(Screen[None]):
 
     def _error(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", markup=False, timeout=8)
+
+
+def arrived(new: int, updated: int, failed: int, now: object) -> str:
+    """The status line's count of what a refresh brought: ``Refreshed 18:40: 3 new, 1 updated``."""
+    from datetime import datetime
+
+    from newsreader.models import local_time
+
+    when = f" {local_time(now):%H:%M}" if isinstance(now, datetime) else ""
+    parts = [f"{new} new"] + [f"{updated} updated"] * bool(updated) + [f"{failed} failed"] * bool(failed)
+    return f"Refreshed{when}: {', '.join(parts)}"

@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, Source
+from newsreader.tui import feeds
 from newsreader.tui.keys import READING_KEYS
 from newsreader.tui.messages import ArticleFailed, ArticleShown, HeadlineOpened, SourceChosen
 from newsreader.tui.organise import ORGANISE_KEYS
@@ -55,8 +56,6 @@ POLL_INTERVAL = 15.0
 """Seconds between checks for articles another process (a CLI import) added."""
 SYNC_INTERVAL = 300.0
 """Seconds between background syncs with the server accounts (also at start and with ``r``)."""
-DUE_CHECK = 60.0
-"""Seconds between looks for feeds whose refresh interval has passed (they are then fetched)."""
 FIRST_PAGE = 300
 """Headlines shown before the whole list has loaded."""
 
@@ -91,7 +90,7 @@ class MainScreen(ListingScreen):
         self.set_interval(60, self.headlines.refresh_dates)
         self.set_interval(POLL_INTERVAL, self.poll_library)
         self.set_interval(SYNC_INTERVAL, self.sync_accounts)
-        self.set_interval(DUE_CHECK, self.refresh_due)
+        self.set_interval(self.DUE_CHECK, self.refresh_due)
         self.load_headlines(self._key)  # the sources follow the first paint
 
     # -- loading ------------------------------------------------------------------------------
@@ -162,6 +161,7 @@ class MainScreen(ListingScreen):
             self._reload_keeping_cursor()  # articles arrived from outside: show them
         if self.loaded.is_set():
             self._update_titles()  # a source's label may have arrived after its headlines
+        feeds.show_note(self)  # the highlighted feed's error may have come or gone
 
     @work(thread=True, exclusive=True, group="headlines")
     def load_headlines(self, key: str, *, keep: str | None = None) -> None:
@@ -232,6 +232,7 @@ class MainScreen(ListingScreen):
             self.call_after_refresh(self.load_sources)
             self.call_after_refresh(self.update_search_index)
             self.call_after_refresh(self.sync_accounts)  # in the background: the app never waits on it
+            self.call_after_refresh(self.refresh_at_start)
 
     @on(SourceList.Chosen)
     def _source_chosen(self, event: SourceChosen) -> None:
@@ -240,6 +241,7 @@ class MainScreen(ListingScreen):
         if event.key != self._key:
             self._key = event.key
             self.load_headlines(event.key)
+        feeds.show_note(self)
         if event.enter:
             self._focus_pane("headlines")
 

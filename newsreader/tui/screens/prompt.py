@@ -17,8 +17,10 @@ class PromptScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
 
-    def __init__(self, title: str, placeholder: str = "", *, ok: str = "OK") -> None:
+    def __init__(self, title: str, placeholder: str = "", *, ok: str = "OK", value: str = "") -> None:
         super().__init__()
+        self.value = value
+        """What the field starts with (a feed's current name, to edit)."""
         self.title_text = title
         self.placeholder = placeholder
         self.ok = ok
@@ -28,7 +30,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(self.title_text, id="prompt-title", markup=False)
-            yield Input(placeholder=self.placeholder, id="prompt-input", suggester=self.suggester)
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input", suggester=self.suggester)
             with Horizontal(classes="buttons"):
                 yield Button(self.ok, id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")

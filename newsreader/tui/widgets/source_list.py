@@ -1,5 +1,6 @@
 """The sources pane: All, Unread, Starred, saved searches, then each feed and each imported dump with
-unread counts.
+unread counts. Feeds in OPML folders (their ``category``, ``News/Science`` two deep) are listed under
+a heading per folder with the folder's unread count; feeds outside any folder come first.
 
 Sources are few (hundreds at most), so an OptionList is the right tool here; rows carry a
 selection key (``all``, ``unread``, ``starred``, ``saved:<name>`` or ``src:<source id>``), never widget
@@ -48,6 +49,25 @@ class SourceList(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="sources-down"),
         Binding("k", "cursor_up", "Up", show=False, id="sources-up"),
+        # The screen decides (screens/jobs.py, tui/feeds.py); here they only apply to this pane.
+        # (``r`` here refreshes the highlighted feed: the screen's own binding asks who has focus,
+        # so the footer keeps showing it.)
+        Binding(
+            "e",
+            "screen.rename_source",
+            "Rename",
+            show=False,
+            id="sources-rename",
+            tooltip="Rename the highlighted feed or imported file",
+        ),
+        Binding(
+            "D",
+            "screen.remove_source",
+            "Remove feed",
+            show=False,
+            id="sources-remove",
+            tooltip="Unsubscribe from the highlighted feed and delete its articles, after asking",
+        ),
     ]
 
     Chosen: ClassVar[type[SourceChosen]] = SourceChosen
@@ -90,12 +110,12 @@ class SourceList(OptionList):
             rows.append(Option(Text("SAVED SEARCHES", style="dim bold"), disabled=True))
             for name in sorted(self._saved, key=str.casefold):
                 rows.append(self._option(saved_key(name), safe_line(name), self._saved[name]))
-        feeds = sorted((s for s in sources if s.kind == SourceKind.FEED), key=lambda s: s.title.casefold())
+        feeds = sorted((s for s in sources if s.kind == SourceKind.FEED), key=_by_folder)
         dumps = sorted((s for s in sources if s.kind != SourceKind.FEED), key=lambda s: s.title.casefold())
         if feeds:
             rows.append(None)
             rows.append(Option(Text("FEEDS", style="dim bold"), disabled=True))
-            rows.extend(self._source_option(s) for s in feeds)
+            rows.extend(self._feed_rows(feeds))
         if dumps:
             rows.append(None)
             rows.append(Option(Text("IMPORTED", style="dim bold"), disabled=True))
@@ -112,22 +132,50 @@ class SourceList(OptionList):
             return False
         return True
 
-    def _source_option(self, source: Source) -> Option:
+    def _feed_rows(self, feeds: list[Source]) -> list[Option]:
+        """Feeds outside any folder, then a heading per folder (with its unread count) and its feeds."""
+        rows: list[Option] = []
+        folder: str | None = None
+        for source in feeds:
+            category = _folder(source)
+            if category and category != folder:
+                unread = sum(s.unread for s in feeds if _folder(s) == category)
+                label = "▾ " + " › ".join(safe_line(p) for p in category.split("/"))
+                rows.append(self._option(f"folder:{category}", label, unread, heading=True))
+            folder = category
+            rows.append(self._source_option(source, indent="  " if category else ""))
+        return rows
+
+    def _source_option(self, source: Source, *, indent: str = "") -> Option:
         title = safe_line(source.title) or safe_line(source.location)
+        self._labels[source_key(source.id)] = title
         if source.error:
             title = "! " + title
-        return self._option(source_key(source.id), title, source.unread)
+        elif source.warning:
+            title = "? " + title
+        return self._option(source_key(source.id), indent + title, source.unread, remember=False)
 
-    def _option(self, key: str, label: str, count: int, *, muted_count: bool = False) -> Option:
-        """One row: the label cut to the pane's width, the count right-aligned after it."""
-        self._labels[key] = label
+    def _option(
+        self,
+        key: str,
+        label: str,
+        count: int,
+        *,
+        muted_count: bool = False,
+        heading: bool = False,
+        remember: bool = True,
+    ) -> Option:
+        """One row: the label cut to the pane's width, the count right-aligned after it; a folder's
+        heading is dim and cannot be chosen."""
+        if remember:
+            self._labels[key] = label
         width = max(12, (self.scrollable_content_region.width or 24) - 2)
         number = f"{count:>6}" if count else ""
-        text = Text(label, end="")
+        text = Text(label, end="", style="dim bold" if heading else "")
         text.truncate(width - len(number), overflow="ellipsis", pad=bool(number))
         if number:
-            text.append(number, style="dim" if muted_count else "bold")
-        return Option(text, id=key)
+            text.append(number, style="dim" if muted_count or heading else "bold")
+        return Option(text, id=key, disabled=heading)
 
     def on_resize(self) -> None:
         if self._sources or self.option_count:
@@ -183,3 +231,13 @@ class SourceList(OptionList):
         key = event.option.id
         if key:
             self.post_message(SourceChosen(key, self.label_for(key), enter=True))
+
+
+def _folder(source: Source) -> str:
+    return (source.category or "").strip("/")
+
+
+def _by_folder(source: Source) -> tuple[bool, str, str]:
+    """Feeds outside a folder first, then by folder path, then by title."""
+    folder = _folder(source)
+    return (bool(folder), folder.casefold(), source.title.casefold())
