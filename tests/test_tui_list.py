@@ -180,3 +180,25 @@ async def test_the_footer_says_which_article_the_keys_act_on(tmp_path: Path) -> 
         await pilot.press("escape")
         await settle(pilot)
         await until(pilot, lambda: "highlighted" in visible_text(app).splitlines()[-1])
+
+
+def list_lines(screen: MainScreen) -> list[str]:
+    """What the headline list draws, line by line, as plain text."""
+    headlines = screen.headlines
+    height = headlines.scrollable_content_region.height
+    return ["".join(seg.text for seg in headlines.render_line(y)).rstrip() for y in range(height)]
+
+
+@pytest.mark.parametrize("width", [140, 80, 56])
+async def test_the_empty_list_hints_are_never_cut(tmp_path: Path, width: int) -> None:
+    """Defect 8: the first-run hint and the empty Starred hint ended in ``…``."""
+    app = make_app(Library(tmp_path / "empty"))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        shown = " ".join(" ".join(list_lines(screen)).split())
+        assert "No articles yet: import a dump (i) or add a feed (a)." in shown
+        screen.sources.select_key("starred")
+        await settle(pilot)
+        shown = " ".join(" ".join(list_lines(screen)).split())
+        assert "…" not in shown and screen.headlines.empty_text in shown

@@ -255,6 +255,8 @@ class MainScreen(ListingScreen):
     @on(ArticleView.Shown)
     def _article_shown(self, event: ArticleShown) -> None:
         self.remove_class("-no-article")
+        if self._pane == "article":  # focus came first (narrow layouts): the footer's rule follows
+            self.footer.call_after_refresh(self.footer.recompose)
         view = self.article_view
         if view.article is None or view.article.id != event.article_id:
             return

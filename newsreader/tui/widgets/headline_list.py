@@ -252,10 +252,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         index, part = divmod(line, self.row_height)
         base = self.rich_style
         if not self._articles:
-            if y == 1:
-                text = Text("  " + self.empty_text, style=self._style("meta"), end="")
-                return self._strip(text, width, base)
-            return Strip.blank(width, base)
+            return self._empty_line(y, width, base)
         if index >= len(self._articles):
             return Strip.blank(width, base)
         article = self._articles[index]
@@ -268,6 +265,15 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             strip = self._render_row_line(article, part, width, is_cursor, base)
             self._line_cache[key] = strip
         return strip
+
+    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
+        """The hint of an empty list, wrapped to the width from its second line: never cut."""
+        lines = Text(self.empty_text, end="").wrap(self.app.console, max(8, width - 3))
+        if 1 <= y <= len(lines):
+            text = Text("  ", end="") + lines[y - 1]
+            text.stylize(self._style("meta"))
+            return self._strip(text, width, base)
+        return Strip.blank(width, base)
 
     def set_compact(self, compact: bool) -> None:
         """One line per headline (title, source, date) or the roomy rows, keeping the cursor."""
