@@ -202,3 +202,41 @@ async def test_the_empty_list_hints_are_never_cut(tmp_path: Path, width: int) ->
         await settle(pilot)
         shown = " ".join(" ".join(list_lines(screen)).split())
         assert "…" not in shown and screen.headlines.empty_text in shown
+
+
+@pytest.mark.parametrize("width", [140, 80])
+async def test_the_list_takes_the_width_until_an_article_opens(tmp_path: Path, width: int) -> None:
+    """Issue 13, density: an empty article pane took 66 of 140 columns."""
+    app = make_app(demo_library(tmp_path / "lib"), compact_list=True)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        sources = 24 if width >= 120 else 0
+        assert screen.pane.region.width == width - sources
+        assert screen.article_view.region.width == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.article_view.region.width > 30
+        assert screen.pane.region.width < width - sources - 30
+
+
+async def test_compact_rows_keep_source_names_whole_and_a_one_feed_view_leaves_them_out(
+    tmp_path: Path,
+) -> None:
+    """Issue 13, density: source names were cut to 13 characters and repeated in a one-feed view."""
+    from tests.tui_support import big_library
+
+    library = big_library(tmp_path / "lib", 60)
+    app = make_app(library, compact_list=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("enter")  # the article pane takes its share of the width
+        await settle(pilot)
+        lines = [line for line in list_lines(screen) if "Generated headli" in line]
+        assert len(lines) > 20 and all("Generated feed" in line for line in lines)
+        only = library.sources()[0]
+        screen.sources.select_key(source_key(only.id))
+        await settle(pilot)
+        lines = [line for line in list_lines(screen) if "Generated headli" in line]
+        assert len(lines) > 20 and not any("Generated feed" in line for line in lines), list_lines(screen)[:5]

@@ -146,11 +146,11 @@ class MainScreen(ListingScreen):
     def _show_sources(
         self, sources: list[Source], starred: int, poll: bool = False, saved: dict[str, int] | None = None
     ) -> None:
+        signature = tuple(sorted((s.id, s.articles) for s in sources))  # the library's own counts
         sources, starred = self.without_deleted(sources, starred)
         total = sum(s.articles for s in sources)
         unread = sum(s.unread for s in sources)
         self.sources.set_sources(sources, unread=unread, starred=starred, total=total, saved=saved)
-        signature = tuple(sorted((s.id, s.articles) for s in sources))
         changed = self._signature is not None and signature != self._signature
         self._signature = signature
         if changed and not self.pane.searching:

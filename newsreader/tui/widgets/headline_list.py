@@ -83,6 +83,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._now: datetime = clock()
         self.row_height = ROW_HEIGHT
         """Lines per headline: ``ROW_HEIGHT``, or 1 in the compact list."""
+        self._feed_width = 0
+        """The longest source name listed: the compact rows' source column."""
         self.show_feed = True
         """Whether compact rows name the source (not in a one-source view, where it would repeat)."""
         self.empty_text = "No articles here."
@@ -128,6 +130,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._snippets = snippets or {}
         self._line_cache.clear()
         self._now = self._clock()
+        self._feed_width = max((len(safe_line(f)) for f in {a.feed for a in self._articles}), default=0)
         self.virtual_size = Size(0, len(self._articles) * self.row_height)
         index = self._index.get(keep, 0) if keep is not None else 0
         self._cursor = -1
@@ -319,18 +322,24 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         )
         for start, end in self._title_spans.get(article.id, ()):
             title.stylize(self._style("match"), start, end)
-        source = ""
+        source = None
         if compact and self.show_feed:
-            # The source gets up to a quarter of the row; the title keeps the rest.
-            source = safe_line(article.feed)[: max(8, width // 4)]
-        room = max(1, width - len(mark) - len(star) - len(date) - 3 - (len(source) + 2 if source else 0))
-        title.truncate(room, overflow="ellipsis", pad=True)
+            # A column as wide as the longest name listed, up to a third of the row: whole names
+            # in the width newsboat gives them, the title keeps the rest.
+            column = min(self._feed_width, max(12, width // 3))
+            source = Text(safe_line(article.feed), style=self._style("meta"), end="")
+            source.truncate(column, overflow="ellipsis", pad=True)
+        if compact:
+            date = date.rjust(6)
+        room = width - len(mark) - len(star) - len(date) - 3 - (len(source) + 2 if source else 0)
+        title.truncate(max(1, room), overflow="ellipsis", pad=True)
         line = Text(end="")
         line.append_text(mark)
         line.append_text(star)
         line.append_text(title)
-        if source:
-            line.append("  " + source, style=self._style("meta"))
+        if source is not None:
+            line.append("  ")
+            line.append_text(source)
         line.append("  " + date + " ", style=self._style("meta"))
         return line
 
