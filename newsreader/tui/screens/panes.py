@@ -119,7 +119,7 @@ class PanesScreen(LibraryScreen):
         target.focus()
 
     def action_switch_pane(self, step: int) -> None:
-        order = [p for p in PANES if p != "article" or not self.has_class("-no-article")]
+        order = list(PANES)
         index = order.index(self._pane) if self._pane in order else 1
         self._focus_pane(order[(index + step) % len(order)])
 
