@@ -59,7 +59,7 @@ async def test_sort_orders_cycle_show_in_the_title_and_survive_a_reload(tmp_path
         screen.load_everything()  # what a refresh or another process's import does
         await settle(pilot)
         assert titles(screen) == newest[::-1] and "oldest first" in list_title(screen)
-        harbour = next(s for s in library.sources() if s.title == "harbour-news.txt")
+        harbour = next(s for s in library.sources() if s.title == "Harbour News")
         screen.sources.select_key(source_key(harbour.id))  # a source switch keeps the order
         await settle(pilot)
         own = [a.title for a in library.articles(source=harbour.id)]
@@ -103,7 +103,7 @@ async def test_hide_read_keeps_the_row_in_use_and_survives_a_source_switch(tmp_p
         await settle(pilot)
         assert opened.id not in {a.id for a in screen.headlines.articles}
         assert all(not a.read for a in screen.headlines.articles)
-        seed = next(s for s in library.sources() if s.title == SEED.name)
+        seed = next(s for s in library.sources() if s.location.endswith(SEED.name))
         screen.sources.select_key(source_key(seed.id))
         await settle(pilot)
         assert screen.headlines.articles and all(not a.read for a in screen.headlines.articles)
