@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from newsreader.ingest import _budget, _html_regex
+from newsreader.ingest.blocks import fence_for
 from newsreader.ingest.cleaning import clean_line, normalise_newlines, strip_controls
 
 if TYPE_CHECKING:
@@ -48,6 +49,19 @@ _NOT_IN_GRID = (_HTML_BLOCKS - {"thead", "tbody", "tfoot", "tr", "caption"}) | {
     "hr",
 }
 _GRID_SPAN = 20  # widest colspan honoured
+# Tags some handler acts on; the tree walk calls none for the others (<span>, <strong>, <em>).
+_ACTIVE = (
+    _HTML_SKIP
+    | _HTML_BLOCKS
+    | {"br", "a", "img", "ul", "ol", "menu", "li", "blockquote", "pre", "hr", "td", "th"}
+)
+_WITH_ATTRS = frozenset({"a", "img", "ol", "td", "th"})  # tags whose handlers read attributes
+# What strip_controls and normalise_newlines change: controls (CR among them), bidi overrides, line
+# separators. HTML without these and without numeric character references (no named entity
+# stands for one) yields text without them, so its paragraphs need no stripping.
+_NEEDS_CLEANING = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
 _BREAKS = re.compile(r"\n[ \t]*\n+")
 _LINK_SCHEMES = frozenset({"http", "https"})
 
@@ -77,6 +91,7 @@ class _HTMLToText:
         self._cell: int | None = None  # len(inline) where the open cell started
         self._caption: int | None = None
         self._span = 1  # the open cell's colspan
+        self.clean = False  # set by the tree walk when the input cannot yield control characters
 
     # Handlers --------------------------------------------------------------------------------
 
@@ -251,13 +266,21 @@ class _HTMLToText:
     def _flush(self, heading: bool = False) -> None:
         if not self.inline:
             return
-        raw = strip_controls(normalise_newlines("".join(self.inline)))
+        raw = "".join(self.inline)
+        if not self.clean:
+            raw = strip_controls(normalise_newlines(raw))
         self.inline = []
         # Anchors still open keep their place relative to the (now empty) buffer.
         if self._anchors:
             self._anchors = [(href, 0) for href, _ in self._anchors]
         if self._pre:
-            pieces = [raw.strip("\n").expandtabs(4)]
+            code = raw.strip("\n").expandtabs(4)
+            if not self._lists and not self._quote and not any(x[:1].isspace() for x in code.split("\n")):
+                fence = fence_for(
+                    code.split("\n")
+                )  # no indented line tells it from prose: fenced, as in dumps
+                code = f"{fence}\n{code}\n{fence}"
+            pieces = [code]
         elif "\n" not in raw:  # the common case: one paragraph, no <br>
             pieces = [" ".join(raw.split())]
         else:
@@ -344,28 +367,34 @@ def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
     if root is None:
         return True
     grids = {table for table in root.iter("table") if _is_grid(table)}
+    handler.clean = "&#" not in html and _NEEDS_CLEANING.search(html) is None
     events = 0
     start = handler.handle_starttag
     end = handler.handle_endtag
     data_ = handler.handle_data
-    for event, element in etree.iterwalk(root, events=("start", "end")):
+    skip, active, with_attrs = _HTML_SKIP, _ACTIVE, _WITH_ATTRS
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
         tag: Any = element.tag
         if event == "start":
             events += 1
             if events % _budget.CHECK_EVERY == 0:
                 _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
-            if isinstance(tag, str):
+            if tag in active:
+                if tag in skip:  # nothing inside is text a reader sees: not even walked
+                    walk.skip_subtree()
+                    continue
                 if grids and element in grids:
                     handler.start_grid()
                 else:
-                    start(tag, list(element.items()))
-            if element.text:
-                data_(element.text)
+                    start(tag, element.items() if tag in with_attrs else [])
+            text = element.text
         else:
-            if isinstance(tag, str):
+            if tag in active and tag not in skip:
                 end(tag)
-            if element.tail:
-                data_(element.tail)
+            text = element.tail
+        if text:
+            data_(text)
     return True
 
 

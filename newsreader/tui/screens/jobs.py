@@ -74,7 +74,9 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def update_search_index(self) -> None:
-        """Catch the search index up with the library in the background, so ``/`` is instant."""
+        """Catch the search index up with the library in the background, so ``/`` is instant.
+
+        In a child process: a build in this one would hold the interpreter, and every key with it."""
         worker = get_current_worker()
         status = self.status
 
@@ -82,7 +84,7 @@ class LibraryScreen(Screen[None]):
             status.post_message(Progress(done, total, label or "Indexing…"))
 
         try:
-            self.library.update_search_index(progress=progress, cancel=worker.cancelled_event)
+            self.library.update_search_index(progress=progress, cancel=worker.cancelled_event, in_child=True)
         except NewsreaderError as exc:
             self._ui(self._error, exc)
         finally:

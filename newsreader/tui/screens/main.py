@@ -132,8 +132,13 @@ class MainScreen(ListingScreen):
 
     @property
     def pending(self) -> bool:
-        """True while a debounced search or recount is still to run, or a mark to be saved."""
-        return bool(self._recount_timer is not None or self.pane.debouncing or not self._marks.idle)
+        """True while a debounced search or recount is still to run, a mark to be saved or shown."""
+        return bool(
+            self._recount_timer is not None
+            or self.pane.debouncing
+            or not self._marks.idle
+            or self._showing_read
+        )
 
     @property
     def settled(self) -> bool:

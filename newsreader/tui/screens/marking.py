@@ -8,6 +8,9 @@ Tags and undo are ``tui/organise.py``'s functions; the workers that run them liv
 
 from __future__ import annotations
 
+import itertools
+import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +19,7 @@ from textual import work
 from textual.timer import Timer
 
 from newsreader.errors import NewsreaderError
+from newsreader.models import Article
 from newsreader.tui import organise
 from newsreader.tui.marks import MarkWriter
 from newsreader.tui.organise import Change
@@ -30,6 +34,10 @@ RECOUNT_DELAY = 0.4
 """Seconds after the last read/star mark before the source counts are reloaded."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
+SLICE = 0.004
+"""Seconds of row updates between frames while ``A`` shows a long list read."""
+SLICE_PAUSE = 0.008
+"""Seconds left to the keys and the frame between two slices."""
 WRITE_WAIT = 2.0
 """Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
 
@@ -42,6 +50,8 @@ class MarkingScreen(ReadingScreen):
         self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
         """Saves read/star marks in order; reloads wait for it, so they see the marks."""
         self._recount_timer: Timer | None = None
+        self._showing_read = False
+        """True while ``A`` is still turning rows read on screen (``pending`` counts it)."""
         self._last_change: Change | None = None
         """What ``u`` undoes: the last read, star or tag change."""
 
@@ -89,20 +99,19 @@ class MarkingScreen(ReadingScreen):
 
         def answer(confirmed: bool | None) -> None:
             if confirmed:
-                ids = [a.id for a in self.headlines.articles if not a.read]
-                self.headlines.update_all(read=True)
-                self._update_titles()
-                self._mark_source_read(self._key, source_id, ids)
+                rows = list(self.headlines.articles)  # as they were: later marks are their own
+                self._show_read(rows)
+                self._marks.run(lambda: self._mark_source_read(self._key, source_id, rows))
 
         question = Text(f"Mark {unread} unread articles in “{label}” as read?", end="")
         self.app.push_screen(ConfirmScreen(question, yes="Mark read"), answer)
 
-    @work(thread=True, group="state")
-    def _mark_source_read(self, key: str, source_id: str | None, ids: list[str]) -> None:
-        """Smart views (Unread, Starred) mark what they list; a source or All marks it whole."""
+    def _mark_source_read(self, key: str, source_id: str | None, rows: Sequence[Article]) -> None:
+        """On the mark writer's thread, after the marks made before: smart views (Unread, Starred)
+        mark what they list; a source or All marks it whole."""
         try:
             if key in (UNREAD, STARRED):
-                changed = self.library.mark(ids, read=True)
+                changed = self.library.mark([a.id for a in rows if not a.read], read=True)
             else:
                 changed = self.library.mark_source_read(source_id)
         except NewsreaderError as exc:
@@ -110,6 +119,32 @@ class MarkingScreen(ReadingScreen):
             return
         self._ui(self.notify, f"{changed} marked read.", markup=False)
         self._ui(self.load_sources)
+
+    def _show_read(self, rows: Sequence[Article]) -> None:
+        """Show ``rows`` read, the screenful in view first, the rest in slices of a few milliseconds
+        between frames, so keys are served meanwhile (100,000 rows take seconds to change)."""
+        headlines = self.headlines
+        listed = headlines.articles
+        top = min(len(rows), int(headlines.scroll_y // max(headlines.row_height, 1)))
+        order = itertools.chain(range(top, len(rows)), range(top))
+        self._showing_read = True
+
+        def step() -> None:
+            if headlines.articles is not listed:  # reloaded from the library meanwhile: marks and all
+                self._showing_read = False
+                return
+            deadline = time.perf_counter() + SLICE
+            for index in order:
+                row = rows[index]
+                if listed[index] is row and not row.read:  # not changed since A (a later m stands)
+                    headlines.update_article(row.id, read=True)
+                if time.perf_counter() > deadline:
+                    self.set_timer(SLICE_PAUSE, step)
+                    return
+            self._showing_read = False
+            self._update_titles()
+
+        step()
 
     def _set_state(self, ids: list[str], *, save_after: float = 0.0, **state: bool) -> None:
         """Show the change at once, then save it in order on the writer thread.
