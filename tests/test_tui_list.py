@@ -240,3 +240,18 @@ async def test_compact_rows_keep_source_names_whole_and_a_one_feed_view_leaves_t
         await settle(pilot)
         lines = [line for line in list_lines(screen) if "Generated headli" in line]
         assert len(lines) > 20 and not any("Generated feed" in line for line in lines), list_lines(screen)[:5]
+
+
+def test_sort_order_and_hide_read_settings_are_checked(tmp_path: Path) -> None:
+    from newsreader.config import load_settings
+    from newsreader.errors import UserInputError
+
+    path = tmp_path / "settings.toml"
+    path.write_text('sort_order = "title"\nhide_read = true\n', encoding="utf-8")
+    assert (load_settings(path).sort_order, load_settings(path).hide_read) == ("title", True)
+    path.write_text('sort_order = "random"\n', encoding="utf-8")
+    with pytest.raises(UserInputError, match="sort_order must be one of newest, oldest, title, source"):
+        load_settings(path)
+    path.write_text('hide_read = "yes"\n', encoding="utf-8")
+    with pytest.raises(UserInputError, match="hide_read must be true or false"):
+        load_settings(path)
