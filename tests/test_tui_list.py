@@ -255,3 +255,30 @@ def test_sort_order_and_hide_read_settings_are_checked(tmp_path: Path) -> None:
     path.write_text('hide_read = "yes"\n', encoding="utf-8")
     with pytest.raises(UserInputError, match="hide_read must be true or false"):
         load_settings(path)
+
+
+def test_arranged_orders_filters_and_keeps_the_row_in_use() -> None:
+    from newsreader.models import Article, SourceKind
+    from newsreader.tui.screens.listing import arranged
+    from tests.tui_support import IMPORTED_AT
+
+    def row(i: str, title: str, feed: str, read: bool = False) -> Article:
+        return Article(
+            id=i,
+            source_id=feed,
+            title=title,
+            feed=feed,
+            source=f"/dumps/{feed}.txt",
+            kind=SourceKind.DUMP,
+            excerpt="",
+            added=IMPORTED_AT,
+            read=read,
+        )
+
+    rows = [row("a", "beta", "Zed"), row("b", "", "alpha", True), row("c", "Alpha", "Zed", True)]
+    assert [a.id for a in arranged(rows, "newest")] == ["a", "b", "c"]
+    assert [a.id for a in arranged(rows, "oldest")] == ["c", "b", "a"]
+    assert [a.id for a in arranged(rows, "title")] == ["c", "a", "b"]  # untitled last
+    assert [a.id for a in arranged(rows, "source")] == ["b", "a", "c"]  # newest first within one
+    assert [a.id for a in arranged(rows, "newest", hide_read=True, keep="c")] == ["a", "c"]
+    assert [a.id for a in arranged(rows, "oldest", deleted={"a"})] == ["c", "b"]

@@ -10,7 +10,9 @@ The screen keeps the handlers: widget messages (``tui/messages.py``) and key act
   one rule of which article they act on (``target_id``);
 - ``marking.MarkingScreen``: read, star, ``A``, tags and undo, saved in order by
   ``marks.MarkWriter``;
-- ``search.SearchScreen``: the search bar's queries, hits and closing.
+- ``search.SearchScreen``: the search bar's queries, hits and closing;
+- ``listing.ListingScreen``: the list's order and hide-read (applied to every list loaded here),
+  previous unread, and delete with undo until the app closes.
 
 Here: loading the sources and headlines, opening and stepping through articles, and going back.
 The article pane loads and caches articles itself; the headlines pane keeps the state of a search.
