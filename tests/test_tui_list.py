@@ -282,3 +282,15 @@ def test_arranged_orders_filters_and_keeps_the_row_in_use() -> None:
     assert [a.id for a in arranged(rows, "source")] == ["b", "a", "c"]  # newest first within one
     assert [a.id for a in arranged(rows, "newest", hide_read=True, keep="c")] == ["a", "c"]
     assert [a.id for a in arranged(rows, "oldest", deleted={"a"})] == ["c", "b"]
+
+
+async def test_help_keeps_descriptions_whole_at_56_columns(tmp_path: Path) -> None:
+    """Defect 8: at 56 columns the help screen's descriptions shrank to 5 characters."""
+    app = make_app(demo_library(tmp_path / "lib"))
+    async with app.run_test(size=(56, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = visible_text(app)
+        for description in ("Previous unread", "Mark all read", "Hide read", "Next pane"):
+            assert description in text, text
