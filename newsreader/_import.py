@@ -19,6 +19,8 @@ from newsreader.models import ArticleDraft, ImportReport, ImportResult, SourceKi
 from newsreader.store.records import HeadlineRecord, SourceField, SourceRecord, SourceUpdate
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from newsreader.library import Library
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -53,6 +55,16 @@ def title_from(path: Path) -> str:
     from newsreader._clean import clean_line
 
     return clean_line(shown(path.name)) or "untitled"
+
+
+def _dump_title(path: Path, data: bytes, drafts: Sequence[ArticleDraft], now: datetime) -> str:
+    """A new dump's readable default name (``newsreader._names``): decoded again only for a new
+    source, which is rare next to the parsing."""
+    from newsreader._names import dump_name
+    from newsreader.ingest.text import decode_bytes
+
+    text = "" if path.suffix.lower() in PAGE_SUFFIXES or not data else decode_bytes(data, shown(path))
+    return dump_name(path, text, drafts, now)
 
 
 def expand(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str | None]]:
@@ -97,7 +109,7 @@ class _Batch:
         self.revised: set[str] = set()
         self.count = 0
 
-    def add(self, path: Path, drafts: list[ArticleDraft]) -> None:
+    def add(self, path: Path, drafts: list[ArticleDraft], data: bytes = b"") -> None:
         location = str(path.resolve())
         sid = source_id_for(SourceKind.DUMP, location)
         if sid in self.drafts:  # the same file named twice in one call
@@ -112,7 +124,7 @@ class _Batch:
         if sid not in self.lib._store.sources() and any(d.id not in known for d in drafts):
             record: SourceRecord = {
                 "kind": SourceKind.DUMP.value,
-                "title": title_from(path),
+                "title": _dump_title(path, data, drafts, self.now),
                 "location": shown(location),
                 "added": self.now.timestamp(),
             }
@@ -185,7 +197,7 @@ def import_paths(
         except NewsreaderError as exc:
             results.append(ImportResult(path=shown(path), kind=kind, error=str(exc)))
             continue
-        batch.add(path, drafts)
+        batch.add(path, drafts, data)
     batch.flush()
     if progress is not None:
         progress(total, total, "")

@@ -165,6 +165,7 @@ def resolve_source(name: str, sources: Mapping[str, SourceRecord]) -> str:
         sid
         for sid, rec in sources.items()
         if folded in (str(rec.get("location", "")).casefold(), str(rec.get("title", "")).casefold())
+        or (rec.get("kind") != "feed" and folded == _file_name(rec).casefold())  # a dump by file name
         or sid.startswith(name)
     ]
     if len(matches) == 1:
@@ -172,6 +173,11 @@ def resolve_source(name: str, sources: Mapping[str, SourceRecord]) -> str:
     if not matches:
         raise UserInputError(f"no feed or dump matches {name!r} (see `newsreader feeds`)")
     raise UserInputError(f"{name!r} matches {len(matches)} sources; use the id from `newsreader feeds`")
+
+
+def _file_name(rec: SourceRecord) -> str:
+    location = str(rec.get("location", ""))
+    return location.rsplit("/", 1)[-1] if "/" in location else ""
 
 
 def resolve_article(article_id: str, headlines: Mapping[str, HeadlineRecord], where: str) -> str:

@@ -101,7 +101,7 @@ class Article:
     source_id: str
     title: str
     feed: str
-    """Display name of the source: the feed's title or the dump's file name."""
+    """Display name of the source: the feed's title or the dump's name (``newsreader._names``)."""
     source: str
     """Where it came from: the feed URL or the dump's path."""
     kind: SourceKind

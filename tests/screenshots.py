@@ -89,6 +89,13 @@ async def medium(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def compact(pilot: Pilot[None]) -> None:
+    """The one-line list, oldest first, with nothing open: the list has the width."""
+    await settle(pilot)
+    await pilot.press("c", "O")
+    await settle(pilot)
+
+
 SHOTS: list[tuple[str, tuple[int, int], Step]] = [
     ("three-pane", (140, 40), three_pane),
     ("article", (140, 40), article),
@@ -96,6 +103,7 @@ SHOTS: list[tuple[str, tuple[int, int], Step]] = [
     ("help", (140, 40), help_screen),
     ("two-pane", (80, 30), medium),
     ("narrow", (56, 30), narrow),
+    ("compact", (140, 42), compact),
 ]
 """Name, terminal size, and the keys that lead there."""
 

@@ -56,4 +56,4 @@ def test_feed_title_refuses_an_empty_name_and_feed_options_on_a_dump(tmp_path: P
     assert "Traceback" not in empty.stderr
     options = run(lib, "feed", "notes.txt", "--interval", "2h")
     assert options.returncode == 1 and "imported dump" in options.stderr and "--interval" in options.stderr
-    assert Library(lib).sources()[0].title == "notes.txt"  # nothing changed
+    assert Library(lib).sources()[0].title == "Notes"  # nothing changed: its readable default name

@@ -124,7 +124,7 @@ def test_seed_teasers_show_their_full_text_once_the_full_article_is_in(
     page = tmp_path / "full.html"
     page.write_text(full_version(teaser.body), encoding="utf-8")
     assert seeded.import_paths([page]).new == 1
-    full = next(a for a in seeded.articles() if a.feed == "full.html")
+    full = next(a for a in seeded.articles() if a.feed == "Full")  # full.html, by its readable name
     shown = seeded.get(teaser.id)
     assert shown.full_article == full.id and not shown.truncated
     assert shown.body == seeded.get(full.id).body and "Paragraph 5 of the full article" in shown.body

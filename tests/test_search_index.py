@@ -161,7 +161,7 @@ def test_recency_breaks_ties(tmp_path: Path) -> None:
 def test_hit_carries_headline_state_snippet_and_terms(library: Library) -> None:
     hit = library.search("escalation")[0]
     article = hit.article
-    assert article.author == "Andreas Kluth" and article.feed == "world.txt"
+    assert article.author == "Andreas Kluth" and article.feed == "World"
     assert article.published == datetime(2024, 10, 1, tzinfo=UTC)
     assert article.body is None and not article.read and not article.starred
     assert hit.score > 0 and hit.terms == ("escalation",)
@@ -240,7 +240,7 @@ def test_missed_updates_are_caught_up_by_a_diff(library: Library, tmp_path: Path
 def test_changed_and_removed_articles(library: Library) -> None:
     library.search("putin")
     store = library._store
-    sid = next(s for s, rec in store.sources().items() if rec["title"] == "fish.txt")
+    sid = next(s for s, rec in store.sources().items() if rec["title"] == "Fish")
     old = next(h for h in library.search("herring") if h.article.title.startswith("The harbour"))
     changed = ArticleDraft(
         id=old.article.id,
@@ -262,7 +262,7 @@ def test_changed_and_removed_articles(library: Library) -> None:
 
 def test_feed_rename_is_searchable(library: Library) -> None:
     assert len(library.search("feed:fish")) == 2
-    sid = next(s for s, rec in library._store.sources().items() if rec["title"] == "fish.txt")
+    sid = next(s for s, rec in library._store.sources().items() if rec["title"] == "Fish")
     library._store.update_sources({sid: {"title": "Nordic Fisheries"}})
     hits = library.search('feed:"nordic fisheries"')
     assert len(hits) == 2 and {h.article.feed for h in hits} == {"Nordic Fisheries"}

@@ -59,7 +59,7 @@ async def test_sort_orders_cycle_show_in_the_title_and_survive_a_reload(tmp_path
         screen.load_everything()  # what a refresh or another process's import does
         await settle(pilot)
         assert titles(screen) == newest[::-1] and "oldest first" in list_title(screen)
-        harbour = next(s for s in library.sources() if s.title == "harbour-news.txt")
+        harbour = next(s for s in library.sources() if s.title == "Harbour News")
         screen.sources.select_key(source_key(harbour.id))  # a source switch keeps the order
         await settle(pilot)
         own = [a.title for a in library.articles(source=harbour.id)]
@@ -103,7 +103,7 @@ async def test_hide_read_keeps_the_row_in_use_and_survives_a_source_switch(tmp_p
         await settle(pilot)
         assert opened.id not in {a.id for a in screen.headlines.articles}
         assert all(not a.read for a in screen.headlines.articles)
-        seed = next(s for s in library.sources() if s.title == SEED.name)
+        seed = next(s for s in library.sources() if s.location.endswith(SEED.name))
         screen.sources.select_key(source_key(seed.id))
         await settle(pilot)
         assert screen.headlines.articles and all(not a.read for a in screen.headlines.articles)
@@ -180,3 +180,117 @@ async def test_the_footer_says_which_article_the_keys_act_on(tmp_path: Path) -> 
         await pilot.press("escape")
         await settle(pilot)
         await until(pilot, lambda: "highlighted" in visible_text(app).splitlines()[-1])
+
+
+def list_lines(screen: MainScreen) -> list[str]:
+    """What the headline list draws, line by line, as plain text."""
+    headlines = screen.headlines
+    height = headlines.scrollable_content_region.height
+    return ["".join(seg.text for seg in headlines.render_line(y)).rstrip() for y in range(height)]
+
+
+@pytest.mark.parametrize("width", [140, 80, 56])
+async def test_the_empty_list_hints_are_never_cut(tmp_path: Path, width: int) -> None:
+    """Defect 8: the first-run hint and the empty Starred hint ended in ``…``."""
+    app = make_app(Library(tmp_path / "empty"))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        shown = " ".join(" ".join(list_lines(screen)).split())
+        assert "No articles yet: import a dump (i) or add a feed (a)." in shown
+        screen.sources.select_key("starred")
+        await settle(pilot)
+        shown = " ".join(" ".join(list_lines(screen)).split())
+        assert "…" not in shown and screen.headlines.empty_text in shown
+
+
+@pytest.mark.parametrize("width", [140, 80])
+async def test_the_list_takes_the_width_until_an_article_opens(tmp_path: Path, width: int) -> None:
+    """Issue 13, density: an empty article pane took 66 of 140 columns."""
+    app = make_app(demo_library(tmp_path / "lib"), compact_list=True)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        sources = 24 if width >= 120 else 0
+        assert screen.pane.region.width == width - sources
+        assert screen.article_view.region.width == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.article_view.region.width > 30
+        assert screen.pane.region.width < width - sources - 30
+
+
+async def test_compact_rows_keep_source_names_whole_and_a_one_feed_view_leaves_them_out(
+    tmp_path: Path,
+) -> None:
+    """Issue 13, density: source names were cut to 13 characters and repeated in a one-feed view."""
+    from tests.tui_support import big_library
+
+    library = big_library(tmp_path / "lib", 60)
+    app = make_app(library, compact_list=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("enter")  # the article pane takes its share of the width
+        await settle(pilot)
+        lines = [line for line in list_lines(screen) if "Generated headli" in line]
+        assert len(lines) > 20 and all("Generated feed" in line for line in lines)
+        only = library.sources()[0]
+        screen.sources.select_key(source_key(only.id))
+        await settle(pilot)
+        lines = [line for line in list_lines(screen) if "Generated headli" in line]
+        assert len(lines) > 20 and not any("Generated feed" in line for line in lines), list_lines(screen)[:5]
+
+
+def test_sort_order_and_hide_read_settings_are_checked(tmp_path: Path) -> None:
+    from newsreader.config import load_settings
+    from newsreader.errors import UserInputError
+
+    path = tmp_path / "settings.toml"
+    path.write_text('sort_order = "title"\nhide_read = true\n', encoding="utf-8")
+    assert (load_settings(path).sort_order, load_settings(path).hide_read) == ("title", True)
+    path.write_text('sort_order = "random"\n', encoding="utf-8")
+    with pytest.raises(UserInputError, match="sort_order must be one of newest, oldest, title, source"):
+        load_settings(path)
+    path.write_text('hide_read = "yes"\n', encoding="utf-8")
+    with pytest.raises(UserInputError, match="hide_read must be true or false"):
+        load_settings(path)
+
+
+def test_arranged_orders_filters_and_keeps_the_row_in_use() -> None:
+    from newsreader.models import Article, SourceKind
+    from newsreader.tui.screens.listing import arranged
+    from tests.tui_support import IMPORTED_AT
+
+    def row(i: str, title: str, feed: str, read: bool = False) -> Article:
+        return Article(
+            id=i,
+            source_id=feed,
+            title=title,
+            feed=feed,
+            source=f"/dumps/{feed}.txt",
+            kind=SourceKind.DUMP,
+            excerpt="",
+            added=IMPORTED_AT,
+            read=read,
+        )
+
+    rows = [row("a", "beta", "Zed"), row("b", "", "alpha", True), row("c", "Alpha", "Zed", True)]
+    assert [a.id for a in arranged(rows, "newest")] == ["a", "b", "c"]
+    assert [a.id for a in arranged(rows, "oldest")] == ["c", "b", "a"]
+    assert [a.id for a in arranged(rows, "title")] == ["c", "a", "b"]  # untitled last
+    assert [a.id for a in arranged(rows, "source")] == ["b", "a", "c"]  # newest first within one
+    assert [a.id for a in arranged(rows, "newest", hide_read=True, keep="c")] == ["a", "c"]
+    assert [a.id for a in arranged(rows, "oldest", deleted={"a"})] == ["c", "b"]
+
+
+async def test_help_keeps_descriptions_whole_at_56_columns(tmp_path: Path) -> None:
+    """Defect 8: at 56 columns the help screen's descriptions shrank to 5 characters."""
+    app = make_app(demo_library(tmp_path / "lib"))
+    async with app.run_test(size=(56, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = visible_text(app)
+        for description in ("Previous unread", "Mark all read", "Hide read", "Next pane"):
+            assert description in text, text

@@ -10,7 +10,9 @@ The screen keeps the handlers: widget messages (``tui/messages.py``) and key act
   one rule of which article they act on (``target_id``);
 - ``marking.MarkingScreen``: read, star, ``A``, tags and undo, saved in order by
   ``marks.MarkWriter``;
-- ``search.SearchScreen``: the search bar's queries, hits and closing.
+- ``search.SearchScreen``: the search bar's queries, hits and closing;
+- ``listing.ListingScreen``: the list's order and hide-read (applied to every list loaded here),
+  previous unread, and delete with undo until the app closes.
 
 Here: loading the sources and headlines, opening and stepping through articles, and going back.
 The article pane loads and caches articles itself; the headlines pane keeps the state of a search.
@@ -150,11 +152,11 @@ class MainScreen(ListingScreen):
     def _show_sources(
         self, sources: list[Source], starred: int, poll: bool = False, saved: dict[str, int] | None = None
     ) -> None:
+        signature = tuple(sorted((s.id, s.articles) for s in sources))  # the library's own counts
         sources, starred = self.without_deleted(sources, starred)
         total = sum(s.articles for s in sources)
         unread = sum(s.unread for s in sources)
         self.sources.set_sources(sources, unread=unread, starred=starred, total=total, saved=saved)
-        signature = tuple(sorted((s.id, s.articles) for s in sources))
         changed = self._signature is not None and signature != self._signature
         self._signature = signature
         if changed and not self.pane.searching:
@@ -262,6 +264,8 @@ class MainScreen(ListingScreen):
     @on(ArticleView.Shown)
     def _article_shown(self, event: ArticleShown) -> None:
         self.remove_class("-no-article")
+        if self._pane == "article":  # focus came first (narrow layouts): the footer's rule follows
+            self.footer.refresh(recompose=True)
         view = self.article_view
         if view.article is None or view.article.id != event.article_id:
             return

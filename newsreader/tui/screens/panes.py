@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Label
 
 from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.widgets.article_view import ArticleView
@@ -34,6 +34,17 @@ NARROW = 60
 PANES = ("sources", "headlines", "article")
 
 
+class ActionFooter(Footer):
+    """The key footer, led by which article the article keys act on (``ReadingScreen.target_id``'s
+    rule, issue 13 defect 2); it is composed again whenever focus moves, as the footer's keys are."""
+
+    def compose(self) -> ComposeResult:
+        describe = getattr(self.screen, "target_label", None)
+        if self._bindings_ready and callable(describe):
+            yield Label(f"acting on {describe()}", id="footer-target")
+        yield from super().compose()
+
+
 class PanesScreen(LibraryScreen):
     """The three panes, the width classes and pane focus (a base of ``MainScreen``)."""
 
@@ -49,7 +60,7 @@ class PanesScreen(LibraryScreen):
             yield HeadlinePane(id="headlines-pane", clock=self.library.now)
             yield ArticleView(self.library, id="article")
         yield StatusBar(id="status")
-        yield Footer()
+        yield ActionFooter()
 
     @property
     def sources(self) -> SourceList:
@@ -66,6 +77,10 @@ class PanesScreen(LibraryScreen):
     @property
     def article_view(self) -> ArticleView:
         return self.query_one("#article", ArticleView)
+
+    @property
+    def footer(self) -> ActionFooter:
+        return self.query_one(ActionFooter)
 
     @property
     def search_bar(self) -> SearchBar:

@@ -45,6 +45,12 @@ class ReadingScreen(PanesScreen):
             return self.article_view.article.id
         return current.id if current else None
 
+    def target_label(self) -> str:
+        """Which article ``target_id`` picks, as the footer says it."""
+        if self._pane == "article" and self.article_view.article is not None:
+            return "open article"
+        return "highlighted"
+
     def target_url(self) -> str | None:
         article_id = self.target_id()
         shown = self.article_view.article

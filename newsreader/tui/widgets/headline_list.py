@@ -84,6 +84,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._now: datetime = clock()
         self.row_height = ROW_HEIGHT
         """Lines per headline: ``ROW_HEIGHT``, or 1 in the compact list."""
+        self._feed_width = 0
+        """The longest source name listed: the compact rows' source column."""
         self.show_feed = True
         """Whether compact rows name the source (not in a one-source view, where it would repeat)."""
         self.empty_text = "No articles here."
@@ -129,6 +131,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._snippets = snippets or {}
         self._line_cache.clear()
         self._now = self._clock()
+        self._feed_width = max((len(safe_line(f)) for f in {a.feed for a in self._articles}), default=0)
         self.virtual_size = Size(0, len(self._articles) * self.row_height)
         index = self._index.get(keep, 0) if keep is not None else 0
         self._cursor = -1
@@ -253,10 +256,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         index, part = divmod(line, self.row_height)
         base = self.rich_style
         if not self._articles:
-            if y == 1:
-                text = Text("  " + self.empty_text, style=self._style("meta"), end="")
-                return self._strip(text, width, base)
-            return Strip.blank(width, base)
+            return self._empty_line(y, width, base)
         if index >= len(self._articles):
             return Strip.blank(width, base)
         article = self._articles[index]
@@ -269,6 +269,15 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             strip = self._render_row_line(article, part, width, is_cursor, base)
             self._line_cache[key] = strip
         return strip
+
+    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
+        """The hint of an empty list, wrapped to the width from its second line: never cut."""
+        lines = Text(self.empty_text, end="").wrap(self.app.console, max(8, width - 3))
+        if 1 <= y <= len(lines):
+            text = Text("  ", end="") + lines[y - 1]
+            text.stylize(self._style("meta"))
+            return self._strip(text, width, base)
+        return Strip.blank(width, base)
 
     def set_compact(self, compact: bool) -> None:
         """One line per headline (title, source, date) or the roomy rows, keeping the cursor."""
@@ -314,18 +323,23 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         )
         for start, end in self._title_spans.get(article.id, ()):
             title.stylize(self._style("match"), start, end)
-        source = ""
+        source = None
         if compact and self.show_feed:
-            # The source gets up to a quarter of the row; the title keeps the rest.
-            source = safe_line(article.feed)[: max(8, width // 4)]
+            # A column as wide as the longest name listed, up to a third of the row: whole names
+            # in the width newsboat gives them, the title keeps the rest.
+            column = min(self._feed_width, max(12, width // 3))
+            source = Text(safe_line(article.feed), style=self._style("meta"), end="")
+            source.truncate(column, overflow="ellipsis", pad=True)
+        if compact:
+            date = date.rjust(6)
         room = max(1, width - len(mark) - len(star) - len(date) - 3 - (len(source) + 2 if source else 0))
         hint = None
         if compact and article.id in self._snippets and not self._title_spans.get(article.id):
             # A search hit matched in its body: the title shares the row with the snippet's match.
             spans = self._snippets[article.id][1]
             need = (spans[0][1] - spans[0][0] + 14) if spans else 0  # the match, ellipses, a word or two
-            if source and room - need < 8:  # too tight: the source name makes way for the match
-                room, source = room + len(source) + 2, ""
+            if source is not None and room - need < 8:  # too tight: the source name makes way for the match
+                room, source = room + len(source) + 2, None
             keep = min(title.cell_len, room // 2 if room >= 60 else room // 3)
             keep = max(min(4, room), min(keep, room - 2 - need))
             hint = self._snippet_text(article.id, room - keep - 2)
@@ -340,8 +354,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         if hint is not None:
             line.append("  ")
             line.append_text(hint)
-        if source:
-            line.append("  " + source, style=self._style("meta"))
+        if source is not None:
+            line.append("  ")
+            line.append_text(source)
         line.append("  " + date + " ", style=self._style("meta"))
         return line
 
