@@ -239,9 +239,10 @@ def import_feed_file(lib: Library, path: Path, data: bytes) -> ImportResult:
     existing = lib._store.sources().get(sid)
     sources: dict[str, SourceUpdate] = {}
     if existing is None or existing.get("kind") != SourceKind.FEED.value:
+        kept = existing.get("title") if existing and existing.get("renamed") else None  # the user's name
         record: SourceRecord = {
             "kind": SourceKind.DUMP.value,
-            "title": parsed.title or title_from(path),
+            "title": kept or parsed.title or title_from(path),
             "location": shown(location),
             "added": existing.get("added", now.timestamp()) if existing else now.timestamp(),
             "imported": now.timestamp(),

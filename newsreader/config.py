@@ -93,6 +93,10 @@ class Settings:
 
     compact_list: bool = False
     """One line per headline (newsboat's density) instead of title, meta and preview."""
+    sort_order: str = "newest"
+    """The headline list's order at start: ``newest``, ``oldest``, ``title`` or ``source`` (``O`` cycles)."""
+    hide_read: bool = False
+    """Start with read articles left out of the lists (``H`` toggles)."""
     download_dir: str = ""
     """Where enclosures are downloaded; empty means ``<your Downloads folder>/newsreader``."""
     browser: list[str] = field(default_factory=list)
@@ -106,6 +110,9 @@ class Settings:
     """Argument list the article's Markdown is piped to (stdin)."""
     pipe_mode: str = "terminal"
 
+
+SORT_ORDERS = ("newest", "oldest", "title", "source")
+"""The headline list's orders (``sort_order``)."""
 
 _KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list"}
 
@@ -129,6 +136,8 @@ def load_settings(path: Path) -> Settings:
         value = raw.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise UserInputError(f'{path}: {name} must be a list of strings, like ["mpv", "{{url}}"]')
+    if raw.get("sort_order", "newest") not in SORT_ORDERS:
+        raise UserInputError(f"{path}: sort_order must be one of {', '.join(SORT_ORDERS)}")
     for name in ("browser_mode", "player_mode", "pipe_mode"):
         if raw.get(name, "auto") not in ("auto", "terminal", "gui"):
             raise UserInputError(f"{path}: {name} must be auto, terminal or gui")

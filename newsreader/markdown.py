@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 from newsreader.dates import long_date
+from newsreader.ingest.blocks import fence_for
 from newsreader.models import Article
+from newsreader.render import block_kind
 
 _SPECIAL = re.compile(r"([\\`*_<>\[\]|])")
 _REFERENCE = re.compile(r"\\\[(\d+)\\\]")
@@ -42,9 +44,30 @@ def _line(line: str) -> str:
     return quote + pad + marker + escape(line[match.end() :])
 
 
+def _cells(row: str) -> list[str]:
+    inner = row.strip()[1:-1]
+    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", inner)]
+
+
 def _paragraph(paragraph: str, links: int) -> str:
     if paragraph.startswith("## "):
         return "## " + escape(paragraph[3:].replace("\n", " "))
+    kind = block_kind(paragraph)
+    if kind == "code":  # verbatim between fences: nothing in code is Markdown
+        lines = paragraph.split("\n")
+        if lines[0].startswith(("```", "~~~")):
+            return paragraph
+        fence = fence_for(lines)
+        return f"{fence}\n{paragraph}\n{fence}"
+    if kind == "table":  # cells escaped one by one, the bars and the rule row kept
+        rows = paragraph.split("\n")
+        body = [rows[0], *rows[2:]]
+        escaped = ["| " + " | ".join(escape(cell) for cell in _cells(row)) + " |" for row in body]
+        escaped.insert(1, rows[1].strip())
+        text = "\n".join(escaped)
+        return _REFERENCE.sub(
+            lambda m: f"[{m.group(1)}]" if 0 < int(m.group(1)) <= links else m.group(0), text
+        )
     text = "\n".join(_line(line) for line in paragraph.split("\n"))
     return _REFERENCE.sub(lambda m: f"[{m.group(1)}]" if 0 < int(m.group(1)) <= links else m.group(0), text)
 

@@ -162,23 +162,42 @@ def test_big_refresh_from_the_command_line(tmp_path: Path, feed_server: HTTPServ
     assert result.stdout.startswith(expected)
 
 
-def test_unloadable_tls_certificates_are_one_clear_error(tmp_path: Path, feed_server: HTTPServer) -> None:
+def _refresh_without_certificates(lib: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     import os
 
-    lib = tmp_path / "lib"
-    feed_server.expect_request("/c.xml").respond_with_data(rss_doc("C", [("urn:c", "C")]))
-    assert run(lib, "add", feed_server.url_for("/c.xml")).returncode == 0
     env = dict(os.environ, SSL_CERT_FILE=str(tmp_path / "missing.pem"))
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "newsreader", "--library", str(lib), "refresh"],
         capture_output=True,
         text=True,
         timeout=60,
         env=env,
     )
+
+
+def test_unloadable_tls_certificates_are_one_clear_error(tmp_path: Path, feed_server: HTTPServer) -> None:
+    from newsreader.ingest.opml import Outline, unparse
+
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/c.xml").respond_with_data(rss_doc("C", [("urn:c", "C")]))
+    assert run(lib, "add", feed_server.url_for("/c.xml")).returncode == 0
+    # An https feed needs the certificates (a refresh of plain-http feeds loads none, below).
+    opml = tmp_path / "tls.opml"
+    opml.write_text(unparse([Outline("https://127.0.0.1:9/tls.xml", "TLS")]))
+    assert run(lib, "import", str(opml)).returncode == 0
+    result = _refresh_without_certificates(lib, tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("newsreader: error: cannot load TLS certificates:")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_plain_http_refresh_loads_no_tls_certificates(tmp_path: Path, feed_server: HTTPServer) -> None:
+    lib = tmp_path / "lib"
+    feed_server.expect_request("/c.xml").respond_with_data(rss_doc("C", [("urn:c", "C")]))
+    assert run(lib, "add", feed_server.url_for("/c.xml")).returncode == 0
+    result = _refresh_without_certificates(lib, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("refreshed 1 feed: 0 new, 0 updated, 0 not modified, 0 failed")
 
 
 def test_export_opml_writes_atomically_and_fails_in_one_line(tmp_path: Path) -> None:

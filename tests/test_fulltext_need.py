@@ -49,3 +49,18 @@ def test_needs_full_text() -> None:
     assert not needs_full_text({"truncated": True, "full_text": "https://news.example/a"})
     assert not needs_full_text({"truncated": True, "full_article": "abc123"})
     assert not needs_full_text({})
+
+
+def test_teaser_search_of_the_tail_agrees_with_searching_the_whole_body() -> None:
+    """Only a body's tail is searched for a teaser marker (it is cheaper); the answer is the same as
+    for the whole body, also when punctuation after the marker runs longer than the tail."""
+    from newsreader.extract.need import _TEASER_END, _tail
+
+    markers = ["…", "...", "[…]", "(…)", "Read more", "READ THE FULL ARTICLE", "weiterlesen", "x", ""]
+    after = ["", " »", "!", " " + "-" * 30, " " + "»" * 200, "." * 120, " ——— ..."]
+    before = ["", "word " * 40, "ends with a dot." * 20, "»" * 150]
+    for marker in markers:
+        for end in after:
+            for start in before:
+                body = (start + " " + marker + end).rstrip()
+                assert (_TEASER_END.search(_tail(body)) is None) is (_TEASER_END.search(body) is None), body

@@ -99,3 +99,39 @@ def test_pathological_markup_is_handled_in_linear_time() -> None:
         started = time.process_time()
         html_to_text(html, "http://e/")
         assert time.process_time() - started < 10, html[:12]
+
+
+# -- tables (issue 13, defect 7) --------------------------------------------------------------------
+
+TIMETABLE = (
+    "<p>Before</p><table><caption>Spring times</caption>"
+    "<thead><tr><th>Stop</th><th>Departs</th></tr></thead>"
+    "<tbody><tr><td>Inner <a href='https://example.org/inner'>harbour</a></td><td>06:40</td></tr>"
+    "<tr><td>Outer<br>pier</td><td>21:15</td></tr>"
+    "<tr><td colspan='2'>Bikes | free</td></tr></tbody></table><p>After</p>"
+)
+
+
+def test_a_data_table_becomes_a_pipe_table() -> None:
+    text, links = html_to_text(TIMETABLE)
+    assert text == (
+        "Before\n\nSpring times\n\n"
+        "| Stop | Departs |\n| --- | --- |\n| Inner harbour [1] | 06:40 |\n| Outer pier | 21:15 |\n"
+        "| Bikes \\| free | |\n\nAfter"
+    )
+    assert links == ["https://example.org/inner"]
+
+
+def test_a_layout_table_is_still_read_as_paragraphs() -> None:
+    html = (
+        "<table><tr><td><p>Lead story</p><p>More</p></td><td>Side</td></tr>"
+        "<tr><td>a</td><td>b</td></tr></table>"
+    )
+    assert html_to_text(html)[0] == "Lead story\n\nMore\n\nSide\n\na b"
+    # One row or one column is layout too: no grid for an image beside its caption.
+    assert html_to_text("<table><tr><td>[img]</td><td>Caption</td></tr></table>")[0] == "[img] Caption"
+
+
+def test_a_table_in_skipped_markup_stays_skipped() -> None:
+    html = "<svg><table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table></svg>after"
+    assert html_to_text(html)[0] == "after"

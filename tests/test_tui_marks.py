@@ -73,3 +73,31 @@ def test_a_failed_write_is_reported_and_the_rest_go_on(lib: Library) -> None:
     assert writer.wait(10)
     assert len(errors) == 1 and "no-such-article" in str(errors[0])
     assert fresh(lib).get(first).read
+
+
+def test_a_job_runs_in_order_with_the_marks_around_it(lib: Library) -> None:
+    """``A`` queues its write as a job: a mark made before it is written first, one made after it
+    last, so ``m`` pressed just after ``A`` leaves its article unread on disk."""
+    ids = [a.id for a in lib.articles()]
+    first = ids[0]
+    writer = MarkWriter(lib.mark)
+    order: list[str] = []
+    writer.save([first], {"starred": True}, delay=0.2)  # held back a moment, like opening
+    writer.run(lambda: order.append("job") or lib.mark(ids, read=True))
+    writer.save([first], {"read": False})
+    assert writer.wait(10)
+    after = fresh(lib)
+    assert order == ["job"]
+    assert after.get(first).starred and not after.get(first).read
+    assert all(after.get(i).read for i in ids[1:])
+
+
+def test_a_failed_job_is_reported_and_later_marks_go_on(lib: Library) -> None:
+    first = lib.articles()[0].id
+    errors: list[NewsreaderError] = []
+    writer = MarkWriter(lib.mark, on_error=errors.append)
+    writer.run(lambda: lib.mark(["no-such-article"], read=True))
+    writer.save([first], {"read": True})
+    assert writer.wait(10)
+    assert len(errors) == 1
+    assert fresh(lib).get(first).read

@@ -73,6 +73,8 @@ def _title_is_placeholder(old: SourceRecord) -> bool:
     """No title, or only the URL or host the feed was subscribed with (not one the user chose)."""
     from urllib.parse import urlsplit
 
+    if old.get("renamed"):
+        return False
     title = old.get("title")
     location = old.get("location") or ""
     try:

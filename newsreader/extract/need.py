@@ -15,6 +15,12 @@ _TEASER_END = re.compile(
     r"|weiterlesen|mehr lesen|lire la suite|leia mais|continuar leyendo|leggi tutto)\W*$",
     re.IGNORECASE,
 )
+# A marker begins at most this many characters before the body's trailing run of non-word characters
+# (its longest alternative, "read the full article", is 21): only that tail needs searching, since
+# searching the whole body for the end-anchored pattern tries every alternative at every position.
+_MARKER_REACH = 24
+_TAIL = 96
+_NON_WORD_END = re.compile(r"\W*\Z")
 SHORT_WORDS = 80
 """A feed body without a content element and shorter than this is a summary."""
 TEASER_WORDS = 400
@@ -30,9 +36,18 @@ def is_summary_only(body: str, *, has_content: bool) -> bool:
     words = len(body.split())
     if words == 0:
         return False  # nothing at all: a link post, not a teaser of text
-    if words < TEASER_WORDS and _TEASER_END.search(body.rstrip()):
+    if words < TEASER_WORDS and _TEASER_END.search(_tail(body.rstrip())):
         return True
     return not has_content and words < SHORT_WORDS
+
+
+def _tail(text: str) -> str:
+    """The end of ``text`` where a teaser marker can be: the same answer as searching all of it."""
+    tail = text[-_TAIL:]
+    run = _NON_WORD_END.search(tail)
+    if len(tail) < len(text) and run is not None and run.start() < _MARKER_REACH:
+        return text  # a long run of punctuation at the end: the marker may begin before the tail
+    return tail
 
 
 def needs_full_text(headline: Mapping[str, Any]) -> bool:

@@ -1,4 +1,8 @@
-"""A dump cut into article blocks of paragraphs: separators, blank lines, Markdown and setext headings."""
+"""A dump cut into article blocks of paragraphs: separators, blank lines, Markdown and setext headings.
+
+Fenced code (and, in Markdown, indented code) and pipe tables come out as one paragraph each, marked
+``\x00pre`` / ``\x00table`` and kept line for line: the rules for prose never fold or split them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,34 @@ import re
 
 _SEPARATOR = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})([^`]*)$")
+_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?$")
+PRE = "\x00pre\n"
+"""Starts a paragraph of code: the rest is the block, fenced, as the body stores it."""
+TABLE = "\x00table\n"
+"""Starts a paragraph holding a pipe table, one row a line."""
+
+
+def fence_for(code: list[str]) -> str:
+    """A backtick fence longer than any line of only backticks in the code it fences."""
+    longest = max((len(x.strip()) for x in code if x.strip() and not x.strip().strip("`")), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def fenced(code: list[str], info: str = "") -> str:
+    """Code lines as a fenced block (a ``PRE`` paragraph)."""
+    fence = fence_for(code)
+    return PRE + "\n".join([fence + info.strip(), *code, fence])
+
+
+def pipe_table(lines: list[str]) -> str | None:
+    """A paragraph's lines as a table paragraph if they are a pipe table (a rule line under the header)."""
+    if len(lines) < 2 or not _TABLE_RULE.match(lines[1]) or not all("|" in line for line in lines):
+        return None
+    rows = [line if line.startswith("|") else "| " + line for line in lines]
+    rows = [row if row.endswith("|") and not row.endswith("\\|") else row + " |" for row in rows]
+    return TABLE + "\n".join(rows)
 
 
 def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
@@ -23,7 +55,8 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
     def end_paragraph() -> None:
         nonlocal lines
         if lines:
-            paras.append(lines)
+            table = pipe_table(lines)
+            paras.append([table] if table else lines)
             lines = []
 
     def end_block() -> None:
@@ -33,7 +66,43 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
             blocks.append(paras)
             paras = []
 
+    fence: str | None = None  # the open fence of a fenced code block
+    code: list[str] = []
+    info, fence_indent = "", 0
+    indented: list[str] | None = None  # an indented code block (Markdown) being read
+
     for raw in text.split("\n"):
+        if fence is not None:
+            if raw.strip().startswith(fence) and not raw.strip().strip(fence[0]):
+                paras.append([fenced(code, info)])
+                fence, code = None, []
+            else:
+                code.append(raw[fence_indent:] if not raw[:fence_indent].strip() else raw.lstrip())
+            continue
+        if indented is not None:
+            if not raw.strip() or raw.startswith(("    ", "\t")):
+                indented.append(raw.expandtabs(4)[4:])
+                continue
+            code_lines = _rstrip_blank(indented)
+            paras.append([fenced(code_lines)])
+            if len(indented) - len(code_lines) >= 2:
+                end_block()  # two blank lines after the code end the article, as after prose
+            indented, blank_run = None, 0
+        opener = _FENCE.match(raw)
+        if opener:
+            end_paragraph()
+            fence, info, fence_indent, blank_run = opener.group(2), opener.group(3), len(opener.group(1)), 0
+            continue
+        if (
+            markdown
+            and not lines
+            and raw.startswith(("    ", "\t"))
+            and raw.strip()
+            and not _after_item(paras)
+        ):
+            indented = [raw.expandtabs(4)[4:]]
+            blank_run = 0
+            continue
         line = raw.strip()
         if not line:
             blank_run += 1
@@ -62,7 +131,14 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
             end_paragraph()
             paras.append([f"\x00h2 {heading.group(2)}"])
             continue
-        lines.append(line)
+        # A nested Markdown list item keeps its indentation; every other line is read stripped.
+        lines.append(
+            raw.rstrip().expandtabs(4) if markdown and raw[:1].isspace() and _ITEM.match(raw) else line
+        )
+    if fence is not None:  # a fence never closed runs to the end of the text
+        paras.append([fenced(code, info)])
+    if indented is not None:
+        paras.append([fenced(_rstrip_blank(indented))])
     end_block()
     # A block without blank lines inside is one paragraph a line.
     out: list[list[list[str]]] = []
@@ -74,6 +150,18 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
         else:
             out.append(block)
     return out
+
+
+def _rstrip_blank(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
+
+
+def _after_item(paras: list[list[str]]) -> bool:
+    """Whether the last paragraph is a list (an indented paragraph after it continues an item)."""
+    return bool(paras and paras[-1] and _ITEM.match(paras[-1][-1]))
 
 
 def _one_per_line(block: list[list[str]]) -> bool:

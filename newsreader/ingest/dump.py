@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from newsreader.ingest.blocks import PRE, TABLE
 from newsreader.ingest.blocks import blocks as _blocks
 from newsreader.ingest.chrome import Kind, Line, classify
 from newsreader.ingest.dates import find_date, parse_date
@@ -55,6 +56,8 @@ _TAGS = re.compile(
     r"^(?:tags?|tagged|categor(?:y|ies)|filed under|labels?|schlagwörter|etiquetas|étiquettes)\s*:", re.I
 )
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?=\S)", re.MULTILINE)
+_CODE = re.compile(r"(`{3,}|~{3,})[^\n`]*\n")
 
 
 @dataclass(slots=True)
@@ -109,7 +112,10 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
         block = _split_head(block)
         paragraphs = [p for lines in block for p in _join(lines)]
         if markdown:
-            paragraphs = [p if p.startswith("\x00") else markdown_inline(p) for p in paragraphs]
+            paragraphs = [
+                p if p.startswith("\x00") and not p.startswith(TABLE) else markdown_inline(p)
+                for p in paragraphs
+            ]
         drafts.extend(_segment(paragraphs, markdown=markdown))
     return drafts
 
@@ -237,12 +243,25 @@ def _page_draft(page: PageArticle) -> ArticleDraft:
 
 def _join(lines: list[str]) -> list[str]:
     """A paragraph's lines as one line, except a list (``- ``, ``* ``, ``•``, ``1.`` items): one item a
-    line, and a lead-in line before the items is a paragraph of its own."""
-    items = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line)]
-    if len(items) < 2 or len(items) < len(lines) - 1:
-        return [" ".join(lines)]
-    lead = [] if items[0] == 0 else [lines[0]]
-    return [*lead, "\n".join(_list_item(line) for line in lines[len(lead) :])]
+    line (a hard-wrapped item's later lines joined to it, a nested item indented two spaces a level),
+    and a lead-in line before the items is a paragraph of its own."""
+    items = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line.lstrip())]
+    if len(items) < 2 or items[0] > 1:
+        return [" ".join(line.strip() for line in lines)]
+    lead = [] if items[0] == 0 else [lines[0].strip()]
+    out: list[str] = []
+    indents: list[int] = []  # the indentation of each open nesting level
+    for line in lines[len(lead) :]:
+        if not _LIST_ITEM.match(line.lstrip()):
+            out[-1] += " " + line.strip()  # a continuation of the item above
+            continue
+        indent = len(line) - len(line.lstrip())
+        while indents and indent < indents[-1]:
+            indents.pop()
+        if not indents or indent > indents[-1]:
+            indents.append(indent)
+        out.append("  " * min(3, len(indents) - 1) + _list_item(line.strip()))
+    return [*lead, "\n".join(out)]
 
 
 def _list_item(line: str) -> str:
@@ -297,17 +316,23 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
     count = len(paragraphs)
     in_comments = False
     for i, para in enumerate(paragraphs):
-        if para.startswith("\x00"):
+        verbatim = para.startswith((PRE, TABLE))  # code and tables: kept line for line
+        if verbatim:
+            para = para.split("\n", 1)[1]
+        elif para.startswith("\x00"):
             pass
-        elif "\n" in para:  # a list: one item a line
-            para = "\n".join(clean_line(item) for item in para.split("\n"))
+        elif "\n" in para:  # a list: one item a line, nested ones indented
+            para = "\n".join(_indent(item) + clean_line(item) for item in para.split("\n"))
         else:
             para = clean_line(para)
         if not para:
             continue
-        if COMMENTS_HEADING.match(para) and (cur.paragraphs or out):
+        if not verbatim and COMMENTS_HEADING.match(para) and (cur.paragraphs or out):
             in_comments = True  # readers' comments are not the article: skip them up to the block's end
         if in_comments:
+            continue
+        if verbatim:
+            cur.paragraphs.append(para)
             continue
         nxt = paragraphs[i + 1] if i + 1 < count else None
         if para.startswith("\x00h"):
@@ -353,6 +378,18 @@ def _segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDr
     return out
 
 
+def _prose(paragraph: str) -> str:
+    """A paragraph as a line of prose: list items without their markers, run together as clauses."""
+    if "\n" not in paragraph:
+        return paragraph
+    items = [_LIST_MARK.sub("", line).strip() for line in paragraph.split("\n")]
+    return " ".join(item if item[-1:] in ".!?:;," else item + ";" for item in items if item).rstrip(";")
+
+
+def _indent(line: str) -> str:
+    return " " * (len(line) - len(line.lstrip(" ")))
+
+
 def _take_head(cur: _Pending, para: str, *, last: bool) -> bool:
     """Take a head line (tags, "Posted on DATE by NAME", byline, date, title) into the article being
     assembled; False if ``para`` is not one."""
@@ -386,10 +423,16 @@ def _take_head(cur: _Pending, para: str, *, last: bool) -> bool:
 def _draft(p: _Pending, markdown: bool = False) -> ArticleDraft:
     body_paragraphs = p.paragraphs  # already clean_line()d by _segment
     links: tuple[str, ...] = ()
-    if markdown:
-        body_paragraphs, links = number_links(body_paragraphs)
+    if markdown:  # not in code: a link there is code too
+        prose = [x for x in body_paragraphs if not _CODE.match(x)]
+        numbered, links = number_links(prose)
+        replaced = iter(numbered)
+        body_paragraphs = [x if _CODE.match(x) else next(replaced) for x in body_paragraphs]
     body = "\n\n".join(x for x in body_paragraphs if x)
-    text_paragraphs = [x for x in body_paragraphs if not x.startswith("## ")]
+    # The lead and a derived title are prose: no headings, code or tables, list items as sentences.
+    text_paragraphs = [
+        _prose(x) for x in body_paragraphs if not x.startswith(("## ", "|")) and not _CODE.match(x)
+    ]
     title = clean_line(p.title) if p.title else None
     derived = title is None
     if derived:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from newsreader.ingest import _budget, _html_regex
+from newsreader.ingest.blocks import fence_for
 from newsreader.ingest.cleaning import clean_line, normalise_newlines, strip_controls
 
 if TYPE_CHECKING:
@@ -36,6 +37,31 @@ _HTML_BLOCKS = frozenset(
     | {"summary"}
 )
 _HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# What a table's cells may not hold for it to be drawn as a grid: with these it is a layout table, and
+# its cells are read as paragraphs as before.
+_NOT_IN_GRID = (_HTML_BLOCKS - {"thead", "tbody", "tfoot", "tr", "caption"}) | {
+    "ul",
+    "ol",
+    "menu",
+    "li",
+    "blockquote",
+    "pre",
+    "hr",
+}
+_GRID_SPAN = 20  # widest colspan honoured
+# Tags some handler acts on; the tree walk calls none for the others (<span>, <strong>, <em>).
+_ACTIVE = (
+    _HTML_SKIP
+    | _HTML_BLOCKS
+    | {"br", "a", "img", "ul", "ol", "menu", "li", "blockquote", "pre", "hr", "td", "th"}
+)
+_WITH_ATTRS = frozenset({"a", "img", "ol", "td", "th"})  # tags whose handlers read attributes
+# What strip_controls and normalise_newlines change: controls (CR among them), bidi overrides, line
+# separators. HTML without these and without numeric character references (no named entity
+# stands for one) yields text without them, so its paragraphs need no stripping.
+_NEEDS_CLEANING = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
 _BREAKS = re.compile(r"\n[ \t]*\n+")
 _LINK_SCHEMES = frozenset({"http", "https"})
 
@@ -61,6 +87,11 @@ class _HTMLToText:
         self._quote = 0
         self._pre = 0
         self._skip = 0
+        self._grid: list[list[str]] | None = None  # rows of the data table being read
+        self._cell: int | None = None  # len(inline) where the open cell started
+        self._caption: int | None = None
+        self._span = 1  # the open cell's colspan
+        self.clean = False  # set by the tree walk when the input cannot yield control characters
 
     # Handlers --------------------------------------------------------------------------------
 
@@ -69,6 +100,8 @@ class _HTMLToText:
             self._skip += 1
             return
         if self._skip:
+            return
+        if self._grid is not None and self._grid_start(tag, attrs):
             return
         if tag in _HTML_BLOCKS:
             self._flush()
@@ -121,6 +154,8 @@ class _HTMLToText:
             return
         if self._skip:
             return
+        if self._grid is not None and self._grid_end(tag):
+            return
         if tag in _HTML_BLOCKS:
             self._flush(heading=tag in _HTML_HEADINGS)
         elif tag == "a":
@@ -147,6 +182,67 @@ class _HTMLToText:
             # Outside <pre>, a newline in the source is just a space; <br> makes real ones.
             self.inline.append(data if self._pre else data.replace("\r", " ").replace("\n", " "))
 
+    # Data tables ------------------------------------------------------------------------------
+
+    def start_grid(self) -> None:
+        """A ``<table>`` the walker found to hold data (no blocks in its cells): read as a grid."""
+        if self._skip:
+            self.handle_starttag("table", [])
+            return
+        self._flush()
+        self._grid = []
+
+    def _grid_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        assert self._grid is not None
+        if tag == "tr":
+            self._grid.append([])
+        elif tag in ("td", "th"):
+            if not self._grid:
+                self._grid.append([])
+            self._cell = len(self.inline)
+            span = (dict(attrs).get("colspan") or "").strip()
+            self._span = min(_GRID_SPAN, max(1, int(span))) if span.isdigit() and len(span) < 4 else 1
+        elif tag == "caption":
+            self._caption = len(self.inline)
+        elif tag == "br":
+            self.inline.append(" ")
+        else:
+            return tag in ("thead", "tbody", "tfoot")
+        return True
+
+    def _grid_end(self, tag: str) -> bool:
+        assert self._grid is not None
+        if tag in ("td", "th") and self._cell is not None:
+            text = " ".join("".join(self.inline[self._cell :]).split()).replace("|", "\\|")
+            del self.inline[self._cell :]
+            self._cell = None
+            self._grid[-1].extend([text] + [""] * (self._span - 1))
+            return True
+        if tag == "caption" and self._caption is not None:
+            caption = "".join(self.inline[self._caption :])
+            self.inline = [caption]
+            self._caption = None
+            self._flush()
+            return True
+        if tag == "table":
+            self._end_grid()
+            return True
+        return tag in ("tr", "thead", "tbody", "tfoot")
+
+    def _end_grid(self) -> None:
+        """The table as a Markdown pipe table, the body convention for tables (first row as header)."""
+        rows = [row for row in self._grid or [] if any(cell for cell in row)]
+        self._grid = None
+        self._cell = None
+        self.inline = []  # the whitespace between rows and cells
+        if not rows:
+            return
+        columns = max(len(row) for row in rows)
+        lines = ["| " + " | ".join(row + [""] * (columns - len(row))) + " |" for row in rows]
+        lines.insert(1, "|" + " --- |" * columns)
+        self.inline = ["\n".join(lines)]
+        self._flush()
+
     # Building blocks --------------------------------------------------------------------------
 
     def _resolve(self, href: str | None) -> str | None:
@@ -170,13 +266,21 @@ class _HTMLToText:
     def _flush(self, heading: bool = False) -> None:
         if not self.inline:
             return
-        raw = strip_controls(normalise_newlines("".join(self.inline)))
+        raw = "".join(self.inline)
+        if not self.clean:
+            raw = strip_controls(normalise_newlines(raw))
         self.inline = []
         # Anchors still open keep their place relative to the (now empty) buffer.
         if self._anchors:
             self._anchors = [(href, 0) for href, _ in self._anchors]
         if self._pre:
-            pieces = [raw.strip("\n").expandtabs(4)]
+            code = raw.strip("\n").expandtabs(4)
+            if not self._lists and not self._quote and not any(x[:1].isspace() for x in code.split("\n")):
+                fence = fence_for(
+                    code.split("\n")
+                )  # no indented line tells it from prose: fenced, as in dumps
+                code = f"{fence}\n{code}\n{fence}"
+            pieces = [code]
         elif "\n" not in raw:  # the common case: one paragraph, no <br>
             pieces = [" ".join(raw.split())]
         else:
@@ -262,26 +366,51 @@ def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
         return False  # a resource limit: the tree holds only what came before it
     if root is None:
         return True
+    grids = {table for table in root.iter("table") if _is_grid(table)}
+    handler.clean = "&#" not in html and _NEEDS_CLEANING.search(html) is None
     events = 0
     start = handler.handle_starttag
     end = handler.handle_endtag
     data_ = handler.handle_data
-    for event, element in etree.iterwalk(root, events=("start", "end")):
+    skip, active, with_attrs = _HTML_SKIP, _ACTIVE, _WITH_ATTRS
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
         tag: Any = element.tag
         if event == "start":
             events += 1
             if events % _budget.CHECK_EVERY == 0:
                 _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
-            if isinstance(tag, str):
-                start(tag, list(element.items()))
-            if element.text:
-                data_(element.text)
+            if tag in active:
+                if tag in skip:  # nothing inside is text a reader sees: not even walked
+                    walk.skip_subtree()
+                    continue
+                if grids and element in grids:
+                    handler.start_grid()
+                else:
+                    start(tag, element.items() if tag in with_attrs else [])
+            text = element.text
         else:
-            if isinstance(tag, str):
+            if tag in active and tag not in skip:
                 end(tag)
-            if element.tail:
-                data_(element.tail)
+            text = element.tail
+        if text:
+            data_(text)
     return True
+
+
+def _is_grid(table: etree._Element) -> bool:
+    """Whether a ``<table>`` holds data to draw as a grid: two rows or more, two columns or more, and
+    only inline content in its cells (a table of paragraphs or lists is page layout)."""
+    rows = 0
+    widest = 0
+    for element in table.iter():
+        tag = element.tag
+        if tag == "tr":
+            rows += 1
+            widest = max(widest, sum(1 for cell in element if cell.tag in ("td", "th")))
+        elif element is not table and (tag in _NOT_IN_GRID or tag == "table"):
+            return False
+    return rows >= 2 and widest >= 2
 
 
 def html_to_text(
@@ -290,7 +419,8 @@ def html_to_text(
     """Readable plain text from an HTML fragment, and the links it refers to.
 
     Paragraphs are separated by one blank line, headings are paragraphs starting ``## ``
-    (the body convention dumps use too), list items get ``•`` or ``1.``,
+    (the body convention dumps use too), list items get ``•`` or ``1.``, a data table becomes a
+    Markdown pipe table (first row as its header, ``|`` in cells escaped as ``\\|``),
     block quotes ``>``, images become ``[image: alt]``, and each http(s) link is followed by a
     reference ``[n]`` where ``links[n - 1]`` is its URL resolved against ``base_url``. Scripts and
     styles are dropped, entities decoded, control characters and escape sequences removed. Text

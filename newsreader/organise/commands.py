@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from newsreader._lookup import ArticleList
     from newsreader.config import Settings
     from newsreader.library import Library
+    from newsreader.models import Source
 
 Handler = Callable[[argparse.Namespace], int]
 Command = Callable[[str, Handler, str], argparse.ArgumentParser]
@@ -219,13 +220,18 @@ def cmd_feed(args: argparse.Namespace) -> int:
 
     from newsreader import cli
     from newsreader.errors import FeedNotFoundError
+    from newsreader.models import SourceKind
 
     library = _library(args)
     source_id = library.resolve_source(args.feed)
-    apply_feed_options(library, source_id, args)
-    source = next((s for s in library.feeds() if s.id == source_id), None)
+    source = next((s for s in library.sources() if s.id == source_id), None)
     if source is None:
         raise FeedNotFoundError(f"{args.feed!r} is not a subscription (see `newsreader feeds`)")
+    if args.title is not None:
+        source = library.rename_source(source_id, args.title)
+    if source.kind is not SourceKind.FEED:
+        return _show_dump(args, source)
+    apply_feed_options(library, source_id, args)
     fields, lines = schedule_lines(library, source_id, args)
     if hasattr(args, "full_text"):  # the full-text option shares this command (newsreader.extract)
         from newsreader.extract.auto import full_text_on, set_full_text
@@ -246,13 +252,42 @@ def cmd_feed(args: argparse.Namespace) -> int:
     out.print(f"  articles:   {source.articles} ({source.unread} unread)")
     if source.error:
         out.print(Text(f"  last error: {source.error}"), soft_wrap=True)
+    if source.warning:
+        out.print(Text(f"  warning:    {source.warning}"), soft_wrap=True)
     for line in lines:
         out.print(line)
     return 0
 
 
+_FEED_ONLY = ("interval", "keep_days", "keep_articles", "full_text")
+
+
+def _show_dump(args: argparse.Namespace, source: Source) -> int:
+    """``feed NAME`` on an imported dump: only ``--title`` applies; show its name and counts."""
+    from rich.text import Text
+
+    from newsreader import cli
+    from newsreader.errors import UserInputError
+
+    given = [f"--{name.replace('_', '-')}" for name in _FEED_ONLY if getattr(args, name, None) is not None]
+    if given:
+        raise UserInputError(
+            f"{source.title!r} is an imported dump, not a subscription: "
+            f"{', '.join(given)} apply to feeds only"
+        )
+    if args.json:
+        cli._print_json(source.to_json())
+        return 0
+    out = cli._console()
+    out.print(Text(f"{source.title}  ({source.id})"), soft_wrap=True)
+    out.print(Text(f"  file:       {source.location}"), soft_wrap=True)
+    out.print(f"  articles:   {source.articles} ({source.unread} unread)")
+    return 0
+
+
 def add_feed_options(p: argparse.ArgumentParser) -> None:
-    """``--interval``, ``--keep-days``, ``--keep-articles`` on the ``feed`` command."""
+    """``--title``, ``--interval``, ``--keep-days``, ``--keep-articles`` on the ``feed`` command."""
+    p.add_argument("--title", metavar="NAME", help="rename the feed (or an imported dump) everywhere")
     p.add_argument(
         "--interval", type=_interval, metavar="2h", help='refresh interval (30m, 2h, 1d; "default")'
     )

@@ -3,9 +3,11 @@
 - ``query``: what a user types, read into a tree (``parse_query``), and search as you type
   (``as_you_type``);
 - ``text``: folding, tokens, highlight offsets and snippets, as the index sees text;
-- ``index``: ``SearchIndex``, the SQLite bookkeeping (sync with the store, what a hit prints) around
-  ``_tantivy``, the adapter that alone knows tantivy; ``hits`` turns ranked ids into ``SearchHit``;
-  ``_disk`` tells a full or read-only disk from a broken index.
+- ``index``: ``SearchIndex``, the SQLite bookkeeping (what a hit prints) around ``_tantivy``, the
+  adapter that alone knows tantivy; under it ``_files`` (opening, locking, recovering the files) and
+  ``_sync`` (catching up with the store); ``background`` runs that catch-up in a child process;
+  ``hits`` turns ranked ids into ``SearchHit``; ``_disk`` tells a full or read-only disk from a
+  broken index.
 
 The index modules load on first use: the TUI imports ``as_you_type`` at start-up without paying for
 SQLite or the store's lock.

@@ -97,6 +97,17 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
 
 _SNIPPET_CHARS = 180
 _BREAKS = re.compile(r"\s*\n\s*")
+# The body convention's own markup (see newsreader.render), which a preview leaves out.
+_REFERENCE = re.compile(r"\s\[\d{1,4}\](?=[^\w\[]|$)")
+_IMAGE = re.compile(r"\s?\[image(?::[^\]\n]*)?\]")
+_MARKERS = re.compile(r"^[ \t]*(?:(?:>[ \t]?)+|#{1,6}[ \t]+|(?:[•*+-]|\d{1,4}[.)])[ \t]+)+", re.MULTILINE)
+_RULE_ROW = re.compile(
+    r"^[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|[ \t]*$|^[ \t]*(?:`{3,}|~{3,})[^\n]*$", re.MULTILINE
+)
+_TABLE_BAR = re.compile(r"(?<!\\)\|")
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
 
 
 def nfc(text: str) -> str:
@@ -104,26 +115,99 @@ def nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+def plain_prose(text: str) -> str:
+    """A stored body (or lead) as one line of prose for a preview: link references, image placeholders,
+    heading, list and quote markers, table bars and rules and code fences left out."""
+    if "[" in text:
+        text = _IMAGE.sub("", _REFERENCE.sub("", text))
+    if "\n" in text or text[:1] in "#>•*+-|" or text[:1].isdigit():
+        text = _MARKERS.sub("", _RULE_ROW.sub("", text))
+    if "|" in text:
+        text = _TABLE_BAR.sub(" ", text).replace("\\|", "|")
+    return " ".join(text.split())
+
+
+def _window(text: str, first: int, reach: int) -> tuple[int, int]:
+    """Where to cut a long body around offset ``first`` before cleaning it: at line starts when near."""
+    lo = 0
+    if first > reach:
+        lo = text.rfind("\n", 0, first - reach) + 1
+        if first - lo > 3 * reach:  # one long line: cut at a space, drop the partial word
+            lo = text.find(" ", first - reach, first) + 1 or first
+    hi = len(text)
+    if hi - first > 2 * reach:
+        hi = text.find("\n", first + reach)
+        if hi < 0 or hi - first > 3 * reach:
+            hi = text.rfind(" ", first, first + 2 * reach)
+            hi = hi if hi > first else first + 2 * reach
+    return lo, hi
+
+
 def make_snippet(
     text: str, terms: Sequence[str], width: int = _SNIPPET_CHARS
 ) -> tuple[str, list[tuple[int, int]]]:
-    """About ``width`` characters of ``text`` around its first match, cut at words, one line.
+    """About ``width`` characters of prose around the first match in ``text`` (a body), cut at words,
+    with ``…`` where it is cut; the match comes about a third of the way in (``fit_snippet`` centres it
+    for a narrower room).
 
     Returns the snippet and the offsets of the matched words in it.
     """
     spans = highlight_spans(text, terms) if terms else []
-    if not spans:
-        start = 0
-    else:
-        first = spans[0][0]
+    lo, hi = _window(text, spans[0][0] if spans else 0, 2 * width)
+    prose = plain_prose(text[lo:hi])
+    found = highlight_spans(prose, terms) if spans else []
+    start = 0
+    if found:
+        first = found[0][0]
         start = max(0, first - width // 3)
         if start:
-            space = text.find(" ", start, first)
+            space = prose.find(" ", start, first)
             start = space + 1 if space >= 0 else first
-    end = min(len(text), start + width)
-    if end < len(text):
-        space = text.rfind(" ", start + width // 2, end)
+    end = min(len(prose), start + width)
+    if end < len(prose):
+        space = prose.rfind(" ", start + width // 2, end)
         end = space if space > 0 else end
-    piece = _BREAKS.sub(" ", text[start:end])
-    snippet = ("…" if start > 0 else "") + piece + ("…" if end < len(text) else "")
+    before = start > 0 or (lo > 0 and bool(plain_prose(text[:lo])))
+    after = end < len(prose) or (hi < len(text) and bool(plain_prose(text[hi : hi + 200])))
+    snippet = ("…" if before else "") + prose[start:end].strip() + ("…" if after else "")
     return snippet, highlight_spans(snippet, terms) if terms else []
+
+
+def _cells(text: str) -> int:
+    return len(text) + len(_WIDE.findall(text))
+
+
+def fit_snippet(text: str, spans: Sequence[tuple[int, int]], width: int) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet narrowed to ``width`` terminal cells, centred on its first match, cut at words, with
+    ``…`` on each side that is cut; the offsets of the matches that are left.
+
+    The list calls this with the room its row has, so the match is on screen at any width.
+    """
+    if width <= 0 or _cells(text) <= width:
+        return text, list(spans)
+    lead, trail = text.startswith("…"), text.endswith("…")
+    core = text[1 if lead else 0 : len(text) - 1 if trail else len(text)]
+    shift = 1 if lead else 0
+    wide = _cells(core) > len(core)
+    room = max(1, (width - 2) // (2 if wide else 1))  # leaves room for both ellipses
+    a, b = (spans[0][0] - shift, spans[0][1] - shift) if spans else (0, 0)
+    a, b = max(0, a), min(len(core), max(a, b))
+    start = max(0, (a + b) // 2 - room // 2)
+    end = min(len(core), start + room)
+    start = max(0, min(start, end - room, a))
+    end = min(len(core), max(end, min(b, start + room)))
+    if start > 0 and core[start - 1] != " ":
+        space = core.find(" ", start, a)
+        start = space + 1 if space >= 0 else start
+    if end < len(core) and core[end] != " ":
+        space = core.rfind(" ", max(b, start), end)
+        end = space if space > start else end
+    piece = core[start:end]
+    stripped = piece.lstrip()
+    start += len(piece) - len(stripped)
+    piece = stripped.rstrip()
+    prefix = "…" if start > 0 or lead else ""
+    suffix = "…" if start + len(piece) < len(core) or trail else ""
+    moved = [(s - shift - start + len(prefix), e - shift - start + len(prefix)) for s, e in spans]
+    inside = [(s, e) for s, e in moved if s >= len(prefix) and e <= len(prefix) + len(piece)]
+    return prefix + piece + suffix, inside

@@ -119,6 +119,9 @@ class SourceRecord(TypedDict, total=False):
     keep_days: int
     keep_articles: int
     """This feed's retention (0: no limit), over the default in settings."""
+    renamed: bool
+    """The user named this source (``feed FEED --title``, the app's rename): refreshes and
+    re-imports keep its title."""
 
 
 SourceField = Literal[
@@ -145,6 +148,7 @@ SourceField = Literal[
     "failures",
     "keep_days",
     "keep_articles",
+    "renamed",
 ]
 
 

@@ -3,7 +3,9 @@
 No Textual here: the screen shows a mark at once and hands it to ``MarkWriter.save``; the writer
 calls ``mark(ids, **state)`` (``Library.mark``) in the order the marks were made, so toggling twice
 quickly is saved as toggled, and never blocks a keypress. A mark may wait a moment before it is
-written (``delay``, opening an article), and later marks queue behind it, so order holds.
+written (``delay``, opening an article), and later marks queue behind it, so order holds. A bigger
+write (``A``: a whole view read) queues as a job with ``run``: it collects its ids and writes on the
+writer thread, in order with the marks around it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 
 Mark = Callable[..., object]
 """``Library.mark``: ``mark(ids, read=..., starred=...)``."""
+Write = Callable[[], object]
+"""One queued write, run on the writer thread."""
 
 
 class MarkWriter:
@@ -44,7 +48,7 @@ class MarkWriter:
         self._on_error = on_error
         self._on_drained = on_drained
         self._clock = clock
-        self._queue: deque[tuple[float, list[str], dict[str, bool]]] = deque()
+        self._queue: deque[tuple[float, Write]] = deque()
         self._lock = threading.Condition()
         self._running = False
         self._closed = False
@@ -54,10 +58,18 @@ class MarkWriter:
 
     def save(self, ids: list[str], state: Mapping[str, bool], *, delay: float = 0.0) -> None:
         """Queue a mark; it is written after ``delay`` seconds, and after every earlier mark."""
+        ids, state = list(ids), dict(state)
+        self._put(lambda: self._mark(ids, **state), delay)
+
+    def run(self, write: Write) -> None:
+        """Queue a write of its own (``A``'s), run on the writer thread after every earlier mark."""
+        self._put(write, 0.0)
+
+    def _put(self, write: Write, delay: float) -> None:
         with self._lock:
             if self._closed:
                 raise RuntimeError("mark writer is closed")
-            self._queue.append((self._clock() + delay, list(ids), dict(state)))
+            self._queue.append((self._clock() + delay, write))
             self._idle.clear()
             if not self._running:
                 self._running = True
@@ -68,7 +80,7 @@ class MarkWriter:
         """Make every waiting mark due now (a reload is about to read the library)."""
         with self._lock:
             now = self._clock()
-            self._queue = deque((min(due, now), ids, state) for due, ids, state in self._queue)
+            self._queue = deque((min(due, now), write) for due, write in self._queue)
             self._lock.notify_all()
 
     @property
@@ -93,13 +105,13 @@ class MarkWriter:
             left = list(self._queue)
             self._queue.clear()
             self._lock.notify_all()
-        for _due, ids, state in left:
+        for _due, write in left:
             try:
-                self._mark(ids, **state)
+                write()
             except NewsreaderError as exc:  # no screen left to show it on: log it
                 log.warning("read mark not saved on exit: %s", exc)
 
-    def _next(self) -> tuple[list[str], dict[str, bool]] | None:
+    def _next(self) -> Write | None:
         """The next due mark, waiting for it; None when the queue is empty (the thread ends)."""
         with self._lock:
             while True:
@@ -107,18 +119,17 @@ class MarkWriter:
                     self._running = False
                     self._idle.set()
                     return None
-                due, ids, state = self._queue[0]
+                due, write = self._queue[0]
                 delay = due - self._clock()
                 if delay <= 0:
                     self._queue.popleft()
-                    return ids, state
+                    return write
                 self._lock.wait(delay)
 
     def _drain(self) -> None:
-        while (item := self._next()) is not None:
-            ids, state = item
+        while (write := self._next()) is not None:
             try:
-                self._mark(ids, **state)
+                write()
             except NewsreaderError as exc:
                 self._on_error(exc)
                 continue

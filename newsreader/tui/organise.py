@@ -1,8 +1,8 @@
 """The main screen's organise keys: tag (with completion), undo the last change, save the search.
 
-Functions of the ``MainScreen`` (which keeps the state, the workers and the thin ``action_*``
-methods that call these); the keys are listed under "Organising" on the help screen and can be
-remapped by id like the reading keys.
+Functions of the main screen's bases (``screens/marking.py`` and ``screens/search.py`` keep the
+state, the workers and the thin ``action_*`` methods that call these); the keys are listed under
+"Organising" on the help screen and can be remapped by id like the reading keys.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from textual.suggester import Suggester
 from newsreader.errors import NewsreaderError, UserInputError
 
 if TYPE_CHECKING:
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.jobs import LibraryScreen
+    from newsreader.tui.screens.marking import MarkingScreen
+    from newsreader.tui.screens.search import SearchScreen
 
 ORGANISE_KEYS: list[BindingType] = [
     Binding("t", "tag", "Tag", show=False, id="tag", tooltip="Add (+name) or remove (-name) tags"),
@@ -73,14 +75,14 @@ class Change:
     """article id -> its read/starred flags before (``state``), or the tags to add/remove back."""
 
 
-def due_feeds(screen: MainScreen) -> list[str]:
+def due_feeds(screen: LibraryScreen) -> list[str]:
     """The feeds the automatic refresh fetches now."""
     from newsreader.organise.ops import due_feeds as due
 
     return due(screen.library, screen.app.settings.interval)  # type: ignore[attr-defined]
 
 
-def remember_state(screen: MainScreen, ids: list[str]) -> None:
+def remember_state(screen: MarkingScreen, ids: list[str]) -> None:
     """Keep the read/starred flags of ``ids`` before a change, for ``u``."""
     before = {}
     for article_id in ids:
@@ -91,7 +93,7 @@ def remember_state(screen: MainScreen, ids: list[str]) -> None:
     screen._last_change = Change("state", before) if before else None
 
 
-def undo(screen: MainScreen) -> None:
+def undo(screen: MarkingScreen) -> None:
     change, screen._last_change = screen._last_change, None
     if change is None:
         screen.notify("Nothing to undo.", markup=False, timeout=1.5)
@@ -105,7 +107,7 @@ def undo(screen: MainScreen) -> None:
     screen.notify("Undone.", markup=False, timeout=1.5)
 
 
-def tag(screen: MainScreen) -> None:
+def tag(screen: MarkingScreen) -> None:
     from newsreader.tui.screens.prompt import PromptScreen
 
     article_id = screen.target_id()
@@ -131,7 +133,9 @@ def tag(screen: MainScreen) -> None:
     screen.app.push_screen(prompt, answer)
 
 
-def save_tags(screen: MainScreen, ids: list[str], add: set[str], remove: set[str], *, remember: bool) -> None:
+def save_tags(
+    screen: MarkingScreen, ids: list[str], add: set[str], remove: set[str], *, remember: bool
+) -> None:
     """On a worker thread: change the tags, keep what undoes it, reload the list."""
     try:
         before = screen.library._store.tags()
@@ -149,7 +153,7 @@ def save_tags(screen: MainScreen, ids: list[str], add: set[str], remove: set[str
     screen._ui(screen._reload_keeping_cursor)
 
 
-def save_search(screen: MainScreen) -> None:
+def save_search(screen: SearchScreen) -> None:
     from newsreader.tui.screens.prompt import PromptScreen
 
     query = screen.pane.typed if screen.pane.searching else ""
@@ -164,7 +168,7 @@ def save_search(screen: MainScreen) -> None:
     screen.app.push_screen(PromptScreen(f"Save the search “{query}” as", "name", ok="Save"), answer)
 
 
-def save_search_as(screen: MainScreen, name: str, query: str) -> None:
+def save_search_as(screen: SearchScreen, name: str, query: str) -> None:
     """On a worker thread: save the search, then show it among the sources."""
     try:
         saved = screen.library.saved.add(name, query)

@@ -1,13 +1,15 @@
 """The base of the main screen: the long library jobs and the way their results come home.
 
-Refresh, subscribe and import run as thread workers (the library touches disk and network) and
-report progress to the status bar with ``Progress`` messages; results come back to the UI thread
-through ``_ui``, which drops them if the screen has gone (the user quit meanwhile).
+Refresh (by hand with ``r``, or of the feeds due), sync, subscribe (``a``), import (``i``) and the
+search index's catch-up run as thread workers (the library touches disk and network) and report
+progress to the status bar with ``Progress`` messages; results come back to the UI thread through
+``_ui``, which drops them if the screen has gone (the user quit meanwhile).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +18,16 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
+from newsreader.tui import organise
 from newsreader.tui.messages import Progress
+from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.text import safe_line
 from newsreader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from newsreader.library import Library
+
+log = logging.getLogger(__name__)
 
 
 class LibraryScreen(Screen[None]):
@@ -39,7 +45,64 @@ class LibraryScreen(Screen[None]):
         """Show what a job changed (the main screen reloads its panes)."""
         raise NotImplementedError
 
+    # -- the keys that start jobs -------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.refresh_feeds()
+        self.sync_accounts(quiet=False)
+
+    def action_add_feed(self) -> None:
+        def answer(url: str | None) -> None:
+            if url:
+                self.subscribe(url.strip())
+
+        self.app.push_screen(
+            PromptScreen("Add a feed", "https://example.com/feed.xml", ok="Subscribe"), answer
+        )
+
+    def action_import_files(self) -> None:
+        def answer(path: str | None) -> None:
+            if path:
+                self.import_paths([path.strip()])
+
+        self.app.push_screen(
+            PromptScreen("Import a dump, feed file, OPML or folder", "~/news/dump.txt", ok="Import"),
+            answer,
+        )
+
     # -- jobs ---------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index")
+    def update_search_index(self) -> None:
+        """Catch the search index up with the library in the background, so ``/`` is instant.
+
+        In a child process: a build in this one would hold the interpreter, and every key with it."""
+        worker = get_current_worker()
+        status = self.status
+
+        def progress(done: int, total: int, label: str) -> None:
+            status.post_message(Progress(done, total, label or "Indexing…"))
+
+        try:
+            self.library.update_search_index(progress=progress, cancel=worker.cancelled_event, in_child=True)
+        except NewsreaderError as exc:
+            self._ui(self._error, exc)
+        finally:
+            self._ui(status.done)
+
+    @work(thread=True, exclusive=True, group="due")
+    def refresh_due(self) -> None:
+        """The automatic refresh: fetch the feeds whose interval has passed and that are not backing
+        off (``settings.toml`` ``refresh_interval``, ``newsreader feed FEED --interval``)."""
+        if any(w.group == "refresh" and w.is_running for w in self.workers):
+            return  # a refresh is under way: it fetches them
+        try:
+            due = organise.due_feeds(self)
+        except NewsreaderError as exc:
+            log.warning("automatic refresh: %s", exc)
+            return
+        if due:
+            self._ui(self.refresh_feeds, due)
 
     @work(thread=True, exclusive=True, group="refresh")
     def refresh_feeds(self, only: list[str] | None = None) -> None:

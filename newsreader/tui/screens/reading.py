@@ -1,7 +1,7 @@
 """What the main screen does with an article beyond reading it: links, enclosures, outside programs.
 
-One rule says which article every article action acts on (:meth:`ReadingScreen.target_id`, defined
-by the main screen): the open article while the article pane has focus, else the highlighted
+One rule says which article every article action acts on (:meth:`ReadingScreen.target_id`, here):
+the open article while the article pane has focus, else the highlighted
 headline. Outside programs come from settings as argument lists (``newsreader.launch``): a
 terminal program runs with the app suspended, a GUI one detached, so neither paints over the
 screen. Enclosure downloads run one at a time in a thread worker, progress in the status line.
@@ -21,33 +21,37 @@ from newsreader.errors import NewsreaderError, UserInputError
 from newsreader.launch import Command, browser_command, command, run_in_terminal, start_detached
 from newsreader.models import Article
 from newsreader.tui.messages import Progress
-from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.screens.links import LinkChoice, LinksScreen
+from newsreader.tui.screens.panes import PanesScreen
 from newsreader.tui.text import safe_line
 
 if TYPE_CHECKING:
     from newsreader.config import Settings
     from newsreader.downloads import Download, DownloadQueue
-    from newsreader.tui.widgets.article_view import ArticleView
 
 
-class ReadingScreen(LibraryScreen):
+class ReadingScreen(PanesScreen):
     """The article actions of the main screen (a base class, so main.py stays its handlers)."""
 
     _downloads: DownloadQueue | None = None
 
-    # -- provided by the main screen ----------------------------------------------------------
-
-    @property
-    def article_view(self) -> ArticleView:
-        raise NotImplementedError
+    # -- the one rule -------------------------------------------------------------------------
 
     def target_id(self) -> str | None:
-        """The article an article action acts on."""
-        raise NotImplementedError
+        """The one rule for every article action (m, s, o, L, d, P, w, |): the open article while
+        the article pane has focus, else the highlighted headline."""
+        current = self.headlines.current
+        if self._pane == "article" and self.article_view.article is not None:
+            return self.article_view.article.id
+        return current.id if current else None
 
     def target_url(self) -> str | None:
-        raise NotImplementedError
+        article_id = self.target_id()
+        shown = self.article_view.article
+        if shown is not None and shown.id == article_id:
+            return shown.url
+        index = self.headlines.index_of(article_id) if article_id else None
+        return self.headlines.articles[index].url if index is not None else None
 
     @property
     def settings(self) -> Settings:

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.models import Article, utcnow
+from newsreader.search.text import fit_snippet, plain_prose
 from newsreader.tui.messages import HeadlineHighlighted, HeadlineOpened
 from newsreader.tui.text import relative_date, safe_line, without_background
 
@@ -294,7 +295,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         elif part == 1:
             text = self._meta_line(article)
         else:
-            text = self._preview_line(article)
+            text = self._preview_line(article, width - 1)
         return self._strip(bar + text, width, row_base)
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
@@ -318,11 +319,27 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             # The source gets up to a quarter of the row; the title keeps the rest.
             source = safe_line(article.feed)[: max(8, width // 4)]
         room = max(1, width - len(mark) - len(star) - len(date) - 3 - (len(source) + 2 if source else 0))
+        hint = None
+        if compact and article.id in self._snippets and not self._title_spans.get(article.id):
+            # A search hit matched in its body: the title shares the row with the snippet's match.
+            spans = self._snippets[article.id][1]
+            need = (spans[0][1] - spans[0][0] + 14) if spans else 0  # the match, ellipses, a word or two
+            if source and room - need < 8:  # too tight: the source name makes way for the match
+                room, source = room + len(source) + 2, ""
+            keep = min(title.cell_len, room // 2 if room >= 60 else room // 3)
+            keep = max(min(4, room), min(keep, room - 2 - need))
+            hint = self._snippet_text(article.id, room - keep - 2)
+            if hint is not None:
+                hint.truncate(room - keep - 2, overflow="ellipsis", pad=True)
+                room = keep
         title.truncate(room, overflow="ellipsis", pad=True)
         line = Text(end="")
         line.append_text(mark)
         line.append_text(star)
         line.append_text(title)
+        if hint is not None:
+            line.append("  ")
+            line.append_text(hint)
         if source:
             line.append("  " + source, style=self._style("meta"))
         line.append("  " + date + " ", style=self._style("meta"))
@@ -340,17 +357,27 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             line.append(" · " + safe_line(article.author), style=meta)
         return line
 
-    def _preview_line(self, article: Article) -> Text:
+    def _preview_line(self, article: Article, width: int) -> Text:
         line = Text("    ", end="")
-        snippet = self._snippets.get(article.id)
-        if snippet is not None:
-            preview = Text(safe_line(snippet[0]), style=self._style("excerpt"), end="")
-            for start, end in snippet[1]:
-                preview.stylize(self._style("match"), start, end)
-        else:
-            preview = Text(safe_line(article.excerpt), style=self._style("excerpt"), end="")
+        preview = self._snippet_text(article.id, width - 4)
+        if preview is None:  # the lead as prose: no [n], [image: …], ## or list marks
+            preview = Text(safe_line(plain_prose(article.excerpt)), style=self._style("excerpt"), end="")
         line.append_text(preview)
         return line
+
+    def _snippet_text(self, article_id: str, width: int) -> Text | None:
+        """A search hit's snippet fitted to ``width`` around its first match, matches marked."""
+        snippet = self._snippets.get(article_id)
+        if snippet is None or width < 1:
+            return None
+        text, found = snippet[0], list(snippet[1])
+        if safe_line(text) != text:
+            text, found = safe_line(text), []  # cleaning would have moved the offsets
+        text, spans = fit_snippet(text, found, width)
+        preview = Text(text, style=self._style("excerpt"), end="")
+        for start, end in spans:
+            preview.stylize(self._style("match"), start, end)
+        return preview
 
     def refresh_dates(self) -> None:
         """Recompute relative dates against the clock (called on a slow timer)."""

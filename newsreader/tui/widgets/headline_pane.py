@@ -143,16 +143,21 @@ class HeadlinePane(Vertical):
         bar.display = False
         return saved
 
-    def set_titles(self, label: str) -> tuple[str, int, int]:
-        """Title the pane (the view's label, or the search) and count what it lists.
+    def set_titles(self, label: str, state: str = "") -> tuple[str, int, int]:
+        """Title the pane (the view's label and ``state``, its order and filter; or the search) and
+        count what it lists.
 
         Returns:
             ``(label shown, articles, unread)``.
         """
+        title = Text(label, end="")
         if self.saved is not None:
             label = f"Search: {self._typed}"
+            title = Text(label, end="")
+        elif state:
+            title.append(f" · {state}", style="dim")
         articles = self.headlines.articles
         unread = sum(1 for a in articles if not a.read)
-        self.border_title = Text(label, end="")
+        self.border_title = title
         self.border_subtitle = f"{len(articles)} · {unread} unread"
         return label, len(articles), unread

@@ -1,0 +1,190 @@
+"""The main screen's list: its order (``O``), hiding read articles (``H``), the previous unread
+article (``U``) and deleting articles (``D``, undone with ``u`` until the app closes).
+
+Order and hide-read start from settings (``sort_order``, ``hide_read``) and are applied by
+:meth:`ListingScreen.as_listed` to every list the screen loads, so they survive a refresh, a reload
+and a source switch; search hits keep their relevance order. Deleted articles are held here and
+left out of every list and count; closing the app stores them as hidden marks
+(``Library.delete``), so a refresh or a re-import does not bring them back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from newsreader.config import SORT_ORDERS
+from newsreader.errors import NewsreaderError
+from newsreader.tui.organise import Change
+from newsreader.tui.screens.search import SearchScreen
+from newsreader.tui.text import safe_line
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
+    from newsreader.models import Article, SearchHit, Source
+
+log = logging.getLogger(__name__)
+
+SORT_LABELS = {"newest": "newest first", "oldest": "oldest first", "title": "by title", "source": "by source"}
+
+
+def arranged(
+    articles: Sequence[Article],
+    order: str,
+    *,
+    hide_read: bool = False,
+    deleted: frozenset[str] | set[str] = frozenset(),
+    keep: str | None = None,
+) -> list[Article]:
+    """``articles`` (newest first, as the library lists them) in ``order``, without the deleted ones
+    and, with ``hide_read``, without read ones except ``keep`` (the row the reader is on stays)."""
+    rows = [a for a in articles if a.id not in deleted and (not hide_read or not a.read or a.id == keep)]
+    if order == "oldest":
+        rows.reverse()
+    elif order == "title":
+        rows.sort(key=lambda a: (safe_line(a.title) or "\uffff").casefold())
+    elif order == "source":
+        rows.sort(key=lambda a: safe_line(a.feed).casefold())  # stable: newest first within a source
+    return rows
+
+
+class ListingScreen(SearchScreen):
+    """Order, hide-read, previous unread and delete (a base of ``MainScreen``)."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__(library)
+        self.list_order = "newest"
+        self.hide_read = False
+        self._deleted: dict[str, Article] = {}
+        """Deleted this session (stored when the app closes), in order; ``u`` takes the last back."""
+
+    def load_headlines(self, key: str, *, keep: str | None = None) -> Any:
+        """Load a view's headlines (the main screen's worker)."""
+        raise NotImplementedError
+
+    # -- order and hide-read ----------------------------------------------------------------------
+
+    def as_listed(self, articles: Sequence[Article], keep: str | None = None) -> list[Article]:
+        """A loaded list as the reader asked to see it."""
+        return arranged(
+            articles, self.list_order, hide_read=self.hide_read, deleted=set(self._deleted), keep=keep
+        )
+
+    def list_state(self) -> str:
+        """What the list's title says about its order and filter."""
+        state = SORT_LABELS[self.list_order]
+        return state + " · unread only" if self.hide_read else state
+
+    def action_cycle_sort(self) -> None:
+        self.list_order = SORT_ORDERS[(SORT_ORDERS.index(self.list_order) + 1) % len(SORT_ORDERS)]
+        self._rearrange()
+        self.notify(f"Sorted {SORT_LABELS[self.list_order]}.", markup=False, timeout=1.5)
+
+    def action_toggle_hide_read(self) -> None:
+        self.hide_read = not self.hide_read
+        self._rearrange()
+        said = "Read articles hidden." if self.hide_read else "Read articles shown."
+        self.notify(said, markup=False, timeout=1.5)
+
+    def _rearrange(self) -> None:
+        """Reload the list in the new order (the search's own list follows when it closes)."""
+        self._update_titles()
+        if not self.pane.searching:
+            current = self.headlines.current
+            self.load_headlines(self._key, keep=current.id if current else None)
+
+    # -- previous unread ----------------------------------------------------------------------------
+
+    def action_previous_unread(self) -> None:
+        """Open the nearest unread article above the cursor (wrapping), ``N``'s reverse."""
+        headlines = self.headlines
+        articles = headlines.articles
+        count = len(articles)
+        for offset in range(1, count + 1):
+            index = (headlines.cursor - offset) % count
+            if not articles[index].read:
+                headlines.move_cursor(index)
+                self.open_article(articles[index].id)
+                return
+        self.notify("No more unread articles.", markup=False)
+
+    def open_article(self, article_id: str) -> None:
+        raise NotImplementedError
+
+    # -- delete ---------------------------------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        article_id = self.target_id()
+        index = self.headlines.index_of(article_id) if article_id else None
+        if article_id is None or index is None:
+            self.notify("No article here.", markup=False)
+            return
+        headlines = self.headlines
+        article = headlines.articles[index]
+        self._deleted[article_id] = article
+        self._last_change = Change("delete", {"id": article_id})
+        rows = [a for a in headlines.articles if a.id != article_id]
+        after = rows[min(index, len(rows) - 1)].id if rows else None
+        headlines.set_articles(rows, keep=after)
+        if self.pane.saved is not None:
+            self.pane.saved.articles[:] = [a for a in self.pane.saved.articles if a.id != article_id]
+        shown = self.article_view.article
+        if shown is not None and shown.id == article_id:
+            self.article_view.clear("Deleted. Press u to undo.")
+            self._focus_pane("headlines")
+        self._update_titles()
+        self.load_sources()  # the counts leave it out (``without_deleted``)
+        title = safe_line(article.title)[:60] or "(untitled)"
+        self.notify(f"Deleted “{title}”. u undoes it until you quit.", markup=False, timeout=4)
+
+    def action_undo(self) -> None:
+        change = self._last_change
+        if change is None or change.kind != "delete":
+            super().action_undo()
+            return
+        self._last_change = None
+        article_id = change.before["id"]
+        self._deleted.pop(article_id, None)
+        self.load_headlines(self._key, keep=article_id)
+        self.load_sources()
+        self.notify("Undone: the article is back.", markup=False, timeout=1.5)
+
+    def without_deleted(self, sources: list[Source], starred: int) -> tuple[list[Source], int]:
+        """Source counts as if this session's deletions were stored already."""
+        if not self._deleted:
+            return sources, starred
+        gone: dict[str, list[int]] = {}
+        for article in self._deleted.values():
+            counts = gone.setdefault(article.source_id, [0, 0])
+            counts[0] += 1
+            counts[1] += not article.read
+            starred -= article.starred
+        out = [
+            replace(s, articles=max(0, s.articles - gone[s.id][0]), unread=max(0, s.unread - gone[s.id][1]))
+            if s.id in gone
+            else s
+            for s in sources
+        ]
+        return out, max(0, starred)
+
+    def _show_hits(
+        self, query: str, hits: list[SearchHit], spans: dict[str, tuple[tuple[int, int], ...]]
+    ) -> None:
+        if self._deleted:
+            hits = [h for h in hits if h.article.id not in self._deleted]
+        super()._show_hits(query, hits, spans)
+
+    def store_deletions(self) -> None:
+        """Store this session's deletions (on close: undo ends here)."""
+        if not self._deleted:
+            return
+        ids, self._deleted = list(self._deleted), {}
+        try:
+            self.library.delete(ids)
+        except NewsreaderError as exc:  # the app is closing: nothing left to show it on
+            log.error("could not delete %d article(s): %s", len(ids), exc)
+
+    def on_unmount(self) -> None:
+        self.store_deletions()

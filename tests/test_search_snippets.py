@@ -1,0 +1,130 @@
+"""Issue 13, defect 6: previews are plain prose, and a search hit's preview always shows its match.
+
+The list draws a preview in whatever room its row has (about 40 to 130 columns, by terminal width and
+layout); the snippet is windowed for that room around the first match, cut at words, with an ellipsis
+where it is cut, and carries none of the body's own markup (``[n]`` references, ``[image: …]``, ``## ``,
+list and quote markers, table bars).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+
+from newsreader.config import Settings
+from newsreader.library import Library
+from newsreader.search.text import fit_snippet, make_snippet, plain_prose
+from newsreader.tui.app import NewsReaderApp
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.widgets.headline_list import HeadlineList
+from tests.tui_support import demo_library, settle
+
+NOISY = (
+    "## What the council said\n\n"
+    "The council said on Tuesday [1] that the refit of the outer harbour would wait another year, because "
+    "the money promised by the regional government has not arrived and the contractors [2] have moved on; "
+    "critics on the promised rural bus routes said the aging acrobats of the budget committee had again "
+    "chosen the easy path over the quarantine berth that the fishermen asked for in the spring.\n\n"
+    "[image: The outer harbour at low tide]\n\n"
+    "• Work starts in 2027\n• The quay stays open\n\n"
+    "> We have waited long enough [3].\n\n"
+    "| Berth | Use |\n| --- | --- |\n| North | quarantine |"
+)
+
+
+def test_plain_prose_drops_the_body_markup() -> None:
+    prose = plain_prose(NOISY)
+    for noise in ("[1]", "[2]", "[image", "## ", "• ", "> ", "| ", "---"):
+        assert noise not in prose, noise
+    assert prose.startswith("What the council said The council said on Tuesday that the refit")
+    assert "Work starts in 2027 The quay stays open We have waited long enough." in prose
+    assert prose.endswith("Berth Use North quarantine")
+    assert plain_prose("array[1] stays, [bold] stays") == "array[1] stays, [bold] stays"
+
+
+def test_a_snippet_is_prose_around_the_first_match() -> None:
+    snippet, spans = make_snippet(NOISY, ["quarantine"])
+    assert "[" not in snippet and "#" not in snippet
+    assert [snippet[s:e] for s, e in spans] == ["quarantine"]
+    assert snippet.startswith("…") and snippet.endswith("…")
+
+
+@pytest.mark.parametrize("width", [30, 40, 51, 75, 130])
+def test_a_snippet_fitted_to_a_width_keeps_the_match_and_says_where_it_cuts(width: int) -> None:
+    snippet, spans = make_snippet(NOISY, ["quarantine"])
+    fitted, fitted_spans = fit_snippet(snippet, spans, width)
+    assert len(fitted) <= width
+    assert [fitted[s:e] for s, e in fitted_spans] == ["quarantine"]
+    assert fitted.startswith("…") and fitted.endswith("…")
+    words = set(NOISY.replace(";", " ").replace(",", " ").replace(".", " ").split())
+    inner = fitted.strip("…").replace(";", " ").replace(",", " ").replace(".", " ").split()
+    assert all(word in words for word in inner), inner  # cut at word boundaries
+    start = fitted_spans[0][0]
+    assert abs((start + 5) - width / 2) <= width / 2 - 5  # centred enough to show context on both sides
+    assert fit_snippet("short text", [(0, 5)], width) == ("short text", [(0, 5)])
+
+
+# -- in the app at 140, 80 and 56 columns, roomy and compact --------------------------------------
+
+DUMP = "Harbour refit delayed again\n\nBy Jo Bell\n\n" + NOISY + "\n"
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Library:
+    return demo_library(tmp_path / "lib", extra_dumps={"refit.txt": DUMP})
+
+
+def preview(headlines: HeadlineList, index: int, part: int) -> tuple[str, list[str]]:
+    """A row line's text and the parts of it drawn in the match style."""
+    strip = headlines._render_row_line(
+        headlines.articles[index],
+        part,
+        headlines.scrollable_content_region.width,
+        False,
+        headlines.rich_style,
+    )
+    match = headlines._style("match")
+
+    def is_match(style: Style | None) -> bool:
+        if style is None:
+            return False
+        return (match.bgcolor is not None and style.bgcolor == match.bgcolor) or bool(
+            match.reverse and style.reverse
+        )
+
+    return "".join(s.text for s in strip), [s.text for s in strip if is_match(s.style)]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("size", [(140, 40), (80, 40), (56, 40)])
+@pytest.mark.parametrize("compact", [False, True])
+async def test_search_previews_show_the_match_at_every_width(
+    lib: Library, size: tuple[int, int], compact: bool
+) -> None:
+    app = NewsReaderApp(lib, Settings(animations=False), None)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        if compact:
+            await pilot.press("c")
+            await settle(pilot)
+        # The ordinary list: the preview is prose.
+        index = next(
+            i for i, a in enumerate(screen.headlines.articles) if a.title.startswith("Harbour refit")
+        )
+        if not compact:
+            text, _ = preview(screen.headlines, index, 2)
+            assert "The council said on Tuesday that" in text
+            assert "[1]" not in text and "[image" not in text and "## " not in text
+        await pilot.press("slash")
+        await pilot.press(*"quarantine")
+        await settle(pilot)
+        assert [a.title for a in screen.headlines.articles] == ["Harbour refit delayed again"]
+        text, marked = preview(screen.headlines, 0, 0 if compact else 2)
+        assert "quarantine" in text, text
+        assert "quarantine" in "".join(marked), (text, marked)
+        assert "[" not in text
+        assert "…" in text
