@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 NOT_UTF8 = "not UTF-8"
 NOT_HTTP = "not http(s)"
 NO_HOST = "no host"
+CONTROL = "a control character in it"
 SPACE_OR_CONTROL = "a space or control character in it"
 
 
@@ -19,16 +20,17 @@ def url_problem(url: str) -> str | None:
     """Why no request can be made to ``url``, as a short phrase, or ``None`` when one can.
 
     The rules, in the order they are checked: the text encodes as UTF-8 (a file name's undecodable
-    bytes do not); no spaces, tabs, newlines or control characters (C0, DEL, C1: a URL carries them
-    percent-encoded, and a terminal would act on them); it parses, with a port, if any, from 0 to
-    65535 (urllib's own words, lower-cased); the scheme is http or https in any case; it names a host.
+    bytes do not); no control characters (C0, DEL, C1: no request line can carry them, and a terminal
+    would act on them); it parses, with a port, if any, from 0 to 65535 (urllib's own words,
+    lower-cased); the scheme is http or https in any case; it names a host. A space is allowed: a
+    stored feed URL or a redirect may have one, and the request percent-encodes it.
     """
     try:
         url.encode("utf-8")
     except UnicodeEncodeError:
         return NOT_UTF8
-    if any(ch.isspace() or ch < " " or "\x7f" <= ch <= "\x9f" for ch in url):
-        return SPACE_OR_CONTROL
+    if any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in url):
+        return CONTROL
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
@@ -39,3 +41,11 @@ def url_problem(url: str) -> str | None:
     if not parts.hostname:
         return NO_HOST
     return None
+
+
+def typed_url_problem(url: str) -> str | None:
+    """:func:`url_problem` for a URL a person typed (``add``, ``account add``): no white space inside
+    either, since a space there is two arguments run together far more often than a real path."""
+    if any(ch.isspace() for ch in url):
+        return SPACE_OR_CONTROL
+    return url_problem(url)

@@ -188,10 +188,10 @@ def check_feed_url(url: str) -> str:
     """
     from newsreader._import import shown
     from newsreader.errors import InvalidFeedURLError
-    from newsreader.urls import NOT_UTF8, url_problem
+    from newsreader.urls import NOT_UTF8, typed_url_problem
 
     url = url.strip()
-    problem = url_problem(url)
+    problem = typed_url_problem(url)
     if problem == NOT_UTF8:
         raise InvalidFeedURLError(f"not an http(s) feed URL: {shown(url)!r} (not UTF-8)")
     if problem is not None:

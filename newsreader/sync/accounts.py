@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsreader.errors import UserInputError
-from newsreader.urls import url_problem
+from newsreader.urls import typed_url_problem
 
 if TYPE_CHECKING:
     from newsreader.sync.base import Backend
@@ -48,10 +48,10 @@ class Account:
 
 
 def check_url(url: str) -> str:
-    """``url`` stripped, if a request can be made to it (:func:`newsreader.urls.url_problem`), else a
+    """``url`` stripped, if a request can be made to it (:func:`newsreader.urls.typed_url_problem`), else a
     one-line UserInputError."""
     url = url.strip()
-    if url_problem(url) is not None:
+    if typed_url_problem(url) is not None:
         raise UserInputError(f"not an http(s) server URL: {url!r}")
     return url
 
