@@ -1,8 +1,10 @@
-"""The feed commands as a user runs them: `python -m newsreader --library TMP ...` in a subprocess."""
+"""The feed commands as a user runs them: `newsreader --library TMP ...` (in process, or a real child
+where the process is the point: a tty, the process pool's fork, certificates read at start-up)."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -10,18 +12,15 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
+from tests.cli_support import invoke, spawn
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc, serve_pool_feeds
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
 
 def run(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """``newsreader --library LIB ARGS`` with this process's environment, run in process."""
+    return invoke(*args, library=library, env=os.environ)
 
 
 def test_add_feeds_refresh_remove(tmp_path: Path, feed_server: HTTPServer) -> None:
@@ -157,7 +156,7 @@ def test_big_refresh_from_the_command_line(tmp_path: Path, feed_server: HTTPServ
     lib = tmp_path / "lib"
     opml = serve_pool_feeds(feed_server, tmp_path, _PARALLEL_PARSE_MIN)
     assert run(lib, "import", str(opml)).returncode == 0
-    result = run(lib, "refresh")
+    result = spawn("refresh", library=lib, env=os.environ)  # a real, single-threaded CLI process
     assert result.returncode == 0, result.stderr
     expected = f"refreshed {_PARALLEL_PARSE_MIN} feeds: {2 * _PARALLEL_PARSE_MIN} new, 0 updated"
     assert result.stdout.startswith(expected)

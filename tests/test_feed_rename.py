@@ -1,4 +1,4 @@
-"""Renaming a source (issue 13, "feeds in the app"): `newsreader feed FEED --title T` in a subprocess,
+"""Renaming a source (issue 13, "feeds in the app"): `newsreader feed FEED --title T` (run in process),
 for a subscription served on loopback and for an imported dump, and the name surviving what used to
 overwrite it (a refresh, a re-import of a feed file)."""
 

@@ -15,6 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from newsreader.library import Library
+from tests.cli_support import clean_env, invoke
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
@@ -23,23 +24,12 @@ FEED = rss_doc("Steady", [("urn:s", "Steady item")])
 
 
 def cli(
-    library: Path, *args: str | bytes, tz: str | None = None, cwd: Path | None = None
+    library: Path, *args: str, tz: str | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m newsreader --library LIB ARGS`` in a clean environment, optionally in a time zone."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}
-    env["COLUMNS"] = "200"
-    if tz is not None:
-        env["TZ"] = tz
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env=env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
+    """``newsreader --library LIB ARGS`` in a clean environment, optionally in a time zone (in process:
+    tests/cli_support.py)."""
+    env = clean_env(TZ=tz) if tz is not None else clean_env()
+    return invoke(*args, library=library, env=env, cwd=cwd, errors="replace")
 
 
 def assert_clean(result: subprocess.CompletedProcess[str], code: int = 0) -> None:

@@ -1,15 +1,16 @@
-"""The organise commands as a user runs them: `python -m newsreader --library TMP ...` in a subprocess,
+"""The organise commands as a user runs them: `newsreader --library TMP ...` (run in process),
 against the repo's feeds/ folder and feeds served on loopback."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
-import sys
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
+from tests.cli_support import invoke
 from tests.conftest import FEEDS
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc
 
@@ -17,12 +18,8 @@ __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytes
 
 
 def run(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """``newsreader --library LIB ARGS`` with this process's environment, run in process."""
+    return invoke(*args, library=library, env=os.environ)
 
 
 def ok(library: Path, *args: str) -> str:

@@ -13,20 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_support import clean_env, invoke
+
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = ROOT / "feeds"
 
 
 def cli(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    """``newsreader --library LIB ARGS`` without ``NEWSREADER*`` variables, run in process."""
+    return invoke(*args, library=library, env=clean_env(columns=None), cwd=ROOT)
 
 
 def one_line_error(proc: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -166,6 +161,7 @@ def test_read_only_library_that_needs_indexing_is_a_one_line_error(tmp_path: Pat
 LEVELS = [0, 16 << 10, 64 << 10, 128 << 10, 256 << 10, 512 << 10]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prebuilt", [False, True], ids=["build", "update"])
 def test_full_disk_is_a_one_line_error_and_loses_nothing(small_disk: Path, prebuilt: bool) -> None:
     dump = big_dump(small_disk.parent / "big.txt")
@@ -189,6 +185,7 @@ def test_full_disk_is_a_one_line_error_and_loses_nothing(small_disk: Path, prebu
         subprocess.run(["rm", "-rf", str(library)], check=True)
 
 
+@pytest.mark.slow
 def test_full_disk_leaves_the_index_unlocked_in_a_long_running_process(small_disk: Path) -> None:
     """The TUI keeps one Library: a failed write must not leave it holding search.lock, or every
     later search waits out the lock's timeout and says "busy", even once space is freed."""

@@ -3,8 +3,7 @@ error or a best-effort reading, never a RecursionError and never a search that r
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from newsreader.errors import InvalidQueryError
 from newsreader.library import Library
 from newsreader.search import MAX_DEPTH, MAX_PREFIXES, Not, Query, Term, parse_query
+from tests.cli_support import invoke
 from tests.tui_support import demo_library, settle, visible_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,13 +83,7 @@ def test_prefix_terms_are_capped() -> None:
 @pytest.mark.parametrize("text", ["(" * 500, "-(" * 300, "NOT " * 1000, "(" * 600 + "x"])
 def test_cli_exits_as_for_a_user_error(tmp_path: Path, text: str) -> None:
     lib = demo_library(tmp_path / "lib")
-    proc = subprocess.run(
-        [sys.executable, "-m", "newsreader", "--library", str(lib.path), "search", text],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    proc = invoke("search", text, library=lib.path, env=os.environ, cwd=ROOT)
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.startswith("newsreader: error: ") and proc.stderr.count("\n") == 1, proc.stderr
 

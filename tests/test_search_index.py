@@ -17,6 +17,7 @@ from newsreader.errors import InvalidQueryError, StoreError
 from newsreader.library import Library
 from newsreader.models import ArticleDraft
 from newsreader.search import INDEX_DIR
+from tests.cli_support import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "feeds" / "000_cbd8846d609ab0f0.txt"
@@ -382,10 +383,8 @@ def test_highlight_spans_via_library(library: Library) -> None:
 
 
 def cli(library: Library, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}
-    env["COLUMNS"] = "200"
-    argv = [sys.executable, "-m", "newsreader", "--library", str(library.path), *args]
-    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60, check=False)
+    """``newsreader --library LIB ARGS`` in a clean environment (in process: tests/cli_support.py)."""
+    return invoke(*args, library=library.path)
 
 
 def test_empty_library_searches_without_creating_anything(tmp_path: Path) -> None:

@@ -160,6 +160,7 @@ def test_two_imports_and_a_mark_at_once_lose_nothing(seeded: Library, tmp_path: 
     assert final.get(target).read and final.get(target).starred
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_big_import_loses_nothing_committed(seeded: Library, tmp_path: Path) -> None:
     keep = seeded.articles()[0].id
     seeded.mark([keep], read=True, starred=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.bench import bench_tui
 
 
+@pytest.mark.slow
 def test_tui_benchmark_runs_quick() -> None:
     rows = bench_tui.main(quick=True)
     metrics = [row[0] for row in rows]

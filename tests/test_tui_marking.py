@@ -38,6 +38,7 @@ def lib(tmp_path: Path) -> Library:
     return big_library(tmp_path / "lib", ROWS)
 
 
+@pytest.mark.slow  # 20,000 rows: ~10 s of CPU, a scale test like test_tui_scale.py
 async def test_a_on_a_long_list_serves_keys_while_rows_turn_read(lib: Library) -> None:
     app = NewsReaderApp(lib, Settings(animations=False), None)
     async with app.run_test(size=SIZE) as pilot:

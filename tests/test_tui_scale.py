@@ -22,6 +22,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Library:
     return big_library(tmp_path_factory.mktemp("big") / "lib", COUNT)
 
 
+@pytest.mark.slow
 async def test_100k_articles_scroll_to_the_end_and_open(big: Library) -> None:
     app = NewsReaderApp(big, Settings(animations=False), None)
     async with app.run_test(size=(140, 40)) as pilot:

@@ -186,23 +186,15 @@ def check_feed_url(url: str) -> str:
     Raises:
         InvalidFeedURLError: it is not (or is not UTF-8).
     """
-    from urllib.parse import urlsplit
-
     from newsreader._import import shown
     from newsreader.errors import InvalidFeedURLError
+    from newsreader.urls import NOT_UTF8, typed_url_problem
 
     url = url.strip()
-    try:
-        url.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidFeedURLError(f"not an http(s) feed URL: {shown(url)!r} (not UTF-8)") from None
-    try:
-        parts = urlsplit(url)
-        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError:
-        valid = False
-    if not valid or any(ch.isspace() or ord(ch) < 32 for ch in url):
+    problem = typed_url_problem(url)
+    if problem == NOT_UTF8:
+        raise InvalidFeedURLError(f"not an http(s) feed URL: {shown(url)!r} (not UTF-8)")
+    if problem is not None:
         raise InvalidFeedURLError(f"not an http(s) feed URL: {url!r}")
     return url
 

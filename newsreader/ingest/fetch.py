@@ -27,6 +27,7 @@ from newsreader.errors import FetchError
 from newsreader.ingest import _http
 from newsreader.ingest._clients import Clients, failure, httpx_if_loaded, wants_httpx
 from newsreader.ingest.cleaning import clean_line  # not .text: it imports the HTML converter
+from newsreader.urls import NOT_HTTP, url_problem
 
 if TYPE_CHECKING:
     import ssl
@@ -101,21 +102,13 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
-_NOT_HTTP = "invalid URL: not http(s)"
+_NOT_HTTP = f"invalid URL: {NOT_HTTP}"
 
 
 def url_error(url: str) -> str | None:
-    """Why ``url`` cannot be fetched (not http(s), no host, a port out of range), or ``None``."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises ValueError for a port out of range)
-    except ValueError as exc:
-        return f"invalid URL: {str(exc).lower()}"
-    if parts.scheme.lower() not in ("http", "https"):
-        return _NOT_HTTP
-    if not parts.hostname:
-        return "invalid URL: no host"
-    return None
+    """Why ``url`` cannot be fetched (the rules of :func:`newsreader.urls.url_problem`), or ``None``."""
+    problem = url_problem(url)
+    return None if problem is None else f"invalid URL: {problem}"
 
 
 def _validator(value: str | None) -> str | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsreader.errors import UserInputError
+from newsreader.urls import typed_url_problem
 
 if TYPE_CHECKING:
     from newsreader.sync.base import Backend
@@ -47,15 +48,10 @@ class Account:
 
 
 def check_url(url: str) -> str:
-    """An http(s) URL with a host, else a one-line UserInputError."""
+    """``url`` stripped, if a request can be made to it (:func:`newsreader.urls.typed_url_problem`), else a
+    one-line UserInputError."""
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError:
-        ok = False
-    if not ok or any(ch.isspace() or ord(ch) < 32 for ch in url):
+    if typed_url_problem(url) is not None:
         raise UserInputError(f"not an http(s) server URL: {url!r}")
     return url
 

@@ -8,7 +8,7 @@ response checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -192,3 +192,65 @@ def as_time(value: Any) -> float | None:
     except ValueError:
         return None
     return ts if 0 < ts < 32503680000 else None  # before the year 3000
+
+
+def objects(value: Any, what: str, server: str) -> list[dict[str, Any]]:
+    """``value`` if it is a list of JSON objects, else a ProtocolError naming ``what``."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ProtocolError(f"{server} sent {what} that are not a list of objects")
+    return value
+
+
+def since(cursor: str | None) -> int:
+    """The last item id a cursor stands for (both APIs count up from 0); a cursor from elsewhere is 0."""
+    return int(cursor) if cursor and cursor.isdigit() else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ItemKeys:
+    """Where one API keeps an article's fields in its JSON objects (``id``, ``feed_id``, ``title``
+    and ``author`` are named alike in both)."""
+
+    noun: str
+    """What the API calls an article, for error messages: ``item``, ``article``."""
+    html: str
+    url: str
+    published: str
+    read: Callable[[dict[str, Any]], bool]
+    starred: str
+
+
+def remote_item(raw: Any, keys: ItemKeys, server: str) -> RemoteItem:
+    """One article object of ``server``'s answer; a lying server gets a ProtocolError."""
+    if not isinstance(raw, dict):
+        raise ProtocolError(f"{server} sent an {keys.noun} that is not an object")
+    return RemoteItem(
+        id=as_id(raw.get("id"), keys.noun, server),
+        feed_id=as_id(raw.get("feed_id"), f"{keys.noun}'s feed", server),
+        title=as_text(raw.get("title")),
+        html=as_text(raw.get(keys.html)),
+        url=as_text(raw.get(keys.url)) or None,
+        author=as_text(raw.get("author")) or None,
+        published=as_time(raw.get(keys.published)),
+        read=keys.read(raw),
+        starred=bool(raw.get(keys.starred)),
+    )
+
+
+def remote_feed(
+    raw: dict[str, Any],
+    server: str,
+    *,
+    url_key: str,
+    site_url: str | None = None,
+    category: str | None = None,
+) -> RemoteFeed:
+    """One subscription object of ``server``'s answer (titled by its URL when it has no title)."""
+    url = as_text(raw.get(url_key))
+    return RemoteFeed(
+        id=as_id(raw.get("id"), "feed", server),
+        title=as_text(raw.get("title")) or url,
+        url=url,
+        site_url=site_url,
+        category=category,
+    )

@@ -7,6 +7,7 @@ never echoed, printed or put in an error message.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -194,11 +195,8 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
     library = _library(args)
     account = Accounts(library.path).get(args.account)
     url = check_url(args.url)
-    backend = account.backend()
-    try:
+    with contextlib.closing(account.backend()) as backend:
         backend.subscribe(url, args.category)
-    finally:
-        backend.close()
     report = sync_account(library, account)
     _say(f"subscribed to {url} on {account.name}; {report.new} new articles here")
     return 0
@@ -213,11 +211,8 @@ def cmd_unsubscribe(args: argparse.Namespace) -> int:
     if record is None:
         raise UserInputError(f"{args.feed!r} is not a feed synced from a server (use `newsreader remove`)")
     account = Accounts(library.path).get(record["account"])
-    backend = account.backend()
-    try:
+    with contextlib.closing(account.backend()) as backend:
         backend.unsubscribe(str(record.get("remote_id", "")))
-    finally:
-        backend.close()
     removed = library.remote.remove_source(sid)
     _say(
         f"unsubscribed from {record.get('title') or record.get('location')} on {account.name};"

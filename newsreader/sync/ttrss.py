@@ -14,6 +14,7 @@ from typing import Any
 from newsreader.sync.base import (
     AuthError,
     Http,
+    ItemKeys,
     ProtocolError,
     RemoteFeed,
     RemoteItem,
@@ -21,7 +22,10 @@ from newsreader.sync.base import (
     SyncError,
     as_id,
     as_text,
-    as_time,
+    objects,
+    remote_feed,
+    remote_item,
+    since,
 )
 
 PAGE = 200
@@ -30,6 +34,14 @@ ALL_ARTICLES, STARRED = -4, -1
 """tt-rss's special feed ids."""
 _FIELD = {"starred": 0, "read": 2}
 """``updateArticle`` fields (2 is *unread*, so read=True is mode 0)."""
+ARTICLE = ItemKeys(
+    noun="article",
+    html="content",
+    url="link",
+    published="updated",
+    read=lambda raw: not raw.get("unread", True),
+    starred="marked",
+)
 _SUBSCRIBE_ERRORS = {
     2: "the server says the URL is not valid",
     3: "the URL is a web page without a feed",
@@ -87,27 +99,19 @@ class TTRSSBackend:
     def feeds(self) -> list[RemoteFeed]:
         categories = {
             as_id(c.get("id"), "category", self.url): as_text(c.get("title"))
-            for c in _objects(self._call("getCategories", include_empty=True), "categories", self.url)
+            for c in objects(self._call("getCategories", include_empty=True), "categories", self.url)
         }
         out = []
-        for feed in _objects(self._call("getFeeds", cat_id=-3), "feeds", self.url):
-            fid = as_id(feed.get("id"), "feed", self.url)
+        for feed in objects(self._call("getFeeds", cat_id=-3), "feeds", self.url):
             cat = as_text(feed.get("cat_id"))
-            url = as_text(feed.get("feed_url"))
-            out.append(
-                RemoteFeed(
-                    id=fid,
-                    title=as_text(feed.get("title")) or url,
-                    url=url,
-                    category=categories.get(cat) if cat not in ("", "0") else None,
-                )
-            )
+            category = categories.get(cat) if cat not in ("", "0") else None
+            out.append(remote_feed(feed, self.url, url_key="feed_url", category=category))
         return out
 
     def _headlines(
         self, feed_id: int, since: int, skip: int, *, content: bool, unread: bool = False
     ) -> list[Any]:
-        return _objects(
+        return objects(
             self._call(
                 "getHeadlines",
                 feed_id=feed_id,
@@ -122,41 +126,29 @@ class TTRSSBackend:
             self.url,
         )
 
-    def items(self, cursor: str | None) -> Iterator[tuple[list[RemoteItem], str | None]]:
-        since = int(cursor) if cursor and cursor.isdigit() else 0
-        top, skip = since, 0
-        while True:
-            page = [self._item(raw) for raw in self._headlines(ALL_ARTICLES, since, skip, content=True)]
-            top = max([top, *(int(i.id) for i in page if i.id.isdigit())])
-            skip += len(page)
-            last = len(page) < PAGE
-            # Pages are in date order, not id order: the cursor moves only once the pass is complete.
-            yield page, str(top) if last else cursor
-            if last:
-                return
-
-    def _item(self, raw: Any) -> RemoteItem:
-        return RemoteItem(
-            id=as_id(raw.get("id"), "article", self.url),
-            feed_id=as_id(raw.get("feed_id"), "article's feed", self.url),
-            title=as_text(raw.get("title")),
-            html=as_text(raw.get("content")),
-            url=as_text(raw.get("link")) or None,
-            author=as_text(raw.get("author")) or None,
-            published=as_time(raw.get("updated")),
-            read=not raw.get("unread", True),
-            starred=bool(raw.get("marked")),
-        )
-
-    def _ids(self, feed_id: int, *, unread: bool) -> frozenset[str]:
-        ids: set[str] = set()
+    def _pages(
+        self, feed_id: int, after: int, *, content: bool, unread: bool = False
+    ) -> Iterator[list[dict[str, Any]]]:
+        """``getHeadlines`` a page at a time (``skip`` moves on), up to the first page that is not full."""
         skip = 0
         while True:
-            page = self._headlines(feed_id, 0, skip, content=False, unread=unread)
-            ids.update(as_id(raw.get("id"), "article", self.url) for raw in page)
-            skip += len(page)
+            page = self._headlines(feed_id, after, skip, content=content, unread=unread)
+            yield page
             if len(page) < PAGE:
-                return frozenset(ids)
+                return
+            skip += len(page)
+
+    def items(self, cursor: str | None) -> Iterator[tuple[list[RemoteItem], str | None]]:
+        top = after = since(cursor)
+        for raws in self._pages(ALL_ARTICLES, after, content=True):
+            page = [remote_item(raw, ARTICLE, self.url) for raw in raws]
+            top = max([top, *(int(i.id) for i in page if i.id.isdigit())])
+            # Pages are in date order, not id order: the cursor moves only once the pass is complete.
+            yield page, str(top) if len(page) < PAGE else cursor
+
+    def _ids(self, feed_id: int, *, unread: bool) -> frozenset[str]:
+        pages = self._pages(feed_id, 0, content=False, unread=unread)
+        return frozenset(as_id(raw.get("id"), "article", self.url) for page in pages for raw in page)
 
     def state(self) -> RemoteState:
         return RemoteState(
@@ -175,7 +167,7 @@ class TTRSSBackend:
         if category:
             found = [
                 c.get("id")
-                for c in _objects(self._call("getCategories", include_empty=True), "categories", self.url)
+                for c in objects(self._call("getCategories", include_empty=True), "categories", self.url)
                 if as_text(c.get("title")).casefold() == category.casefold()
             ]
             if not found:
@@ -203,9 +195,3 @@ class TTRSSBackend:
 
     def close(self) -> None:
         self._http.close()
-
-
-def _objects(value: Any, what: str, url: str) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ProtocolError(f"{url} sent {what} that are not a list of objects")
-    return value

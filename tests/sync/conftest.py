@@ -52,12 +52,13 @@ def ttrss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TTRSS]:
 
 @pytest.fixture(
     params=[
-        pytest.param("fever", marks=pytest.mark.xdist_group("coldsweat")),
-        pytest.param("ttrss", marks=pytest.mark.xdist_group("ttrss")),
+        pytest.param("fever", marks=[pytest.mark.xdist_group("coldsweat"), pytest.mark.slow]),
+        pytest.param("ttrss", marks=[pytest.mark.xdist_group("ttrss"), pytest.mark.slow]),
     ]
 )
 def server(request: pytest.FixtureRequest) -> Server:
-    """Each real server in turn, running (a test may have stopped it) and empty."""
+    """Each real server in turn, running (a test may have stopped it) and empty. Every test on a real
+    server is ``slow`` (``make test-slow``): starting and emptying the servers is most of their cost."""
     srv: Server = request.getfixturevalue("coldsweat_server" if request.param == "fever" else "ttrss_server")
     srv.start()
     srv.reset()
