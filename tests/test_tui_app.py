@@ -10,7 +10,7 @@ import pytest
 from textual.command import CommandList
 from textual.widgets import Input
 
-from newsreader.config import Settings, load_settings
+from newsreader.config import load_settings
 from newsreader.library import Library
 from newsreader.models import ArticleDraft
 from newsreader.tui.app import NewsReaderApp
@@ -24,6 +24,7 @@ from tests.tui_support import (
     IMPORTED_AT,
     add_drafts,
     demo_library,
+    make_app,
     notifications,
     row_text,
     settle,
@@ -40,10 +41,6 @@ OPINION = "US President Joe Biden expressed what is on many people’s minds"
 @pytest.fixture
 def lib(tmp_path: Path) -> Library:
     return demo_library(tmp_path / "lib")
-
-
-def make_app(library: Library, **settings: object) -> NewsReaderApp:
-    return NewsReaderApp(library, Settings(animations=False, **settings), None)  # type: ignore[arg-type]
 
 
 def main_screen(app: NewsReaderApp) -> MainScreen:

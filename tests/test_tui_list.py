@@ -7,20 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import Settings
 from newsreader.library import Library
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.source_list import source_key
-from tests.tui_support import SEED, demo_library, settle, until, visible_text
+from tests.tui_support import SEED, demo_library, make_app, settle, until, visible_text
 
 pytestmark = pytest.mark.anyio
 
 SIZE = (140, 42)
-
-
-def make_app(library: Library, **settings: object) -> NewsReaderApp:
-    return NewsReaderApp(library, Settings(animations=False, **settings), None)  # type: ignore[arg-type]
 
 
 def main_screen(app: NewsReaderApp) -> MainScreen:

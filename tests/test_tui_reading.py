@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import Settings
 from newsreader.library import Library
 from newsreader.models import Article, ArticleDraft, Enclosure
 from newsreader.tui.app import NewsReaderApp
@@ -19,6 +18,7 @@ from tests.tui_support import (
     IMPORTED_AT,
     add_drafts,
     demo_library,
+    make_app,
     notifications,
     settle,
     until,
@@ -63,10 +63,6 @@ def recorder(tmp_path: Path) -> tuple[list[str], Path]:
 
 def opened_urls(log: Path) -> list[str]:
     return log.read_text().split() if log.exists() else []
-
-
-def make_app(library: Library, **settings: object) -> NewsReaderApp:
-    return NewsReaderApp(library, Settings(animations=False, **settings), None)  # type: ignore[arg-type]
 
 
 def main_screen(app: NewsReaderApp) -> MainScreen:

@@ -21,7 +21,7 @@ from newsreader.library import Library
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.main import MainScreen
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc, serve_pool_feeds
-from tests.tui_support import demo_library, notifications, settle, until, visible_text
+from tests.tui_support import demo_library, make_app, notifications, settle, until, visible_text
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
@@ -47,10 +47,6 @@ def gated(event: threading.Event, body: bytes, status: int = 200):  # type: igno
         return Response(body, status=status, content_type="application/rss+xml")
 
     return handler
-
-
-def make_app(library: Library, **settings: object) -> NewsReaderApp:
-    return NewsReaderApp(library, Settings(animations=False, **settings), None)  # type: ignore[arg-type]
 
 
 def main_screen(app: NewsReaderApp) -> MainScreen:

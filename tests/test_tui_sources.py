@@ -16,7 +16,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from textual.widgets import Input
 
-from newsreader.config import Settings
 from newsreader.library import Library
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.confirm import ConfirmScreen
@@ -25,7 +24,7 @@ from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.widgets.source_list import ALL, source_key
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc
-from tests.tui_support import demo_library, notifications, settle, until, visible_text
+from tests.tui_support import demo_library, make_app, notifications, settle, until, visible_text
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
@@ -37,10 +36,6 @@ SIZE = (140, 42)
 @pytest.fixture
 def lib(tmp_path: Path) -> Library:
     return demo_library(tmp_path / "lib")
-
-
-def make_app(library: Library, **settings: object) -> NewsReaderApp:
-    return NewsReaderApp(library, Settings(animations=False, **settings), None)  # type: ignore[arg-type]
 
 
 def main_screen(app: NewsReaderApp) -> MainScreen:

@@ -14,9 +14,11 @@ from pathlib import Path
 from textual.notifications import Notification
 from textual.pilot import Pilot
 
+from newsreader.config import Settings
 from newsreader.library import Library
 from newsreader.models import ArticleDraft
 from newsreader.store import Store
+from newsreader.tui.app import NewsReaderApp
 
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = ROOT / "feeds"
@@ -161,3 +163,8 @@ def visible_text(app: object) -> str:
     """Everything on screen as plain text, one line per terminal row (what a user sees)."""
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def make_app(library: Library, **settings: object) -> NewsReaderApp:
+    """The app on ``library`` with animations off (and any settings given), as the Pilot tests drive it."""
+    return NewsReaderApp(library, Settings(animations=False, **settings), None)  # type: ignore[arg-type]
