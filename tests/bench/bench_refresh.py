@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench import ROOT, compile_newsreader
 
 
 @dataclass(frozen=True)
@@ -236,17 +236,9 @@ def _parse_rows(shape: Shape, feeds: int, items: int) -> list[Row]:
     ]
 
 
-def _compile() -> None:
-    """Byte-compile newsreader first, as installing it does: with PYTHONDONTWRITEBYTECODE set (as in
-    some shells and CI images) every run of a source checkout would otherwise compile ~50 modules
-    again, 0.1-0.3 s that no installed copy pays."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "newsreader")], env=env, check=True)
-
-
 def main(quick: bool = False, shapes: Sequence[str] = ("short", "full")) -> list[Row]:
     """Run the benchmark on each farm shape; ``quick`` uses tiny farms and skips newsboat (a smoke test)."""
-    _compile()
+    compile_newsreader()
     if quick:
         print("quick run: newsboat comparison skipped")
     elif shutil.which("newsboat") is None:
