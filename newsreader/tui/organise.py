@@ -79,7 +79,7 @@ def due_feeds(screen: LibraryScreen) -> list[str]:
     """The feeds the automatic refresh fetches now."""
     from newsreader.organise.ops import due_feeds as due
 
-    return due(screen.library, screen.app.settings.interval)  # type: ignore[attr-defined]
+    return due(screen.library, screen.settings.interval)
 
 
 def remember_state(screen: MarkingScreen, ids: list[str]) -> None:

@@ -29,6 +29,7 @@ from newsreader.tui.widgets.source_list import ALL, SourceList
 from newsreader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from newsreader.config import Settings
     from newsreader.library import Library
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,11 @@ class LibraryScreen(Screen[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+
+    @property
+    def settings(self) -> Settings:
+        """The app's settings (every screen base reads them through this one typed door)."""
+        return self.app.settings  # type: ignore[attr-defined,no-any-return]
 
     @property
     def status(self) -> StatusBar:
@@ -83,7 +89,7 @@ class LibraryScreen(Screen[None]):
     def refresh_at_start(self) -> None:
         """After the first paint, with ``refresh_on_start``: every feed (the feeds due otherwise come
         with the first ``DUE_CHECK``)."""
-        if self.app.settings.refresh_on_start and not self.refreshing:  # type: ignore[attr-defined]
+        if self.settings.refresh_on_start and not self.refreshing:
             self.refresh_feeds(quiet=True)
 
     def action_add_feed(self) -> None:
@@ -129,7 +135,7 @@ class LibraryScreen(Screen[None]):
     def refresh_due(self) -> None:
         """The automatic refresh: fetch the feeds whose interval has passed and that are not backing
         off (``settings.toml`` ``refresh_interval``, ``newsreader feed FEED --interval``)."""
-        if self.refreshing or not self.app.settings.auto_refresh:  # type: ignore[attr-defined]
+        if self.refreshing or not self.settings.auto_refresh:
             return  # a refresh under way fetches them
         try:
             due = organise.due_feeds(self)
@@ -158,7 +164,7 @@ class LibraryScreen(Screen[None]):
         status.post_message(Progress(0, 1, label))
         try:
             report = self.library.refresh(
-                concurrency=self.app.settings.refresh_concurrency,  # type: ignore[attr-defined]
+                concurrency=self.settings.refresh_concurrency,
                 progress=progress,
                 cancel=worker.cancelled_event,
                 only=only,

@@ -26,7 +26,6 @@ from newsreader.tui.screens.panes import PanesScreen
 from newsreader.tui.text import safe_line
 
 if TYPE_CHECKING:
-    from newsreader.config import Settings
     from newsreader.downloads import Download, DownloadQueue
 
 
@@ -58,10 +57,6 @@ class ReadingScreen(PanesScreen):
             return shown.url
         index = self.headlines.index_of(article_id) if article_id else None
         return self.headlines.articles[index].url if index is not None else None
-
-    @property
-    def settings(self) -> Settings:
-        return self.app.settings  # type: ignore[attr-defined,no-any-return]
 
     # -- the target, whole ---------------------------------------------------------------------
 
