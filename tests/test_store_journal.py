@@ -114,7 +114,8 @@ def test_every_kind_of_write_goes_to_the_journal(big: Path) -> None:
     assert len(_journal(big)) == 6 and _bases(big) == bases
     after = _everything(big)
     assert len(after["articles"]) == len(before["articles"]) - removed
-    assert all(Library(big)._store.headlines()[i]["src"] != "src0002" for i in after["articles"])
+    headlines = Library(big)._store.headlines()
+    assert all(headlines[i]["src"] != "src0002" for i in after["articles"])
     Store(big).compact()
     assert _journal(big) == [] and _everything(big) == after
 
