@@ -295,3 +295,15 @@ def test_schema_1_code_refuses_a_schema_2_library(seeded: Library) -> None:
     (seeded.path / "headlines.json").write_bytes(orjson.dumps(doc))
     with pytest.raises(SchemaError, match="schema 3"):
         Library(seeded.path).articles()
+
+
+def test_reads_inside_one_pinned_view_see_one_version_of_the_library(big: Path) -> None:
+    """``Store.reading`` (what ``Library.get`` reads through): a commit by another process landing between
+    two reads is not half seen; the next read after the block sees it."""
+    store = Library(big)._store
+    first = next(iter(store.headlines()))
+    with store.reading():
+        assert not store.state().get(first, 0) & READ
+        Library(big).mark([first], read=True)  # another process
+        assert not store.state().get(first, 0) & READ
+    assert store.state()[first] & READ
