@@ -131,3 +131,22 @@ def test_the_library_written_by_main_migrates_to_the_line_layout_with_nothing_lo
     assert _plain(path) == expected
     assert (path / "headlines.json").read_bytes().startswith(lines.HEADER)
     assert _plain(path) == expected  # read again, now streamed
+
+
+def test_newest_first_sorts_as_the_sort_key_does_hand_edited_values_and_ties_included() -> None:
+    import random
+
+    from newsreader.store.records import newest_first, sort_key
+
+    rng = random.Random(16)
+    values: list[object] = [0, 0.0, 1, 2, 2.0, 3.5, True, False, "7", None, [1], 10**3, 1000.0, -1.5]
+    items = []
+    for i in range(5000):
+        rec = {
+            k: rng.choice([*values, rng.randint(0, 40), float(rng.randint(0, 40))])
+            for k in ("published", "added", "n")
+        }
+        for k in [k for k in rec if rng.random() < 0.15]:
+            del rec[k]
+        items.append((f"id{i}", rec))
+    assert newest_first(items) == sorted(items, key=lambda item: sort_key(item[1]), reverse=True)

@@ -138,10 +138,12 @@ def read_document(path: Path, tables: Mapping[str, type] | None = None) -> dict[
         raise StoreError(f"{path} is a folder, not a library file") from exc
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if tables:
+    if tables and whole:
         _check_tables(path, doc, tables)
-        if whole and tables.get(lines.TABLE) is dict and isinstance(doc.get(lines.TABLE), dict):
+        if tables.get(lines.TABLE) is dict and isinstance(doc.get(lines.TABLE), dict):
             lines.compact_table(doc[lines.TABLE])  # a file in an older layout: as small once read
+    elif tables:  # the streamed records were checked as they were read
+        _check_tables(path, doc, {k: v for k, v in tables.items() if k != lines.TABLE})
     return doc
 
 
