@@ -7,6 +7,7 @@ import json
 import platform
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -150,3 +151,19 @@ def test_newest_first_sorts_as_the_sort_key_does_hand_edited_values_and_ties_inc
             del rec[k]
         items.append((f"id{i}", rec))
     assert newest_first(items) == sorted(items, key=lambda item: sort_key(item[1]), reverse=True)
+
+
+def test_a_payload_failing_half_way_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
+    from newsreader.store.storage import atomic_write
+
+    path = tmp_path / "headlines.json"
+    atomic_write(path, b'{"articles":{}}')
+
+    def pieces() -> Iterator[bytes]:
+        yield lines.HEADER
+        raise TypeError("Type is not JSON serializable: object")
+
+    with pytest.raises(TypeError):
+        atomic_write(path, pieces())
+    assert path.read_bytes() == b'{"articles":{}}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["headlines.json"]

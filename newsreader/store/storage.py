@@ -83,6 +83,10 @@ def atomic_write(path: Path, payload: bytes | Iterable[bytes], *, backup: bool =
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:  # a payload made while it is written can fail half-way: no temp file left
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     _fsync_dir(path.parent)
 
 
