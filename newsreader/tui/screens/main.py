@@ -265,7 +265,7 @@ class MainScreen(ListingScreen):
     def _article_shown(self, event: ArticleShown) -> None:
         self.remove_class("-no-article")
         if self._pane == "article":  # focus came first (narrow layouts): the footer's rule follows
-            self.footer.refresh(recompose=True)
+            self.footer.refresh()
         view = self.article_view
         if view.article is None or view.article.id != event.article_id:
             return

@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.widget import Widget
-from textual.widgets import Footer, Label
 
 from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.headline_pane import HeadlinePane
+from newsreader.tui.widgets.key_footer import KeyFooter
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import ALL, SourceList
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -32,17 +32,6 @@ NARROW = 60
 """Below this many columns one pane shows at a time."""
 
 PANES = ("sources", "headlines", "article")
-
-
-class ActionFooter(Footer):
-    """The key footer, led by which article the article keys act on (``ReadingScreen.target_id``'s
-    rule, issue 13 defect 2); it is composed again whenever focus moves, as the footer's keys are."""
-
-    def compose(self) -> ComposeResult:
-        describe = getattr(self.screen, "target_label", None)
-        if self._bindings_ready and callable(describe):
-            yield Label(f"acting on {describe()}", id="footer-target")
-        yield from super().compose()
 
 
 class PanesScreen(LibraryScreen):
@@ -60,7 +49,7 @@ class PanesScreen(LibraryScreen):
             yield HeadlinePane(id="headlines-pane", clock=self.library.now)
             yield ArticleView(self.library, id="article")
         yield StatusBar(id="status")
-        yield ActionFooter()
+        yield KeyFooter()
 
     @property
     def sources(self) -> SourceList:
@@ -79,8 +68,10 @@ class PanesScreen(LibraryScreen):
         return self.query_one("#article", ArticleView)
 
     @property
-    def footer(self) -> ActionFooter:
-        return self.query_one(ActionFooter)
+    def footer(self) -> KeyFooter:
+        """The key line, led by which article the article keys act on (``ReadingScreen.target_id``'s
+        rule, issue 13 defect 2); it repaints whenever the bindings change, as focus moves."""
+        return self.query_one(KeyFooter)
 
     @property
     def search_bar(self) -> SearchBar:
