@@ -82,14 +82,14 @@ class PanesScreen(LibraryScreen):
 
     def _apply_width(self, width: int) -> None:
         """Three panes when wide, two when medium, one at a time when narrow."""
-        self.set_class(width >= WIDE, "-wide")
-        self.set_class(NARROW <= width < WIDE, "-medium")
-        self.set_class(width < NARROW, "-narrow")
+        # One batch, one restyle of the screen (three set_class calls restyled it up to twice).
+        self.update_classes(
+            {"-wide": width >= WIDE, "-medium": NARROW <= width < WIDE, "-narrow": width < NARROW}
+        )
 
     def _set_pane(self, pane: str) -> None:
         self._pane = pane
-        for name in PANES:
-            self.set_class(name == pane, f"-pane-{name}")
+        self.update_classes({f"-pane-{name}": name == pane for name in PANES})
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         """Track which pane holds focus: the narrow layouts show that one."""
