@@ -37,6 +37,10 @@ PANES = ("sources", "headlines", "article")
 class PanesScreen(LibraryScreen):
     """The three panes, the width classes and pane focus (a base of ``MainScreen``)."""
 
+    AUTO_FOCUS = "#headlines"
+    """The list has focus from the start (Textual's default, the first focusable widget, is the sources
+    pane: focus moved there and back, each move restyling the screen)."""
+
     def __init__(self, library: Library) -> None:
         super().__init__(library)
         self._key = ALL
@@ -80,12 +84,12 @@ class PanesScreen(LibraryScreen):
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
-    def _apply_width(self, width: int) -> None:
-        """Three panes when wide, two when medium, one at a time when narrow."""
-        # One batch, one restyle of the screen (three set_class calls restyled it up to twice).
-        self.update_classes(
-            {"-wide": width >= WIDE, "-medium": NARROW <= width < WIDE, "-narrow": width < NARROW}
-        )
+    def _apply_width(self, width: int, **more: bool) -> None:
+        """Three panes when wide, two when medium, one at a time when narrow (and ``more`` classes, named
+        without their leading dash, in the same batch: one restyle of the screen, where a ``set_class``
+        each restyled it once per class that changed)."""
+        classes = {"-wide": width >= WIDE, "-medium": NARROW <= width < WIDE, "-narrow": width < NARROW}
+        self.update_classes(classes | {f"-{name.replace('_', '-')}": on for name, on in more.items()})
 
     def _set_pane(self, pane: str) -> None:
         self._pane = pane
