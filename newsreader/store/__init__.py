@@ -3,7 +3,7 @@
 Layout of a library folder (schema 2)::
 
     headlines.json   TinyDB: ``articles`` (lean headline records by id) and ``_meta`` (schema, generation,
-                     folded)
+                     folded); one record a line, read as a stream into compact records (see lines.py)
     state.json       TinyDB: ``state`` (id -> flags: 1 read, 2 starred, 4 hidden)
     sources.json     TinyDB: ``sources`` (feeds and imported dumps, with fetch status)
     tags.json        TinyDB: ``tags`` (id -> sorted tag names; see tags.py)

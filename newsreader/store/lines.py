@@ -10,7 +10,7 @@ releases read it unchanged); it is only framed so that a reader can cut it at ne
     "id":{...}
     },"_meta":{"1":{...}}}
 
-The reader parses a block of whole lines at a time (a megabyte: never the file's bytes and a tree
+The reader parses a block of whole lines at a time (256 KB: never the file's bytes and a tree
 together), checks each record's shape, and turns it at once into a :func:`compact` record: a real
 ``dict`` that shares its key table with every other record, with the source id, author and import
 time each held once. A file in any other layout (an older release's, a hand edit), or one that does
