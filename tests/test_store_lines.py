@@ -121,7 +121,8 @@ def test_records_are_dicts_sharing_their_keys_and_repeated_values(seeded: Librar
     assert all(type(r) is dict for r in heads) and heads == plain
     same_source = [r for r in heads if r["src"] == heads[0]["src"]]
     assert len(same_source) > 1 and all(r["src"] is same_source[0]["src"] for r in same_source)
-    assert sum(map(sys.getsizeof, heads)) < 0.7 * sum(map(sys.getsizeof, plain))
+    # (Their size is asserted on 500 records below: sys.getsizeof divides a shared key table among the
+    # dicts sharing it, so five records say little, and what else was alive decided it.)
 
 
 def test_the_library_written_by_main_migrates_to_the_line_layout_with_nothing_lost(tmp_path: Path) -> None:
@@ -167,3 +168,17 @@ def test_a_payload_failing_half_way_leaves_the_old_file_and_no_temp_file(tmp_pat
         atomic_write(path, pieces())
     assert path.read_bytes() == b'{"articles":{}}'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["headlines.json"]
+
+
+@pytest.mark.skipif(platform.python_implementation() != "CPython", reason="CPython's split dicts")
+def test_a_read_with_odd_keys_leaves_later_reads_compact(tmp_path: Path) -> None:
+    """A class's shared key table holds at most 30 keys: each read has its own record class."""
+    odd = {"articles": {f"a{i}": {"src": "s", "title": "t", f"k{i}": 1} for i in range(40)}}
+    path = tmp_path / "odd.json"
+    path.write_bytes(b"".join(lines.dumps(odd)))
+    assert read_document(path, SHAPES) == odd
+    doc = {"articles": {f"b{i}": {"src": "s", "title": f"T {i}", "added": 1.5, "n": i} for i in range(500)}}
+    path.write_bytes(b"".join(lines.dumps(doc)))
+    heads = list(read_document(path, SHAPES)["articles"].values())  # type: ignore[index]
+    plain = list(doc["articles"].values())
+    assert heads == plain and sum(map(sys.getsizeof, heads)) < 0.7 * sum(map(sys.getsizeof, plain))
