@@ -202,7 +202,7 @@ def _rss_person(el: Any, context: dict[str, Any]) -> None:
     if not author:
         return
     email = None
-    match = _EMAIL.search(author)
+    match = _EMAIL.search(author) if "@" in author else None  # (the pattern needs one)
     if match:
         email = match.group(0)
         author = author.replace(email, "").replace("()", "").replace("<>", "").replace("&lt;&gt;", "")
