@@ -19,7 +19,7 @@ from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin
 
 from newsreader.extract import need
-from newsreader.ingest import _fast_names, html_text, sentences
+from newsreader.ingest import _fast_names, cleaning, html_text, sentences
 from newsreader.ingest._entry import _one_line
 from newsreader.ingest.cleaning import clean, clean_line
 from tests.bench.feed_farm import feed_xml
@@ -252,3 +252,21 @@ def test_html_walk_agrees_with_the_handlers_alone() -> None:
                     slow.handle_data(element.tail)
         assert fast.result() == slow.result()
         assert fast.links == slow.links
+
+
+def _strip_controls_scanning(text: str) -> str:
+    """strip_controls as it was: the seven escape starts looked for in every text."""
+    if not text:
+        return text
+    if any(ch in text for ch in cleaning._ESCAPE_STARTS):
+        text = cleaning._ESCAPES.sub("", text)
+    return cleaning._CONTROLS.sub("", text)
+
+
+def test_ascii_text_looks_only_for_esc() -> None:
+    extra = ["\x1b[31m", "\x1b]0;t\x07", "\x1b\\", "\x90", "\x9c", "\x9b1m", "31m", "P", "0"]
+    rng = random.Random(_SEED)
+    pieces = _pieces() + extra
+    for _ in range(50000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert cleaning.strip_controls(text) == _strip_controls_scanning(text), repr(text)
