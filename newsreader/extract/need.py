@@ -10,10 +10,29 @@ from collections.abc import Mapping
 from typing import Any
 
 # How publishers end a summary that stops before the article does.
-_TEASER_END = re.compile(
-    r"(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\(…\)|read more|continue reading|read the full (?:story|article)"
-    r"|weiterlesen|mehr lesen|lire la suite|leia mais|continuar leyendo|leggi tutto)\W*$",
-    re.IGNORECASE,
+_MARKERS = (
+    "…",
+    "...",
+    "[…]",
+    "[...]",
+    "(…)",
+    "read more",
+    "continue reading",
+    "read the full story",
+    "read the full article",
+    "weiterlesen",
+    "mehr lesen",
+    "lire la suite",
+    "leia mais",
+    "continuar leyendo",
+    "leggi tutto",
+)
+_TEASER_END = re.compile("(?:" + "|".join(map(re.escape, _MARKERS)) + r")\W*$", re.IGNORECASE)
+# The same test on the text reversed, anchored where the text ends: re.match on the reversed tail
+# matches exactly when _TEASER_END.search matches the tail (every marker reversed, \W* before it),
+# without trying every marker at every position of the tail (~20 us a body).
+_TEASER_END_REVERSED = re.compile(
+    r"\W*(?:" + "|".join(re.escape(m[::-1]) for m in _MARKERS) + ")", re.IGNORECASE
 )
 # A marker begins at most this many characters before the body's trailing run of non-word characters
 # (its longest alternative, "read the full article", is 21): only that tail needs searching, since
@@ -33,12 +52,15 @@ def is_summary_only(body: str, *, has_content: bool) -> bool:
     ``has_content``: the entry has a ``content:encoded`` / Atom ``content`` element (publishers put
     the article there and a summary in ``description``).
     """
-    words = len(body.split())
-    if words == 0:
+    if not body or body.isspace():
         return False  # nothing at all: a link post, not a teaser of text
-    if words < TEASER_WORDS and _TEASER_END.search(_tail(body.rstrip())):
+    # Words are counted only as far as a limit needs: split(None, n - 1) has min(words, n) items.
+    if (
+        _TEASER_END_REVERSED.match(_tail(body.rstrip())[::-1])
+        and len(body.split(None, TEASER_WORDS - 1)) < TEASER_WORDS
+    ):
         return True
-    return not has_content and words < SHORT_WORDS
+    return not has_content and len(body.split(None, SHORT_WORDS - 1)) < SHORT_WORDS
 
 
 def _tail(text: str) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsreader.extract.need import is_summary_only
 from newsreader.ingest.cleaning import clean, clean_line, normalise_for_id
-from newsreader.ingest.html_text import html_to_text, looks_like_html
+from newsreader.ingest.html_text import _NEEDS_CLEANING, html_to_text, looks_like_html
 from newsreader.ingest.sentences import cut_at_word, excerpt
 from newsreader.models import ArticleDraft, Enclosure
 
@@ -98,6 +98,11 @@ def _join(base: str | None, ref: str | None) -> str | None:
 
 
 def _one_line(detail: Mapping[str, Any] | None, value: str | None, base: str | None) -> str:
+    kind = (detail or {}).get("type") or "text/html"
+    if value and "plain" in kind and "html" not in kind and _NEEDS_CLEANING.search(value) is None:
+        # clean_line(clean(value)) without the work: with no control, CR or line separator in it,
+        # clean() changes only whitespace, which clean_line collapses anyway
+        return " ".join(value.split())
     text, _links = _text_of(detail, value, base, references=False)
     return clean_line(text)
 
@@ -129,6 +134,8 @@ def author_name(raw: str | None) -> str:
     ``Jane Doe <jane@example.com>`` all become ``Jane Doe``; a bare address is all there is, so it stays.
     """
     text = clean_line(raw or "")
+    if "@" not in text:  # every form has an address in it
+        return text
     for form in _AUTHOR_FORMS:
         match = form.match(text)
         if match:

@@ -107,7 +107,9 @@ def _fix(text: str) -> str:
 
 
 def _uri(text: str) -> str:
-    return str(_urljoin("", text))
+    """feedparser's ``_urljoin("", text)``: its only change is dropping the extra slashes of
+    ``scheme:///``, so text without ``:///`` comes back as it is."""
+    return text if ":///" not in text else str(_urljoin("", text))
 
 
 def _check_attrs(el: Any, allowed: frozenset[str] = frozenset()) -> None:

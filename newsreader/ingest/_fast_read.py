@@ -43,7 +43,9 @@ def _title(el: Any) -> tuple[str, dict[str, Any]]:
     """An RSS title: nominally plain text, but feedparser upgrades one that looks like HTML."""
     _check_attrs(el)
     text = _leaf_text(el).strip()
-    kind = "text/html" if _FeedParserMixin.looks_like_html(text) else "text/plain"
+    # looks_like_html wants a close tag or an entity: without "<" or "&" it is plain text
+    html = ("<" in text or "&" in text) and _FeedParserMixin.looks_like_html(text)
+    kind = "text/html" if html else "text/plain"
     text = _fix(text)
     return text, {"type": kind, "language": None, "base": "", "value": text}
 
@@ -202,7 +204,7 @@ def _rss_person(el: Any, context: dict[str, Any]) -> None:
     if not author:
         return
     email = None
-    match = _EMAIL.search(author)
+    match = _EMAIL.search(author) if "@" in author else None  # (the pattern needs one)
     if match:
         email = match.group(0)
         author = author.replace(email, "").replace("()", "").replace("<>", "").replace("&lt;&gt;", "")

@@ -36,7 +36,10 @@ def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters, keeping ``\\n`` and ``\\t``."""
     if not text:
         return text
-    if any(ch in text for ch in _ESCAPE_STARTS):  # seven substring scans beat one per-char set test
+    if text.isascii():  # (constant time) of the escape starts, only ESC is ASCII
+        if "\x1b" in text:
+            text = _ESCAPES.sub("", text)
+    elif any(ch in text for ch in _ESCAPE_STARTS):  # seven substring scans beat one per-char set test
         text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
 

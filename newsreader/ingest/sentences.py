@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -11,11 +12,16 @@ _ABBREVIATIONS = frozenset(
     approx est dept univ ave blvd rd p.m a.m""".split()
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+_NEXT_WORD = re.compile(r"\s*(\S)")  # \s is str.isspace's set, as lstrip() strips
 
 
 def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, not breaking after common abbreviations or initials."""
-    out: list[str] = []
+    return list(_sentences(text))
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """:func:`sentences` one at a time, for a caller that needs only the first few."""
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
@@ -24,15 +30,14 @@ def sentences(text: str) -> list[str]:
             last = word[-1].lower().lstrip("(\"“‘'") if word else ""
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue
-        rest = text[end:].lstrip()
-        if rest and not (rest[0].isupper() or rest[0] in "\"“‘'(" or rest[0].isdigit()):
+        after = _NEXT_WORD.match(text, end)  # the first character after the spaces, if any
+        if after and not ((first := after.group(1)).isupper() or first in "\"“‘'(" or first.isdigit()):
             continue  # "e.g. something" or "3.5 km": not a boundary
-        out.append(text[start:end].strip())
+        yield text[start:end].strip()
         start = end
     tail = text[start:].strip()
     if tail:
-        out.append(tail)
-    return out
+        yield tail
 
 
 def ends_sentence(text: str) -> bool:
@@ -60,7 +65,7 @@ def excerpt(paragraphs: list[str], limit: int = 240) -> str:
     if len(text) <= limit:
         return text
     out = ""
-    for sentence in sentences(text[: limit * 2]):
+    for sentence in _sentences(text[: limit * 2]):  # stops at the first too long
         candidate = f"{out} {sentence}".strip()
         if len(candidate) > limit:
             break
