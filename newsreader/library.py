@@ -8,10 +8,12 @@ store's lock, so a CLI ``import`` and the TUI can run at once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +28,7 @@ from newsreader._import import (
     shown,
     source_id_for,
 )
-from newsreader._lookup import ArticleList
+from newsreader._lookup import ArticleList, StateChange
 from newsreader._refresh.pool import PARALLEL_PARSE_MIN as _PARALLEL_PARSE_MIN  # noqa: F401  (tests read it)
 from newsreader._search import SearchMixin
 from newsreader.errors import UserInputError
@@ -56,6 +58,7 @@ __all__ = [
     "ArticleList",
     "Library",
     "ProgressCallback",
+    "StateChange",
     "shown",
     "source_id_for",
 ]
@@ -194,13 +197,32 @@ class Library(SearchMixin, OrganiseMixin):
 
     def sources(self) -> list[Source]:
         """Feeds and imported dumps with article and unread counts, feeds first, then by title."""
-        counts = _lookup.counts(self._store.headlines(), self._store.state())
+        return self.tally()[0]
+
+    def tally(self) -> tuple[list[Source], int]:
+        """``sources()`` and how many articles the Starred view lists (``len(articles(starred=True))``),
+        counted in one pass: what the app's sources pane shows."""
+        counts, starred = _lookup.tallies(self._store.headlines(), self._store.state())
         out = []
         for sid, record in self._store.sources().items():
             total, unread = counts.get(sid, (0, 0))
             out.append(source_from(sid, record, articles=total, unread=unread))
         out.sort(key=lambda s: (s.kind != SourceKind.FEED, (s.category or "").casefold(), s.title.casefold()))
-        return out
+        return out, starred
+
+    def stamp(self) -> tuple[tuple[str, int, int, int], ...]:
+        """A cheap fingerprint of the library's files (a stat of each in its folder and journal):
+        any write changes it, so the app recounts only after a write it did not make itself."""
+        from newsreader.store.journal import JOURNAL
+
+        found = []
+        for folder in (self.path, self.path / JOURNAL):
+            with contextlib.suppress(OSError):
+                for entry in os.scandir(folder):
+                    if entry.is_file():
+                        st = entry.stat()
+                        found.append((entry.name, st.st_ino, st.st_mtime_ns, st.st_size))
+        return tuple(sorted(found))
 
     # -- importing ---------------------------------------------------------------------------
 
@@ -253,8 +275,38 @@ class Library(SearchMixin, OrganiseMixin):
         self.remote.record(ids, read=read, starred=starred)  # queued for the server before the change
         return self._store.set_state(ids, read=read, starred=starred)
 
+    def mark_counted(
+        self,
+        article_ids: Iterable[str],
+        /,
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+    ) -> StateChange:
+        """``mark``, returning what it changed (each article's flags before and after), so the counts
+        shown can follow the change instead of recounting the library."""
+        if read is None and starred is None:
+            raise UserInputError("nothing to mark: say read, unread, star or unstar")
+        headlines = self._store.headlines()
+        ids = [self._resolve(i, headlines) for i in article_ids]
+        return self._set_counted(headlines, ids, read, starred)
+
+    def _set_counted(
+        self, headlines: Mapping[str, HeadlineRecord], ids: list[str], read: bool | None, starred: bool | None
+    ) -> StateChange:
+        stamp = self.stamp()
+        before = self._store.state()  # a snapshot: writes build new views, never change this one
+        self.remote.record(ids, read=read, starred=starred)  # queued for the server before the change
+        self._store.set_state(ids, read=read, starred=starred)
+        change = _lookup.state_change(headlines, before, self._store.state(), ids)
+        return replace(change, stamps=(stamp, self.stamp()))
+
     def mark_source_read(self, source_id: str | None, /) -> int:
         """Mark every article of a source (``None``: every article) read; returns how many changed."""
+        return self.mark_source_read_counted(source_id).changed
+
+    def mark_source_read_counted(self, source_id: str | None, /) -> StateChange:
+        """``mark_source_read``, returning what it changed (as ``mark_counted``)."""
         headlines = self._store.headlines()
         state = self._store.state()
         sid = self.resolve_source(source_id) if source_id else None
@@ -265,9 +317,9 @@ class Library(SearchMixin, OrganiseMixin):
             if (sid is None or rec.get("src") == sid) and not state.get(i, 0) & read
         ]
         if not ids:
-            return 0
-        self.remote.record(ids, read=True, starred=None)  # every one of them, not only the newest page
-        return self._store.set_state(ids, read=True)
+            stamp = self.stamp()
+            return StateChange({}, frozenset(), (stamp, stamp))
+        return self._set_counted(headlines, ids, True, None)  # every one, not only the newest page
 
     def delete(self, article_ids: Iterable[str], /) -> int:
         """Delete articles for the reader: out of every list, count and search, for good (the app's

@@ -2,7 +2,9 @@
 (``t``) and undo (``u``).
 
 A mark shows at once in every pane that lists the article, then ``marks.MarkWriter`` saves it in
-order on its own thread; once a burst of marks has been saved the source counts are reloaded.
+order on its own thread; each write returns what it changed (``Library.mark_counted``) and the
+counts shown follow that change, so no mark recounts the library (at 100,000 articles a recount is a
+thread's second, competing with the keys). Only saved searches' counts are asked for again.
 Tags and undo are ``tui/organise.py``'s functions; the workers that run them live here.
 """
 
@@ -28,10 +30,10 @@ from newsreader.tui.screens.reading import ReadingScreen
 from newsreader.tui.widgets.source_list import STARRED, UNREAD, source_id_of
 
 if TYPE_CHECKING:
-    from newsreader.library import Library
+    from newsreader.library import Library, StateChange
 
 RECOUNT_DELAY = 0.4
-"""Seconds after the last read/star mark before the source counts are reloaded."""
+"""Seconds after the last read/star mark before the saved searches' counts are reloaded."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SLICE = 0.004
@@ -46,7 +48,12 @@ class MarkingScreen(ReadingScreen):
 
     def __init__(self, library: Library) -> None:
         super().__init__(library)
-        self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
+        self._marks = MarkWriter(
+            library.mark_counted,
+            on_error=self._mark_failed,
+            on_drained=self._marks_drained,
+            on_saved=self._mark_saved,
+        )
         """Saves read/star marks in order; reloads wait for it, so they see the marks."""
         self._recount_timer: Timer | None = None
         self._showing_read = False
@@ -56,6 +63,14 @@ class MarkingScreen(ReadingScreen):
 
     def load_sources(self, *, poll: bool = False) -> Any:
         """Reload the sources and their counts (the main screen's worker)."""
+        raise NotImplementedError
+
+    def load_saved_counts(self) -> Any:
+        """Reload the saved searches' counts (the main screen's worker)."""
+        raise NotImplementedError
+
+    def follow_change(self, change: StateChange) -> None:
+        """Move the counts shown by what a write changed (the main screen keeps them)."""
         raise NotImplementedError
 
     # -- read and star --------------------------------------------------------------------------
@@ -105,20 +120,21 @@ class MarkingScreen(ReadingScreen):
         question = Text(f"Mark {unread} unread articles in “{label}” as read?", end="")
         self.app.push_screen(ConfirmScreen(question, yes="Mark read"), answer)
 
-    def _mark_source_read(self, key: str, source_id: str | None, rows: Sequence[Article]) -> None:
+    def _mark_source_read(
+        self, key: str, source_id: str | None, rows: Sequence[Article]
+    ) -> StateChange | None:
         """On the mark writer's thread, after the marks made before it: smart views (Unread,
         Starred) mark what they list; a source or All marks it whole."""
         try:
             if key in (UNREAD, STARRED):
-                changed = self.library.mark([a.id for a in rows if not a.read], read=True)
+                change = self.library.mark_counted([a.id for a in rows if not a.read], read=True)
             else:
-                changed = self.library.mark_source_read(source_id)
+                change = self.library.mark_source_read_counted(source_id)
         except NewsreaderError as exc:
             self._ui(self._error, exc)
-            return
-        self._ui(self.notify, f"{changed} marked read.", markup=False)
-        # The counts reload once the writer has drained (``_marks_drained``): at 100,000 articles a
-        # recount is seconds of a thread's time, not to be done twice.
+            return None
+        self._ui(self.notify, f"{change.changed} marked read.", markup=False)
+        return change  # the writer hands it to ``_mark_saved``: the counts follow it
 
     def _show_read(self, rows: Sequence[Article]) -> None:
         """Show ``rows`` read, the screenful in view first, the rest in slices of a few milliseconds
@@ -167,18 +183,28 @@ class MarkingScreen(ReadingScreen):
         self._ui(self._error, exc)
         self._ui(self._reload_keeping_cursor)
 
+    def _mark_saved(self, result: object) -> None:
+        """On the writer thread: the counts shown follow what the write changed."""
+        from newsreader._lookup import StateChange
+
+        if isinstance(result, StateChange):
+            self._ui(self.follow_change, result)
+
     def _marks_drained(self) -> None:
         self._ui(self._recount_soon)
 
     def _recount_soon(self) -> None:
-        """Reload the unread and starred counts once a burst of marks has settled."""
+        """Reload the saved searches' counts (a search's unread count may have changed with the
+        marks) once a burst of marks has settled."""
+        if not self.sources.saved_counts:
+            return
         if self._recount_timer is not None:
             self._recount_timer.stop()
         self._recount_timer = self.set_timer(RECOUNT_DELAY, self._recount)
 
     def _recount(self) -> None:
         self._recount_timer = None
-        self.load_sources()
+        self.load_saved_counts()
 
     def _before_sync(self) -> None:
         self._marks.hurry()
