@@ -43,7 +43,7 @@ from newsreader.models import (
     utcnow,
 )
 from newsreader.organise.facade import OrganiseMixin
-from newsreader.store.records import Flags, HeadlineRecord, article_from, source_from
+from newsreader.store.records import Flags, HeadlineRecord, SourceRecord, article_from, source_from
 
 if TYPE_CHECKING:
     from newsreader._remote import RemoteArticles
@@ -66,6 +66,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _Item = tuple[str, HeadlineRecord]
+_Built = tuple[HeadlineRecord, int, Sequence[str], "SourceRecord | None", Article]
 
 
 class Library(SearchMixin, OrganiseMixin):
@@ -107,6 +108,8 @@ class Library(SearchMixin, OrganiseMixin):
         self._store = Store(self.path, lock_timeout=lock_timeout)
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
+        self._built: dict[str, _Built] = {}
+        """Articles built by ``articles()``, with what they were built from (``_builder``)."""
 
     def __repr__(self) -> str:
         return f"Library({str(self.path)!r})"
@@ -161,8 +164,38 @@ class Library(SearchMixin, OrganiseMixin):
                 starred=starred,
                 limit=limit,
             )
-        tags = self._store.tags()
-        return ArticleList(chosen, lambda i, r: article_from(i, r, state.get(i, 0), sources, tags.get(i, ())))
+        return ArticleList(chosen, self._builder(state, sources, self._store.tags()))
+
+    def _builder(
+        self,
+        state: Mapping[str, int],
+        sources: Mapping[str, SourceRecord],
+        tags: Mapping[str, Sequence[str]],
+    ) -> Callable[[str, HeadlineRecord], Article]:
+        """Builds an Article, or hands back the one built before from the same record, flags, tags
+        and source: a reload after a refresh rebuilds only what changed (building 100,000 costs
+        seconds of a thread, every one of them competing with the app's keys)."""
+        built = self._built
+        if len(built) > 2 * len(state) + 200_000:  # articles long gone: start afresh
+            built.clear()
+
+        def build(article_id: str, rec: HeadlineRecord) -> Article:
+            flags, tagged = state.get(article_id, 0), tags.get(article_id, ())
+            source = sources.get(rec.get("src", ""))
+            hit = built.get(article_id)
+            if (
+                hit is not None
+                and hit[0] == rec
+                and hit[1] == flags
+                and hit[2] == tagged
+                and hit[3] == source
+            ):
+                return hit[4]
+            article = article_from(article_id, rec, flags, sources, tagged)
+            built[article_id] = (rec, flags, tagged, source, article)
+            return article
+
+        return build
 
     def _resolve(self, article_id: str, headlines: Mapping[str, HeadlineRecord]) -> str:
         return _lookup.resolve_article(article_id, headlines, shown(self.path))
@@ -219,7 +252,7 @@ class Library(SearchMixin, OrganiseMixin):
         for folder in (self.path, self.path / JOURNAL):
             with contextlib.suppress(OSError):
                 for entry in os.scandir(folder):
-                    if entry.is_file():
+                    if entry.name.endswith(".json") and entry.is_file():  # not the locks, not temp files
                         st = entry.stat()
                         found.append((entry.name, st.st_ino, st.st_mtime_ns, st.st_size))
         return tuple(sorted(found))

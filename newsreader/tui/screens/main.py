@@ -234,12 +234,15 @@ class MainScreen(ListingScreen):
                 keep = ""  # keep wherever the cursor is by then
             else:
                 articles = self.library.articles(**kwargs)
+            # Every row built here, not on the UI thread (``as_listed`` copies the list): at 100,000
+            # rows that was seconds of a frozen app after each reload.
+            rows = list(articles)
         except NewsreaderError as exc:
             self._ui(self._error, exc)
             return
         if worker.is_cancelled:
             return
-        self._ui(self._show_headlines, key, articles, keep)
+        self._ui(self._show_headlines, key, rows, keep)
 
     def _show_headlines(self, key: str, articles: list[Article], keep: str | None) -> None:
         if key != self._key:
