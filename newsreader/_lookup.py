@@ -206,23 +206,29 @@ class StateChange:
         flags = self.flags[article_id][2]
         return bool(flags & _READ), bool(flags & _STARRED)
 
-    def deltas(self, skip: Container[str] = ()) -> tuple[dict[str, int], int]:
-        """Source id -> change in its unread count, and the change in the Starred count, leaving
-        out ``skip`` (articles the counts shown leave out already: this session's deletions)."""
-        hidden, read, star = _HIDDEN, _READ, _STARRED
+    def deltas(self) -> tuple[dict[str, int], int]:
+        """Source id -> change in its unread count, and the change in the Starred count (a pass over
+        every changed article: for a whole view, do it off the UI thread)."""
         unread: dict[str, int] = {}
         starred = 0
-        for article_id, (source_id, before, after) in self.flags.items():
-            if article_id in skip:
-                continue
-            was = 0 if before & hidden else 1
-            now = 0 if after & hidden else 1
-            step = now * (not after & read) - was * (not before & read)
+        for article_id in self.flags:
+            source_id, step, star = self.delta_of(article_id)
             if step:
                 unread[source_id] = unread.get(source_id, 0) + step
-            if article_id in self.starred_listed:
-                starred += now * bool(after & star) - was * bool(before & star)
+            starred += star
         return unread, starred
+
+    def delta_of(self, article_id: str) -> tuple[str, int, int]:
+        """One changed article's part in ``deltas``: (source id, unread change, starred change)."""
+        hidden, read, star = _HIDDEN, _READ, _STARRED
+        source_id, before, after = self.flags[article_id]
+        was = 0 if before & hidden else 1
+        now = 0 if after & hidden else 1
+        step = now * (not after & read) - was * (not before & read)
+        stars = (
+            now * bool(after & star) - was * bool(before & star) if article_id in self.starred_listed else 0
+        )
+        return source_id, step, stars
 
 
 def state_change(

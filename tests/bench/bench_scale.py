@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import statistics
 import subprocess
 import sys
@@ -130,7 +131,11 @@ async def _keys_under_load(
     app = NewsReaderApp(library, Settings(animations=False), None)
     out: dict[str, list[float]] = {}
     holds: dict[str, float] = {}
-    with GilProbe() as probe:
+    dump = os.environ.get("NEWSREADER_GIL_DUMP")  # a file: who held the GIL past 80 ms, for finding stalls
+    with (
+        open(dump or os.devnull, "w") as dump_to,
+        GilProbe(dump_after=0.08 if dump else None, dump_to=dump_to) as probe,
+    ):
         async with app.run_test(size=(140, 40)) as pilot:
 
             async def phase(name: str, while_: Callable[[], bool], limit: int) -> None:

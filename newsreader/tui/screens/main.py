@@ -136,21 +136,25 @@ class MainScreen(ListingScreen):
             log.warning("saved search counts: %s", exc)
             return None
 
-    def follow_change(self, change: StateChange) -> None:
-        """A read/star write of this app's changed ``change``: the counts shown follow it if they
-        were taken just before it (else a recount: another write came between)."""
+    def follow_change(self, change: StateChange, unread: dict[str, int], starred: int) -> None:
+        """A read/star write of this app's changed ``change`` (``unread``, ``starred``: its
+        ``deltas()``): the counts shown follow it if they were taken just before it (else a recount:
+        another write came between)."""
         before, after = change.stamps
         if self._counted is None or before != self._counted:
             if after != self._counted:
                 self.load_sources()
             return
         self._counted = after
+        unread = dict(unread)
         for article_id, article in self._deleted.items():  # left out of the counts already
             if article_id in change.flags:
                 read, star = change.state_after(article_id)
                 self._deleted[article_id] = replace(article, read=read, starred=star)
-        unread, starred = change.deltas(skip=self._deleted)
-        if unread or starred:
+                source_id, step, stars = change.delta_of(article_id)
+                unread[source_id] = unread.get(source_id, 0) - step
+                starred -= stars
+        if any(unread.values()) or starred:
             self.sources.adjust(unread, starred)
             feeds.show_note(self)
 

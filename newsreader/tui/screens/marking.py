@@ -69,7 +69,7 @@ class MarkingScreen(ReadingScreen):
         """Reload the saved searches' counts (the main screen's worker)."""
         raise NotImplementedError
 
-    def follow_change(self, change: StateChange) -> None:
+    def follow_change(self, change: StateChange, unread: dict[str, int], starred: int) -> None:
         """Move the counts shown by what a write changed (the main screen keeps them)."""
         raise NotImplementedError
 
@@ -188,7 +188,8 @@ class MarkingScreen(ReadingScreen):
         from newsreader._lookup import StateChange
 
         if isinstance(result, StateChange):
-            self._ui(self.follow_change, result)
+            unread, starred = result.deltas()  # here: for A that is a pass over 100,000 articles
+            self._ui(self.follow_change, result, unread, starred)
 
     def _marks_drained(self) -> None:
         self._ui(self._recount_soon)
