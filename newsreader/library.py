@@ -206,6 +206,10 @@ class Library(SearchMixin, OrganiseMixin):
         Raises:
             ArticleNotFoundError: no article, or the prefix matches several.
         """
+        with self._store.reading():
+            return self._get(article_id)
+
+    def _get(self, article_id: str, /) -> Article:
         from dataclasses import replace
 
         headlines = self._store.headlines()

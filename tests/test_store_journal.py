@@ -114,7 +114,8 @@ def test_every_kind_of_write_goes_to_the_journal(big: Path) -> None:
     assert len(_journal(big)) == 6 and _bases(big) == bases
     after = _everything(big)
     assert len(after["articles"]) == len(before["articles"]) - removed
-    assert all(Library(big)._store.headlines()[i]["src"] != "src0002" for i in after["articles"])
+    headlines = Library(big)._store.headlines()
+    assert all(headlines[i]["src"] != "src0002" for i in after["articles"])
     Store(big).compact()
     assert _journal(big) == [] and _everything(big) == after
 
@@ -294,3 +295,15 @@ def test_schema_1_code_refuses_a_schema_2_library(seeded: Library) -> None:
     (seeded.path / "headlines.json").write_bytes(orjson.dumps(doc))
     with pytest.raises(SchemaError, match="schema 3"):
         Library(seeded.path).articles()
+
+
+def test_reads_inside_one_pinned_view_see_one_version_of_the_library(big: Path) -> None:
+    """``Store.reading`` (what ``Library.get`` reads through): a commit by another process landing between
+    two reads is not half seen; the next read after the block sees it."""
+    store = Library(big)._store
+    first = next(iter(store.headlines()))
+    with store.reading():
+        assert not store.state().get(first, 0) & READ
+        Library(big).mark([first], read=True)  # another process
+        assert not store.state().get(first, 0) & READ
+    assert store.state()[first] & READ

@@ -80,6 +80,16 @@ MAX_JOURNAL_FILES = 256
 """...or once it holds this many files (each is opened at start-up)."""
 
 
+def _stat_key(path: str) -> tuple[int, int, int] | None:
+    """(inode, mtime, size): what changes when a file is replaced or rewritten. A plain ``str`` path,
+    since every read checks the four bases and ``Path`` parsing cost more than the ``stat``."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 class Store(Writes, Compaction, OrganiseStore):
     """A library folder on disk. Safe to use from several threads and several processes.
 
@@ -96,6 +106,9 @@ class Store(Writes, Compaction, OrganiseStore):
         self._swept = False
         self._views: journal.View | None = None
         self._parsing = threading.RLock()
+        self._pinned = threading.local()
+        self._journal_dir = os.path.join(self.path, journal.JOURNAL)
+        self._base_paths = tuple(os.path.join(self.path, name) for name in _BASES.values())
 
     # -- low level -----------------------------------------------------------------------------
 
@@ -131,11 +144,7 @@ class Store(Writes, Compaction, OrganiseStore):
         self._cache.pop(name, None)
 
     def _stat_key(self, name: str) -> tuple[int, int, int] | None:
-        try:
-            st = self._file(name).stat()
-        except OSError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return _stat_key(os.path.join(self.path, name))
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -205,15 +214,38 @@ class Store(Writes, Compaction, OrganiseStore):
 
     # -- the merged view -------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Several reads from one view: the library as it was at the first of them, checked on disk once.
+
+        For a read that asks for headlines, flags, tags, sources and a body in turn (``Library.get``), so
+        that a commit landing between them cannot pair one version's headline with another's flags. Not
+        for writes: a write inside sees the pinned view, not its own changes.
+        """
+        if getattr(self._pinned, "view", None) is not None:
+            yield
+            return
+        self._check_schema()
+        self._pinned.view = self._view()
+        try:
+            yield
+        finally:
+            self._pinned.view = None
+
     def _view(self) -> journal.View:
         """Bases merged with the journal: cached while neither changes, extended when the journal grew."""
+        pinned: journal.View | None = getattr(self._pinned, "view", None)
+        if pinned is not None:
+            return pinned
         for _attempt in range(20):
-            files = journal.listing(self.path / journal.JOURNAL)
-            bases = tuple(self._stat_key(name) for name in _BASES.values())
-            key = (bases, tuple(seq for seq, _path in files))
+            seqs = journal.sequence(self._journal_dir)
+            bases = tuple(_stat_key(path) for path in self._base_paths)
+            key = (bases, seqs)
             view = self._views
             if view is not None and view.key == key:
                 return view
+            folder = self.path / journal.JOURNAL
+            files = [(seq, folder / journal.name_of(seq)) for seq in seqs]
             try:
                 if view is not None and view.key[0] == bases and key[1][: len(view.deltas)] == view.seqs:
                     fresh = view.extended(key, files[len(view.deltas) :])
@@ -255,8 +287,8 @@ class Store(Writes, Compaction, OrganiseStore):
         key = self._stat_key(_HEADLINES)
         if key is None:
             return None
-        files = journal.listing(self.path / journal.JOURNAL)
-        return f"{key[0]}:{key[1]}:{key[2]}:{files[-1][0] if files else 0}"
+        seqs = journal.sequence(self._journal_dir)
+        return f"{key[0]}:{key[1]}:{key[2]}:{seqs[-1] if seqs else 0}"
 
     def state(self) -> dict[str, int]:
         """Article id -> :class:`Flags` bits; absent means unread and unstarred. Do not mutate."""
