@@ -239,9 +239,11 @@ class Library(SearchMixin, OrganiseMixin):
     def tally(self) -> tuple[list[Source], int]:
         """``sources()`` and how many articles the Starred view lists (``len(articles(starred=True))``),
         counted in one pass: what the app's sources pane shows."""
-        counts, starred = _lookup.tallies(self._store.headlines(), self._store.state())
+        with self._store.reading():  # headlines, flags and sources of one version
+            counts, starred = _lookup.tallies(self._store.headlines(), self._store.state())
+            records = self._store.sources()
         out = []
-        for sid, record in self._store.sources().items():
+        for sid, record in records.items():
             total, unread = counts.get(sid, (0, 0))
             out.append(source_from(sid, record, articles=total, unread=unread))
         out.sort(key=lambda s: (s.kind != SourceKind.FEED, (s.category or "").casefold(), s.title.casefold()))
