@@ -32,6 +32,7 @@ from textual.worker import get_current_worker
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, Source
 from newsreader.tui import feeds
+from newsreader.tui.collector import quiet_collector
 from newsreader.tui.keys import READING_KEYS
 from newsreader.tui.messages import ArticleFailed, ArticleShown, HeadlineOpened, SourceChosen
 from newsreader.tui.organise import ORGANISE_KEYS
@@ -109,6 +110,10 @@ class MainScreen(ListingScreen):
         """Recount sources and counts; ``poll`` only when the library changed since the counts shown
         were taken (another process wrote: a CLI ``import``, ``refresh`` or ``mark``), and then it
         also reloads the headlines if articles came or went."""
+        with quiet_collector():  # the recount may parse the library's 100,000 headlines
+            self._load_sources(poll)
+
+    def _load_sources(self, poll: bool) -> None:
         self._marks.wait(WRITE_WAIT)
         try:
             stamp: object = self.library.stamp()
@@ -211,6 +216,10 @@ class MainScreen(ListingScreen):
 
     @work(thread=True, exclusive=True, group="headlines")
     def load_headlines(self, key: str, *, keep: str | None = None) -> None:
+        with quiet_collector():  # no full collections over 100,000 rows while they are made
+            self._load_headlines(key, keep)
+
+    def _load_headlines(self, key: str, keep: str | None) -> None:
         kwargs: dict[str, Any] = {}
         if key == UNREAD:
             kwargs["unread"] = True
