@@ -108,6 +108,7 @@ class Library(SearchMixin, OrganiseMixin):
         self._store = Store(self.path, lock_timeout=lock_timeout)
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
+        self._parsing = threading.Lock()
         self._built: dict[str, _Built] = {}
         """Articles built by ``articles()``, with what they were built from (``_builder``)."""
 
@@ -157,7 +158,7 @@ class Library(SearchMixin, OrganiseMixin):
             )
         if chosen is None:
             chosen = _lookup.newest_first(
-                self._store.headlines(),
+                self._headlines(),
                 state,
                 source_id=source_id,
                 unread=unread,
@@ -165,6 +166,12 @@ class Library(SearchMixin, OrganiseMixin):
                 limit=limit,
             )
         return ArticleList(chosen, self._builder(state, sources, self._store.tags()))
+
+    def _headlines(self) -> Mapping[str, HeadlineRecord]:
+        """The store's headlines, parsed by one thread at a time: after a refresh the app's list and
+        counts workers each parsed the rewritten file, each holding the interpreter for its length."""
+        with self._parsing:
+            return self._store.headlines()
 
     def _builder(
         self,
@@ -240,7 +247,7 @@ class Library(SearchMixin, OrganiseMixin):
         """``sources()`` and how many articles the Starred view lists (``len(articles(starred=True))``),
         counted in one pass: what the app's sources pane shows."""
         with self._store.reading():  # headlines, flags and sources of one version
-            counts, starred = _lookup.tallies(self._store.headlines(), self._store.state())
+            counts, starred = _lookup.tallies(self._headlines(), self._store.state())
             records = self._store.sources()
         out = []
         for sid, record in records.items():
