@@ -55,7 +55,7 @@ def test_reimport_under_a_better_reading_updates_the_article_in_place(
     page.write_text((FIXTURES / "news-page.txt").read_text(encoding="utf-8"), encoding="utf-8")
     library = Library(tmp_path / "lib")
     with monkeypatch.context() as m:  # the reading before pages were told from chrome
-        m.setattr(dump, "_read_page_or_digest", lambda text: None)
+        m.setattr(dump, "read_page_or_digest", lambda text: None)
         assert library.import_paths([page]).new == 1
     (old,) = library.articles()
     assert old.title == "Skip to main content"

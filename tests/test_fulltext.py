@@ -188,7 +188,7 @@ def test_url_attaches_a_page_to_a_dump_teaser(seeded: Library, site: HTTPServer)
     article = seeded.get(teaser.id)
     assert article.body.startswith("The town council of Lindholm")
     assert article.excerpt == teaser.excerpt and not article.truncated
-    with pytest.raises(UserInputError, match="only http"):
+    with pytest.raises(UserInputError, match=r"^not an http\(s\) page URL: .file:///etc/passwd.$"):
         fetch_full_text(seeded, [teaser.id], url="file:///etc/passwd")
     with pytest.raises(UserInputError, match="single ID"):
         fetch_full_text(seeded, [teaser.id, teaser.id[:6]], url=url)

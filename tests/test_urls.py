@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from xml.sax.saxutils import quoteattr
 
 import pytest
 
 from newsreader._refresh import check_feed_url
 from newsreader.errors import InvalidFeedURLError, UserInputError
+from newsreader.extract.fetch import check_url as page_url_error
+from newsreader.ingest import opml
 from newsreader.ingest.fetch import url_error
 from newsreader.sync.accounts import check_url
 from newsreader.urls import (
@@ -78,6 +81,22 @@ def test_every_caller_refuses_what_the_rule_refuses(url: str, problem: str) -> N
         check_url(url)
     for message in (str(feed.value), str(server.value)):
         assert "\n" not in message and "\x1b" not in message  # one line, no escapes: repr quotes them
+
+
+@pytest.mark.parametrize(("url", "problem"), BAD, ids=[repr(u)[1:30] for u, _ in BAD])
+def test_full_text_pages_and_opml_imports_refuse_what_the_rule_refuses(url: str, problem: str) -> None:
+    assert page_url_error(url) == f"invalid URL: {problem}"
+    if problem not in (CONTROL, NOT_UTF8):  # (neither can be written in an XML attribute)
+        document = f'<opml version="2.0"><body><outline text="x" xmlUrl={quoteattr(url)}/></body></opml>'
+        parsed = opml.parse(document.encode())
+        assert parsed.outlines == () and parsed.skipped == 1
+
+
+@pytest.mark.parametrize("url", GOOD)
+def test_full_text_pages_and_opml_imports_take_what_the_rule_takes(url: str) -> None:
+    assert page_url_error(url) is None
+    document = f'<opml version="2.0"><body><outline text="x" xmlUrl={quoteattr(url)}/></body></opml>'
+    assert [o.url for o in opml.parse(document.encode()).outlines] == [url]
 
 
 @pytest.mark.parametrize("url", SPACED)

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from newsreader._refresh.pool import run_async
 from newsreader.ingest.text import clean_line
@@ -47,16 +46,13 @@ def default_fetcher(timeout: float = 20.0, max_bytes: int = 10 * 1024 * 1024) ->
 
 
 def check_url(url: str) -> str | None:
-    """Why ``url`` cannot be fetched (not http(s), no host), or None."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return "not a valid URL"
-    if parts.scheme.lower() not in ("http", "https"):
-        return "only http(s) pages are fetched"
-    if not parts.hostname:
-        return "the URL names no host"
-    return None
+    """Why no page can be fetched from ``url`` (the one rule, :func:`newsreader.urls.url_problem`), or
+    None. A stored article link may hold a space (the request percent-encodes it); a typed ``--url``
+    is checked by :func:`newsreader.urls.typed_url_problem` first (``extract.fulltext``)."""
+    from newsreader.urls import url_problem
+
+    problem = url_problem(url.strip())
+    return None if problem is None else f"invalid URL: {problem}"
 
 
 def _is_html(result: FetchResult) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import UserInputError
-from newsreader.extract.fetch import PageResult, check_url, fetch_pages
+from newsreader.extract.fetch import PageResult, fetch_pages
 
 if TYPE_CHECKING:
     from newsreader.ingest.fetch import Fetcher
@@ -111,9 +111,10 @@ def fetch_full_text(
     if url is not None:
         if len(ids) != 1:
             raise UserInputError("--url attaches a page to one article; give a single ID")
-        problem = check_url(url)
-        if problem is not None:
-            raise UserInputError(f"{url}: {problem}")
+        from newsreader.urls import typed_url_problem
+
+        if typed_url_problem(url.strip()) is not None:
+            raise UserInputError(f"not an http(s) page URL: {url.strip()!r}")
     todo, results, order = _plan(library, ids, url, again)
     if not todo:
         return results

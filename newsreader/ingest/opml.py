@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from urllib.parse import urlsplit
 
 from newsreader.errors import ParseError
 from newsreader.ingest.cleaning import clean_line
+from newsreader.urls import url_problem
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _CATEGORY_SEP = "/"
@@ -46,11 +46,8 @@ class OpmlDocument:
 
 
 def _is_http(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    """A feed or site URL a request can be made to (the one rule, :mod:`newsreader.urls`)."""
+    return url_problem(url) is None
 
 
 def _category(raw: str | None) -> str | None:

@@ -87,10 +87,9 @@ class MainScreen(ListingScreen):
     def on_mount(self) -> None:
         self.sources.border_title = "Sources"
         self.article_view.border_title = "Article"
-        self._apply_width(self.app.size.width)
+        self._apply_width(self.app.size.width, no_article=True, pane_headlines=self._pane == "headlines")
         self.headlines.set_compact(self.settings.compact_list)
         self.list_order, self.hide_read = self.settings.sort_order, self.settings.hide_read
-        self.add_class("-no-article")
         self.headlines.focus()
         self.set_interval(60, self.headlines.refresh_dates)
         self.set_interval(POLL_INTERVAL, self.poll_library)
@@ -321,7 +320,7 @@ class MainScreen(ListingScreen):
     def _article_shown(self, event: ArticleShown) -> None:
         self.remove_class("-no-article")
         if self._pane == "article":  # focus came first (narrow layouts): the footer's rule follows
-            self.footer.refresh(recompose=True)
+            self.footer.refresh()
         view = self.article_view
         if view.article is None or view.article.id != event.article_id:
             return

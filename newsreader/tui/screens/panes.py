@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.widget import Widget
-from textual.widgets import Footer, Label
 
 from newsreader.tui.screens.jobs import LibraryScreen
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
 from newsreader.tui.widgets.headline_pane import HeadlinePane
+from newsreader.tui.widgets.key_footer import KeyFooter
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import ALL, SourceList
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -34,19 +34,12 @@ NARROW = 60
 PANES = ("sources", "headlines", "article")
 
 
-class ActionFooter(Footer):
-    """The key footer, led by which article the article keys act on (``ReadingScreen.target_id``'s
-    rule, issue 13 defect 2); it is composed again whenever focus moves, as the footer's keys are."""
-
-    def compose(self) -> ComposeResult:
-        describe = getattr(self.screen, "target_label", None)
-        if self._bindings_ready and callable(describe):
-            yield Label(f"acting on {describe()}", id="footer-target")
-        yield from super().compose()
-
-
 class PanesScreen(LibraryScreen):
     """The three panes, the width classes and pane focus (a base of ``MainScreen``)."""
+
+    AUTO_FOCUS = "#headlines"
+    """The list has focus from the start (Textual's default, the first focusable widget, is the sources
+    pane: focus moved there and back, each move restyling the screen)."""
 
     def __init__(self, library: Library) -> None:
         super().__init__(library)
@@ -60,7 +53,7 @@ class PanesScreen(LibraryScreen):
             yield HeadlinePane(id="headlines-pane", clock=self.library.now)
             yield ArticleView(self.library, id="article")
         yield StatusBar(id="status")
-        yield ActionFooter()
+        yield KeyFooter()
 
     @property
     def sources(self) -> SourceList:
@@ -79,8 +72,10 @@ class PanesScreen(LibraryScreen):
         return self.query_one("#article", ArticleView)
 
     @property
-    def footer(self) -> ActionFooter:
-        return self.query_one(ActionFooter)
+    def footer(self) -> KeyFooter:
+        """The key line, led by which article the article keys act on (``ReadingScreen.target_id``'s
+        rule, issue 13 defect 2); it repaints whenever the bindings change, as focus moves."""
+        return self.query_one(KeyFooter)
 
     @property
     def search_bar(self) -> SearchBar:
@@ -89,16 +84,16 @@ class PanesScreen(LibraryScreen):
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
-    def _apply_width(self, width: int) -> None:
-        """Three panes when wide, two when medium, one at a time when narrow."""
-        self.set_class(width >= WIDE, "-wide")
-        self.set_class(NARROW <= width < WIDE, "-medium")
-        self.set_class(width < NARROW, "-narrow")
+    def _apply_width(self, width: int, **more: bool) -> None:
+        """Three panes when wide, two when medium, one at a time when narrow (and ``more`` classes, named
+        without their leading dash, in the same batch: one restyle of the screen, where a ``set_class``
+        each restyled it once per class that changed)."""
+        classes = {"-wide": width >= WIDE, "-medium": NARROW <= width < WIDE, "-narrow": width < NARROW}
+        self.update_classes(classes | {f"-{name.replace('_', '-')}": on for name, on in more.items()})
 
     def _set_pane(self, pane: str) -> None:
         self._pane = pane
-        for name in PANES:
-            self.set_class(name == pane, f"-pane-{name}")
+        self.update_classes({f"-pane-{name}": name == pane for name in PANES})
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         """Track which pane holds focus: the narrow layouts show that one."""

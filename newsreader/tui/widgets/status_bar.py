@@ -99,8 +99,7 @@ class StatusBar(Horizontal):
         self._label = label
         busy = self.busy
         narrow = self.size.width < 60
-        self.set_class(narrow, "-narrow")
-        self.set_class(busy, "-busy")
+        self.update_classes({"-narrow": narrow, "-busy": busy})  # one restyle, not one per class
         if not busy and self.query_one("#status-note").display:
             label = ""  # a feed's error or warning matters more than what the last refresh brought
         room = self.size.width - 4  # the line's padding and the label's
