@@ -84,7 +84,7 @@ class CountingMixin:
         shown can follow the change instead of recounting the library."""
         if read is None and starred is None:
             raise UserInputError("nothing to mark: say read, unread, star or unstar")
-        headlines = self._store.headlines()
+        headlines = self._headlines()
         ids = [self._resolve(i, headlines) for i in article_ids]
         return self._set_counted(headlines, ids, read, starred)
 
@@ -100,7 +100,7 @@ class CountingMixin:
 
     def mark_source_read_counted(self, source_id: str | None, /) -> StateChange:
         """``mark_source_read``, returning what it changed (as ``mark_counted``)."""
-        headlines = self._store.headlines()
+        headlines = self._headlines()
         state = self._store.state()
         sid = self.resolve_source(source_id) if source_id else None
         read = int(Flags.READ)  # a plain int: IntFlag's operators cost a second over 100,000 articles

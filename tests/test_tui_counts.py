@@ -204,6 +204,19 @@ def test_state_changes_count_what_a_recount_counts(lib: Library) -> None:
         assert starred_after == len(lib.articles(starred=True))
 
 
+def test_a_listing_reuses_the_articles_built_before_unless_they_changed(lib: Library) -> None:
+    first = list(lib.articles())
+    again = list(lib.articles())
+    assert all(a is b for a, b in zip(first, again, strict=True))
+    lib.mark([first[0].id], read=True)
+    source = first[1].source_id
+    lib.rename_source(source, "Renamed")
+    third = list(lib.articles())
+    assert third[0] is not first[0] and third[0].read
+    assert all((a is b) == (a.source_id != source) for a, b in zip(first[1:], third[1:], strict=True))
+    assert third == list(Library(lib.path).articles())  # what a library built afresh lists
+
+
 def test_sorting_in_runs_is_the_one_sort() -> None:
     rng = random.Random(4)
     items = [(f"a{i}", {"added": float(rng.randrange(50)), "n": rng.randrange(5)}) for i in range(20_000)]
