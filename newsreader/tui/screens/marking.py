@@ -144,18 +144,19 @@ class MarkingScreen(ReadingScreen):
         listed = headlines.articles
         top = min(len(rows), int(headlines.scroll_y // max(headlines.row_height, 1)))
         order = itertools.chain(range(top, len(rows)), range(top))
+        in_view = headlines.scrollable_content_region.height // max(headlines.row_height, 1) + 1
         self._showing_read = True
 
-        def step() -> None:
+        def step(first: int = 0) -> None:
             if headlines.articles is not listed:  # reloaded from the library meanwhile: marks and all
                 self._showing_read = False
                 return
             deadline = time.perf_counter() + SLICE
-            for index in order:
+            for done, index in enumerate(order):
                 row = rows[index]
                 if listed[index] is row and not row.read:  # not changed since A (a later m stands)
                     headlines.update_article(row.id, read=True)
-                if time.perf_counter() > deadline:
+                if done >= first and time.perf_counter() > deadline:  # the rows in view, whatever
                     # On a timer, not call_after_refresh: a callback queued from a callback runs
                     # at once, without the loop's turn that handles keys and paints (seconds at 100k).
                     self.set_timer(SLICE_GAP, step)
@@ -163,7 +164,7 @@ class MarkingScreen(ReadingScreen):
             self._showing_read = False
             self._update_titles()
 
-        step()
+        step(first=in_view)
 
     def _set_state(self, ids: list[str], *, save_after: float = 0.0, **state: bool) -> None:
         """Show the change at once, then save it in order on the writer thread.
