@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.cli_support import invoke, spawn
@@ -149,6 +150,7 @@ def test_refresh_on_a_terminal_shows_a_progress_bar(tmp_path: Path, feed_server:
     assert "refreshing" in text and "\x1b[?25l" in text  # rich hid the cursor to draw the bar
 
 
+@pytest.mark.slow  # a real child refresh of many feeds through the parse pool
 def test_big_refresh_from_the_command_line(tmp_path: Path, feed_server: HTTPServer) -> None:
     """The CLI is single-threaded, so its process pool forks (the benchmark's path)."""
     from newsreader.library import _PARALLEL_PARSE_MIN

@@ -88,6 +88,7 @@ def slow_farm(feed_server: HTTPServer, tmp_path: Path) -> Iterator[Path]:
         release.set()
 
 
+@pytest.mark.slow  # kill -9 / SIGTERM of a child refresh and its parse workers
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
 def test_killed_refresh_leaves_no_parse_workers(slow_farm: Path, tmp_path: Path, sig: signal.Signals) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}

@@ -73,3 +73,28 @@ def test_a_read_only_library_is_the_childs_one_line_error(tmp_path: Path) -> Non
         Library(lib.path).update_search_index(in_child=True)
     message = str(caught.value)
     assert "read-only" in message and "\n" not in message
+
+
+def test_the_app_builds_a_small_librarys_index_in_its_own_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``small_here`` (the TUI's choice): a child costs ~0.2 s of CPU to start, more than a small build."""
+    import subprocess
+
+    from newsreader._search import CHILD_ABOVE
+
+    spawned: list[list[str]] = []
+    real = subprocess.Popen
+
+    def popen(command: list[str], **kwargs: object) -> subprocess.Popen[str]:
+        spawned.append(command)
+        return real(command, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    small = demo_library(tmp_path / "small")
+    small.update_search_index(in_child=True, small_here=True)
+    assert spawned == [] and small._search_index.in_sync() and small.search("harbour")
+    big = big_library(tmp_path / "big", 3000)
+    assert (big.path / "headlines.json").stat().st_size > CHILD_ABOVE
+    big.update_search_index(in_child=True, small_here=True)
+    assert len(spawned) == 1 and big._search_index.in_sync()

@@ -359,6 +359,7 @@ def test_two_libraries_syncing_at_once_agree(library: Library) -> None:
         assert len(ids) == len(set(ids)) == 11, "every article indexed once"
 
 
+@pytest.mark.slow  # several processes at once: the concurrency tier
 def test_processes_building_at_once_agree(library: Library) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREADER")}
     argv = [sys.executable, "-m", "newsreader", "--library", str(library.path), "search", "-zzzz", "--json"]

@@ -143,6 +143,7 @@ def _cli(library: Path, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.slow  # several processes at once: the concurrency tier
 def test_two_imports_and_a_mark_at_once_lose_nothing(seeded: Library, tmp_path: Path) -> None:
     a = write_dumps(tmp_path / "a", 3, 200, words=40)
     b = write_dumps(tmp_path / "b", 3, 200, words=40, seed=2)

@@ -158,7 +158,19 @@ def test_the_journal_is_folded_once_it_outgrows_its_share(big: Path, tmp_path: P
     assert written > 0 and len(Library(big).articles()) == 1500 + 30 * seed
 
 
-@pytest.mark.parametrize("fails", ["bodies", "state.json", "sources.json", "headlines.json", "unlink"])
+_SLOW = pytest.mark.slow  # ~2 s of CPU each: one crash point in `make test`, all in `make test-slow`
+
+
+@pytest.mark.parametrize(
+    "fails",
+    [
+        pytest.param("bodies", marks=_SLOW),
+        pytest.param("state.json", marks=_SLOW),
+        pytest.param("sources.json", marks=_SLOW),
+        "headlines.json",
+        pytest.param("unlink", marks=_SLOW),
+    ],
+)
 def test_a_crash_during_compaction_loses_nothing(
     big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
 ) -> None:
@@ -219,6 +231,7 @@ def test_a_corrupt_journal_file_is_refused_and_kept(big: Path, tmp_path: Path) -
     assert path.read_bytes() == orjson.dumps({"state": {"abc": "read"}})
 
 
+@pytest.mark.slow  # several processes at once: the concurrency tier
 def test_imports_and_marks_at_once_through_the_journal_lose_nothing(big: Path, tmp_path: Path) -> None:
     target = Library(big).articles()[0].id
     dumps = [_dump(tmp_path, seed, n=20) for seed in (11, 12, 13)]

@@ -117,7 +117,8 @@ class LibraryScreen(Screen[None]):
     def update_search_index(self) -> None:
         """Catch the search index up with the library in the background, so ``/`` is instant.
 
-        In a child process: a build in this one would hold the interpreter, and every key with it."""
+        In a child process: a build in this one would hold the interpreter, and every key with it;
+        a small library's here, since a child costs more to start than that build takes."""
         worker = get_current_worker()
         status = self.status
 
@@ -125,7 +126,9 @@ class LibraryScreen(Screen[None]):
             status.post_message(Progress(done, total, label or "Indexing…"))
 
         try:
-            self.library.update_search_index(progress=progress, cancel=worker.cancelled_event, in_child=True)
+            self.library.update_search_index(
+                progress=progress, cancel=worker.cancelled_event, in_child=True, small_here=True
+            )
         except NewsreaderError as exc:
             self._ui(self._error, exc)
         finally:
