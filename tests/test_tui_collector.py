@@ -1,10 +1,11 @@
-"""Two of issue 16's stall fixes in the app: the cycle collector held off while a list loads
-(``tui/collector.py``), and rows changed off screen drawn right once scrolled to (not refreshed
-one by one when ``A`` changes them)."""
+"""Three of issue 16's stall fixes in the app: the cycle collector held off while a list loads
+(``tui/collector.py``), rows changed off screen drawn right once scrolled to (not refreshed one by
+one when ``A`` changes them), and a 1 ms GIL switch interval while the app runs."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from pathlib import Path
 
@@ -60,3 +61,16 @@ async def test_rows_marked_read_off_screen_show_read_when_scrolled_to(tmp_path: 
         text = visible_text(app)
         assert last in text and f"● {last}" not in text and "●" not in text
         assert all(a.read for a in library.articles())
+
+
+async def test_the_app_shortens_the_switch_interval_while_it_runs_and_puts_it_back(tmp_path: Path) -> None:
+    from newsreader.tui.app import SWITCH_INTERVAL
+    from tests.tui_support import demo_library
+
+    before = sys.getswitchinterval()
+    assert before != SWITCH_INTERVAL
+    app = make_app(demo_library(tmp_path / "lib"))
+    async with app.run_test(size=(140, 42)) as pilot:
+        await settle(pilot)
+        assert sys.getswitchinterval() == SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
