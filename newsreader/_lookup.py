@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, overload
 from newsreader.errors import ArticleNotFoundError, UserInputError
 from newsreader.models import Article
 from newsreader.store.records import Flags, HeadlineRecord, SourceRecord, sort_key
+from newsreader.store.records import newest_first as sorted_newest_first
 
 if TYPE_CHECKING:
     from newsreader.store.head import Candidates
@@ -103,23 +104,29 @@ def newest_first(
         import heapq
 
         return heapq.nlargest(limit, items, key=key)
-    return sorted_newest(list(items), key)
+    return sorted_newest(items, key)
 
 
 SORT_RUN = 4096
 """Records sorted at a time: a sort's comparisons run in C without letting other threads in, so a
-100,000-row sort in one piece holds the interpreter (and the app's keys) for a quarter second."""
+100,000-row sort in one piece holds the interpreter (and the app's keys) for a long moment."""
 
 
-def sorted_newest(items: list[_Item], key: Callable[[_Item], tuple[float, int]]) -> list[_Item]:
-    """``sorted(items, key=key, reverse=True)``, in runs of ``SORT_RUN`` merged in Python, so no
-    single step holds the GIL for long; the same order (the merge keeps earlier runs first among
-    equals, as the stable sort does)."""
-    if len(items) <= SORT_RUN:
-        return sorted(items, key=key, reverse=True)
+def sorted_newest(items: Iterable[_Item], key: Callable[[_Item], tuple[float, int]]) -> list[_Item]:
+    """``sorted(items, key=key, reverse=True)`` (``key``: ``sort_key`` of the record), in runs of
+    ``SORT_RUN`` merged in Python, so no single step holds the GIL for long; the same order (the merge
+    keeps earlier runs first among equals, as the stable sort does). Each run sorts on the records'
+    own numbers (``store.records.newest_first``: no key tuple per record), and only the merge's few
+    heads have a key at a time."""
     import heapq
+    from itertools import islice
 
-    runs = [sorted(items[i : i + SORT_RUN], key=key, reverse=True) for i in range(0, len(items), SORT_RUN)]
+    rest = iter(items)
+    runs = []
+    while run := list(islice(rest, SORT_RUN)):
+        runs.append(sorted_newest_first(run))
+    if len(runs) <= 1:
+        return runs[0] if runs else []
     return list(heapq.merge(*runs, key=key, reverse=True))
 
 

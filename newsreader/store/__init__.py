@@ -3,7 +3,7 @@
 Layout of a library folder (schema 2)::
 
     headlines.json   TinyDB: ``articles`` (lean headline records by id) and ``_meta`` (schema, generation,
-                     folded)
+                     folded); one record a line, read as a stream into compact records (see lines.py)
     state.json       TinyDB: ``state`` (id -> flags: 1 read, 2 starred, 4 hidden)
     sources.json     TinyDB: ``sources`` (feeds and imported dumps, with fetch status)
     tags.json        TinyDB: ``tags`` (id -> sorted tag names; see tags.py)
@@ -38,7 +38,7 @@ from newsreader.store.lock import LibraryLock
 from newsreader.store.organise import OrganiseStore
 from newsreader.store.records import BodyRecord, Flags, HeadlineRecord, SourceRecord, SourceUpdate
 from newsreader.store.schema import MIGRATIONS, VERSION
-from newsreader.store.storage import TMP_SUFFIX, AtomicOrjsonStorage, atomic_write, read_document
+from newsreader.store.storage import TMP_SUFFIX, AtomicOrjsonStorage, atomic_write, dumps, read_document
 from newsreader.store.writes import CommitResult, Writes
 
 __all__ = [
@@ -140,7 +140,7 @@ class Store(Writes, Compaction, OrganiseStore):
         return doc
 
     def _write(self, name: str, doc: dict[str, Any]) -> None:
-        atomic_write(self._file(name), _dumps(doc))
+        atomic_write(self._file(name), dumps(doc))
         self._cache.pop(name, None)
 
     def _stat_key(self, name: str) -> tuple[int, int, int] | None:

@@ -1,16 +1,17 @@
 """What the store's files hold, typed: record shapes, the read/starred flags, and the two functions
 that turn records into the models the rest of newsreader sees.
 
-Records stay plain dicts on disk and in memory (a 100k-article headlines file is parsed at start-up;
-building objects for every record would double that), so the shapes are ``TypedDict`` s: mypy knows
-the keys, the runtime pays nothing. Everything that reads a record into an :class:`Article` or a
-:class:`Source` goes through :func:`article_from` / :func:`source_from`, so the library and the search
-index can no longer disagree on, say, a feed's display name.
+Records stay plain dicts on disk and in memory, so the shapes are ``TypedDict`` s: mypy knows the
+keys, the runtime pays nothing. (The headline records read from ``headlines.json`` are dicts that
+share one key table, store/lines.py: a plain ``dict`` to everything that reads them, half the size.)
+Everything that reads a record into an :class:`Article` or a :class:`Source` goes through
+:func:`article_from` / :func:`source_from`, so the library and the search index can no longer
+disagree on, say, a feed's display name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntFlag
@@ -239,3 +240,32 @@ def source_from(source_id: str, rec: Mapping[str, Any], *, articles: int = 0, un
         articles=articles,
         unread=unread,
     )
+
+
+def newest_first(items: Iterable[tuple[str, Mapping[str, Any]]]) -> list[tuple[str, Any]]:
+    """``(id, record)`` pairs sorted by :func:`sort_key`, newest first, as ``sorted(items,
+    key=sort_key, reverse=True)`` would.
+
+    Two stable sorts whose keys are the records' own number objects: a key tuple per record cost
+    ~90 bytes each while the sort ran (40 MB at 500,000 articles, on top of the list itself).
+    """
+    out = list(items)
+    out.sort(key=_order)
+    out.sort(key=_date, reverse=True)
+    return out
+
+
+def _date(item: tuple[str, Mapping[str, Any]]) -> float:
+    rec = item[1]
+    return _stored(rec.get("published")) or _stored(rec.get("added"))
+
+
+def _order(item: tuple[str, Mapping[str, Any]]) -> float:
+    n = item[1].get("n")
+    return n if type(n) is int else int(_number(n))
+
+
+def _stored(value: object) -> float:
+    """``_number`` without a new object for a stored float or int (the same order: ints and floats
+    compare by value)."""
+    return value if type(value) is float or type(value) is int else _number(value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import orjson
 from tinydb.storages import Storage
 
 from newsreader.errors import CorruptLibraryError, StoreError
+from newsreader.store import lines
 
 TMP_SUFFIX = ".tmp"
 
@@ -37,14 +38,16 @@ def _temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
 
 
-def _write_synced(tmp: Path, payload: bytes) -> None:
-    """Write ``payload`` to a new file and fsync it, so a later rename publishes whole data."""
+def _write_synced(tmp: Path, payload: bytes | Iterable[bytes]) -> None:
+    """Write ``payload`` (or its pieces in turn: a big file is never one ``bytes``) to a new file and
+    fsync it, so a later rename publishes whole data."""
     tmp.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
+        for piece in (payload,) if isinstance(payload, bytes) else payload:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -68,7 +71,7 @@ def _backup(path: Path) -> None:
         os.unlink(bak_tmp)
 
 
-def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
+def atomic_write(path: Path, payload: bytes | Iterable[bytes], *, backup: bool = True) -> None:
     """Durably replace ``path`` with ``payload``; the old file stays whole until the rename."""
     tmp = _temp_path(path)
     try:
@@ -80,6 +83,10 @@ def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:  # a payload made while it is written can fail half-way: no temp file left
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     _fsync_dir(path.parent)
 
 
@@ -121,23 +128,42 @@ def read_document(path: Path, tables: Mapping[str, type] | None = None) -> dict[
         CorruptLibraryError: the file exists but is not a JSON object of that shape (it is left as it is).
         StoreError: the file cannot be read (permissions, I/O).
     """
+    whole = False
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            try:
+                doc: dict[str, Any] = lines.read(f)  # the line layout: never the bytes and a tree at once
+            except lines.NotLines:
+                f.seek(0)
+                doc, whole = _parse_whole(path, f.read()), True
     except FileNotFoundError:
         return None
     except IsADirectoryError as exc:
         raise StoreError(f"{path} is a folder, not a library file") from exc
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if tables and whole:
+        _check_tables(path, doc, tables)
+        if tables.get(lines.TABLE) is dict and isinstance(doc.get(lines.TABLE), dict):
+            lines.compact_table(doc[lines.TABLE])  # a file in an older layout: as small once read
+    elif tables:  # the streamed records were checked as they were read
+        _check_tables(path, doc, {k: v for k, v in tables.items() if k != lines.TABLE})
+    return doc
+
+
+def _parse_whole(path: Path, data: bytes) -> dict[str, Any]:
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise corrupt(path, f"not valid JSON ({exc})") from exc
     if not isinstance(doc, dict):
         raise corrupt(path, "not a TinyDB database (top level is not an object)")
-    if tables:
-        _check_tables(path, doc, tables)
     return doc
+
+
+def dumps(doc: Mapping[str, Any]) -> bytes | Iterator[bytes]:
+    """A library file's bytes: ``headlines.json``'s documents (an ``articles`` table) one record a line."""
+    return lines.dumps(doc) if lines.TABLE in doc else orjson.dumps(doc)
 
 
 def _check_tables(path: Path, doc: dict[str, Any], tables: Mapping[str, type]) -> None:
@@ -177,7 +203,7 @@ class AtomicOrjsonStorage(Storage):
         return read_document(self.path)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write(self.path, orjson.dumps(data))
+        atomic_write(self.path, dumps(data))
 
     def close(self) -> None:
         pass

@@ -2,13 +2,14 @@
 
 * start-up: spawning ``python`` to the first painted headline list at 50,000 and at 500,000
   articles (target: 500k within 1.5x of 50k), and the TUI process's peak memory (VmHWM) at that
-  first frame at 500,000 (target <= 400 MB);
+  first frame and by exit, after the whole list, the counts and the search index build have run
+  (target at 500,000: <= 400 MB), with the index build's own process's peak beside it;
 * keypress-to-frame ``j`` at 100,000 rows while the search index builds from nothing, once it has,
   while a refresh commits, while the lists catch up after it and while ``A`` marks the list read
   (target: p95 <= 33 ms), each phase with the longest GIL hold seen in it (``tests.bench.gil``).
 
-Measurements only: the store layout that would meet these targets is later work. Run with
-``python -m tests.bench scale``.
+Run with ``python -m tests.bench scale`` (``python -m tests.bench.bench_scale --startup`` or
+``--keys`` for one part).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,34 +37,52 @@ KEY_P95 = 0.033
 
 # bench_tui's start-up child, also reporting the process's peak memory (VmHWM) at the first frame and
 # again once the app has exited, which waits for the workers the first paint started (the whole list,
-# the counts, the search index).
+# the counts, the search index), and the peak of its largest child (the search index builds in one).
 _HWM = 'int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])'
-_CHILD = CHILD.replace(
-    "        stamp.append(time.time())\n",
-    f"        stamp.append(time.time())\n        stamp.append({_HWM})\n",
-).replace(
-    'print(f"{stamp[0]:.6f}", flush=True)',
-    f'stamp.append({_HWM})\nprint(f"{{stamp[0]:.6f}} {{stamp[1]}} {{stamp[2]}}", flush=True)',
+_CHILDREN = "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss"
+_CHILD = (
+    CHILD.replace("import sys, time\n", "import resource, sys, time\n")
+    .replace(
+        "        stamp.append(time.time())\n",
+        f"        stamp.append(time.time())\n        stamp.append({_HWM})\n",
+    )
+    .replace(
+        'print(f"{stamp[0]:.6f}", flush=True)',
+        f"stamp.append({_HWM})\nstamp.append({_CHILDREN})\n"
+        'print(f"{stamp[0]:.6f} {stamp[1]} {stamp[2]} {stamp[3]}", flush=True)',
+    )
 )
 
 
-def _startup(library: Path, runs: int) -> tuple[list[float], int, int]:
-    """Seconds to the first painted list for each run, and the largest VmHWM (KiB) seen at the first
-    frame and at exit."""
-    times, peak, after = [], 0, 0
+@dataclass(slots=True)
+class Startup:
+    times: list[float]
+    """Seconds to the first painted list, one a run."""
+    first: int
+    """The largest VmHWM (KiB) at the first frame."""
+    exit: int
+    """...and at exit."""
+    child: int
+    """The largest peak of a child (the search index build), KiB."""
+
+
+def _startup(library: Path, runs: int) -> Startup:
+    """Start the app ``runs`` times on ``library``: time to the first painted list, peak memory."""
+    out = Startup([], 0, 0, 0)
     for _ in range(runs):
         started = time.time()
-        out = subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-c", _CHILD, str(library)],
             capture_output=True,
             text=True,
             timeout=600,
             check=True,
         )
-        stamp, hwm, hwm_exit = out.stdout.strip().splitlines()[-1].split()
-        times.append(float(stamp) - started)
-        peak, after = max(peak, int(hwm)), max(after, int(hwm_exit))
-    return times, peak, after
+        stamp, hwm, hwm_exit, child = done.stdout.strip().splitlines()[-1].split()
+        out.times.append(float(stamp) - started)
+        out.first, out.exit = max(out.first, int(hwm)), max(out.exit, int(hwm_exit))
+        out.child = max(out.child, int(child))
+    return out
 
 
 def _p95(values: list[float]) -> float:
@@ -219,6 +239,62 @@ def keys_main(rows_n: int = 100_000, presses: int = 60) -> list[Row]:
     return print_table(key_rows(keys, holds, rows_n))
 
 
+def startup_rows(small: int, small_run: Startup, large: int, large_run: Startup) -> list[Row]:
+    """The start-up rows: first paint at both sizes and their ratio, the peaks at both sizes."""
+    ratio = statistics.median(large_run.times) / statistics.median(small_run.times)
+    rows: list[Row] = [
+        (
+            f"start to first painted list, {n:,} articles (median)",
+            f"{statistics.median(run.times):.2f} s",
+            "-",
+            "-",
+        )
+        for n, run in ((small, small_run), (large, large_run))
+    ]
+    rows.append(
+        (
+            f"first paint, {large:,} / {small:,} articles",
+            f"{ratio:.2f}x",
+            f"<= {STARTUP_RATIO}x",
+            verdict(ratio <= STARTUP_RATIO),
+        )
+    )
+    for n, run in ((small, small_run), (large, large_run)):
+        rows.append((f"peak memory at first paint, {n:,} articles", f"{run.first / 1024:.0f} MB", "-", "-"))
+    for n, run in ((small, small_run), (large, large_run)):
+        exit_mb = run.exit / 1024
+        rows.append(
+            (
+                f"peak memory by exit (whole list, counts, index build), {n:,} articles",
+                f"{exit_mb:.0f} MB",
+                f"<= {MEMORY_MB} MB" if n == large else "-",
+                verdict(exit_mb <= MEMORY_MB) if n == large else "-",
+            )
+        )
+    rows.append(
+        (
+            f"peak memory of the search index build (its own process), {large:,} articles",
+            f"{large_run.child / 1024:.0f} MB",
+            "-",
+            "-",
+        )
+    )
+    return rows
+
+
+def startup_main(small: int = 50_000, large: int = 500_000, runs: int = 3) -> list[Row]:
+    """Only the start-up part (``python -m tests.bench.bench_scale --startup``): no keypresses."""
+    from tests.tui_support import big_library
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        big_library(root / "small", small)
+        small_run = _startup(root / "small", runs)
+        big_library(root / "large", large)
+        large_run = _startup(root / "large", runs)
+    return print_table(startup_rows(small, small_run, large, large_run))
+
+
 def main(quick: bool = False) -> list[Row]:
     from tests.tui_support import big_library
 
@@ -228,53 +304,12 @@ def main(quick: bool = False) -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         big_library(root / "small", small)
-        small_times, _, _ = _startup(root / "small", runs)
+        small_run = _startup(root / "small", runs)
         started = time.perf_counter()
         big_library(root / "large", large)
         print(f"built a {large:,}-article library in {time.perf_counter() - started:.1f} s", flush=True)
-        large_times, peak, after = _startup(root / "large", runs)
-        ratio = statistics.median(large_times) / statistics.median(small_times)
-        rows.append(
-            (
-                f"start to first painted list, {small:,} articles (median)",
-                f"{statistics.median(small_times):.2f} s",
-                "-",
-                "-",
-            )
-        )
-        rows.append(
-            (
-                f"start to first painted list, {large:,} articles (median)",
-                f"{statistics.median(large_times):.2f} s",
-                "-",
-                "-",
-            )
-        )
-        rows.append(
-            (
-                f"first paint, {large:,} / {small:,} articles",
-                f"{ratio:.2f}x",
-                f"<= {STARTUP_RATIO}x",
-                verdict(ratio <= STARTUP_RATIO),
-            )
-        )
-        mb = peak / 1024
-        rows.append(
-            (
-                f"peak memory at first paint, {large:,} articles",
-                f"{mb:.0f} MB",
-                f"<= {MEMORY_MB} MB",
-                verdict(mb <= MEMORY_MB),
-            )
-        )
-        rows.append(
-            (
-                f"peak memory by exit (whole list, counts, index build), {large:,} articles",
-                f"{after / 1024:.0f} MB",
-                "-",
-                "-",
-            )
-        )
+        large_run = _startup(root / "large", runs)
+        rows += startup_rows(small, small_run, large, large_run)
         big_library(root / "rows", rows_n)
         with _farm(FARM_FEEDS) as port:
             _subscribe_farm(root / "rows", port, FARM_FEEDS)
@@ -286,5 +321,7 @@ def main(quick: bool = False) -> list[Row]:
 if __name__ == "__main__":
     if "--keys" in sys.argv:
         keys_main(*(int(a) for a in sys.argv[2:4]))
+    elif "--startup" in sys.argv:
+        startup_main(*(int(a) for a in sys.argv[2:5]))
     else:
         main(quick="--quick" in sys.argv)
