@@ -7,6 +7,7 @@ facade, which reads the records and passes them in.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, overload
 
 from newsreader.errors import ArticleNotFoundError, UserInputError
@@ -82,18 +83,19 @@ def newest_first(
 
     ``known`` says which ids are in the library (default: ``headlines``), for a teaser's full article.
     """
+    hidden, read, star = _HIDDEN, _READ, _STARRED  # plain ints: IntFlag's operators cost seconds at 100k
     library = headlines if known is None else known
     items: Iterable[_Item] = headlines.items()
-    if any(flags & Flags.HIDDEN for flags in state.values()):  # a rule hid some: they leave lists
-        items = ((i, r) for i, r in items if not state.get(i, 0) & Flags.HIDDEN)
+    if any(flags & hidden for flags in state.values()):  # a rule hid some: they leave lists
+        items = ((i, r) for i, r in items if not state.get(i, 0) & hidden)
     if source_id is not None:
         items = ((i, r) for i, r in items if r.get("src") == source_id)
     else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
         items = ((i, r) for i, r in items if r.get("full_article") not in library)
     if unread:
-        items = ((i, r) for i, r in items if not state.get(i, 0) & Flags.READ)
+        items = ((i, r) for i, r in items if not state.get(i, 0) & read)
     if starred:
-        items = ((i, r) for i, r in items if state.get(i, 0) & Flags.STARRED)
+        items = ((i, r) for i, r in items if state.get(i, 0) & star)
 
     def key(item: _Item) -> tuple[float, int]:
         return sort_key(item[1])
@@ -101,10 +103,31 @@ def newest_first(
     if limit is not None:
         import heapq
 
-        chosen = heapq.nlargest(limit, items, key=key)
-    else:
-        chosen = sorted_newest_first(items)  # no key tuple per record: 40 MB less at 500,000
-    return chosen
+        return heapq.nlargest(limit, items, key=key)
+    return sorted_newest(items, key)
+
+
+SORT_RUN = 4096
+"""Records sorted at a time: a sort's comparisons run in C without letting other threads in, so a
+100,000-row sort in one piece holds the interpreter (and the app's keys) for a long moment."""
+
+
+def sorted_newest(items: Iterable[_Item], key: Callable[[_Item], tuple[float, int]]) -> list[_Item]:
+    """``sorted(items, key=key, reverse=True)`` (``key``: ``sort_key`` of the record), in runs of
+    ``SORT_RUN`` merged in Python, so no single step holds the GIL for long; the same order (the merge
+    keeps earlier runs first among equals, as the stable sort does). Each run sorts on the records'
+    own numbers (``store.records.newest_first``: no key tuple per record), and only the merge's few
+    heads have a key at a time."""
+    import heapq
+    from itertools import islice
+
+    rest = iter(items)
+    runs = []
+    while run := list(islice(rest, SORT_RUN)):
+        runs.append(sorted_newest_first(run))
+    if len(runs) <= 1:
+        return runs[0] if runs else []
+    return list(heapq.merge(*runs, key=key, reverse=True))
 
 
 def newest_from_head(
@@ -136,19 +159,103 @@ def newest_from_head(
     return chosen
 
 
+_READ, _STARRED, _HIDDEN = int(Flags.READ), int(Flags.STARRED), int(Flags.HIDDEN)
+
+
 def counts(headlines: Mapping[str, HeadlineRecord], state: Mapping[str, int]) -> dict[str, tuple[int, int]]:
     """Source id -> (articles, unread), leaving out what a rule hid."""
-    hidden, read = int(Flags.HIDDEN), int(Flags.READ)  # plain ints: IntFlag's operators are slow
+    return tallies(headlines, state)[0]
+
+
+def tallies(
+    headlines: Mapping[str, HeadlineRecord], state: Mapping[str, int]
+) -> tuple[dict[str, tuple[int, int]], int]:
+    """Source id -> (articles, unread), and how many the Starred view lists, in one pass: what a
+    rule hid is left out, and a teaser linked to its full article is not listed as starred."""
+    hidden, read, star = _HIDDEN, _READ, _STARRED  # plain ints: IntFlag's operators are slow
     out: dict[str, list[int]] = {}
+    starred = 0
     for article_id, rec in headlines.items():
         flags = state.get(article_id, 0)
         if flags & hidden:
             continue
-        c = out.setdefault(rec.get("src", ""), [0, 0])
+        c = out.get(rec.get("src", ""))
+        if c is None:
+            c = out[rec.get("src", "")] = [0, 0]
         c[0] += 1
         if not flags & read:
             c[1] += 1
-    return {sid: (c[0], c[1]) for sid, c in out.items()}
+        if flags & star and rec.get("full_article") not in headlines:
+            starred += 1
+    return {sid: (c[0], c[1]) for sid, c in out.items()}, starred
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """What one read/star write changed, for the counts shown to follow it without a recount.
+
+    ``flags``: article id -> (source id, flags before, flags after), for each article whose flags
+    changed; ``starred_listed``: the ids among them the Starred view can list (not teasers linked to
+    their full article); ``stamps``: ``Library.stamp()`` before and after the write (counts taken at
+    the first follow the change to the second; any other write in between is not in it).
+    """
+
+    flags: dict[str, tuple[str, int, int]]
+    starred_listed: frozenset[str]
+    stamps: tuple[object, object] = (None, None)
+
+    @property
+    def changed(self) -> int:
+        return len(self.flags)
+
+    def state_after(self, article_id: str) -> tuple[bool, bool]:
+        """An article's (read, starred) after the write (one it changed)."""
+        flags = self.flags[article_id][2]
+        return bool(flags & _READ), bool(flags & _STARRED)
+
+    def deltas(self) -> tuple[dict[str, int], int]:
+        """Source id -> change in its unread count, and the change in the Starred count (a pass over
+        every changed article: for a whole view, do it off the UI thread)."""
+        unread: dict[str, int] = {}
+        starred = 0
+        for article_id in self.flags:
+            source_id, step, star = self.delta_of(article_id)
+            if step:
+                unread[source_id] = unread.get(source_id, 0) + step
+            starred += star
+        return unread, starred
+
+    def delta_of(self, article_id: str) -> tuple[str, int, int]:
+        """One changed article's part in ``deltas``: (source id, unread change, starred change)."""
+        hidden, read, star = _HIDDEN, _READ, _STARRED
+        source_id, before, after = self.flags[article_id]
+        was = 0 if before & hidden else 1
+        now = 0 if after & hidden else 1
+        step = now * (not after & read) - was * (not before & read)
+        stars = (
+            now * bool(after & star) - was * bool(before & star) if article_id in self.starred_listed else 0
+        )
+        return source_id, step, stars
+
+
+def state_change(
+    headlines: Mapping[str, HeadlineRecord],
+    before: Mapping[str, int],
+    after: Mapping[str, int],
+    ids: Iterable[str],
+) -> StateChange:
+    """The :class:`StateChange` between two readings of the state, over ``ids``."""
+    flags: dict[str, tuple[str, int, int]] = {}
+    listed: set[str] = set()
+    for article_id in ids:
+        old, new = before.get(article_id, 0), after.get(article_id, 0)
+        rec = headlines.get(article_id)
+        if old == new or rec is None:
+            continue
+        flags[article_id] = (rec.get("src", ""), old, new)
+        if rec.get("full_article") not in headlines:
+            listed.add(article_id)
+    return StateChange(flags, frozenset(listed))
 
 
 def resolve_source(name: str, sources: Mapping[str, SourceRecord]) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader import _lookup
+from newsreader._counting import CountingMixin
 from newsreader._import import (
     DUMP_SUFFIXES,
     FEED_SUFFIXES,
@@ -26,7 +27,7 @@ from newsreader._import import (
     shown,
     source_id_for,
 )
-from newsreader._lookup import ArticleList
+from newsreader._lookup import ArticleList, StateChange
 from newsreader._refresh.pool import PARALLEL_PARSE_MIN as _PARALLEL_PARSE_MIN  # noqa: F401  (tests read it)
 from newsreader._search import SearchMixin
 from newsreader.errors import UserInputError
@@ -41,7 +42,7 @@ from newsreader.models import (
     utcnow,
 )
 from newsreader.organise.facade import OrganiseMixin
-from newsreader.store.records import Flags, HeadlineRecord, article_from, source_from
+from newsreader.store.records import HeadlineRecord, article_from
 
 if TYPE_CHECKING:
     from newsreader._remote import RemoteArticles
@@ -56,6 +57,7 @@ __all__ = [
     "ArticleList",
     "Library",
     "ProgressCallback",
+    "StateChange",
     "shown",
     "source_id_for",
 ]
@@ -65,7 +67,7 @@ log = logging.getLogger(__name__)
 _Item = tuple[str, HeadlineRecord]
 
 
-class Library(SearchMixin, OrganiseMixin):
+class Library(CountingMixin, SearchMixin, OrganiseMixin):
     """A newsreader library folder. Thread-safe; safe to share with other processes.
 
     Search: ``SearchMixin``; tags, saved searches, rules and retention: ``OrganiseMixin``
@@ -104,6 +106,7 @@ class Library(SearchMixin, OrganiseMixin):
         self._store = Store(self.path, lock_timeout=lock_timeout)
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
+        self._init_counting()
 
     def __repr__(self) -> str:
         return f"Library({str(self.path)!r})"
@@ -151,15 +154,14 @@ class Library(SearchMixin, OrganiseMixin):
             )
         if chosen is None:
             chosen = _lookup.newest_first(
-                self._store.headlines(),
+                self._headlines(),
                 state,
                 source_id=source_id,
                 unread=unread,
                 starred=starred,
                 limit=limit,
             )
-        tags = self._store.tags()
-        return ArticleList(chosen, lambda i, r: article_from(i, r, state.get(i, 0), sources, tags.get(i, ())))
+        return ArticleList(chosen, self._builder(state, sources, self._store.tags()))
 
     def _resolve(self, article_id: str, headlines: Mapping[str, HeadlineRecord]) -> str:
         return _lookup.resolve_article(article_id, headlines, shown(self.path))
@@ -198,13 +200,7 @@ class Library(SearchMixin, OrganiseMixin):
 
     def sources(self) -> list[Source]:
         """Feeds and imported dumps with article and unread counts, feeds first, then by title."""
-        counts = _lookup.counts(self._store.headlines(), self._store.state())
-        out = []
-        for sid, record in self._store.sources().items():
-            total, unread = counts.get(sid, (0, 0))
-            out.append(source_from(sid, record, articles=total, unread=unread))
-        out.sort(key=lambda s: (s.kind != SourceKind.FEED, (s.category or "").casefold(), s.title.casefold()))
-        return out
+        return self.tally()[0]
 
     # -- importing ---------------------------------------------------------------------------
 
@@ -259,19 +255,7 @@ class Library(SearchMixin, OrganiseMixin):
 
     def mark_source_read(self, source_id: str | None, /) -> int:
         """Mark every article of a source (``None``: every article) read; returns how many changed."""
-        headlines = self._store.headlines()
-        state = self._store.state()
-        sid = self.resolve_source(source_id) if source_id else None
-        read = int(Flags.READ)  # a plain int: IntFlag's operators cost a second over 100,000 articles
-        ids = [
-            i
-            for i, rec in headlines.items()
-            if (sid is None or rec.get("src") == sid) and not state.get(i, 0) & read
-        ]
-        if not ids:
-            return 0
-        self.remote.record(ids, read=True, starred=None)  # every one of them, not only the newest page
-        return self._store.set_state(ids, read=True)
+        return self.mark_source_read_counted(source_id).changed
 
     def delete(self, article_ids: Iterable[str], /) -> int:
         """Delete articles for the reader: out of every list, count and search, for good (the app's

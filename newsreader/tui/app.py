@@ -6,6 +6,7 @@ every reading action to the command palette (``ctrl+p``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +56,10 @@ NEWSREADER_THEME = Theme(
 """The default theme: warm off-white on a dark slate, amber for what is unread, for long reading."""
 
 
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread keeps the GIL once another has asked for it, while the app runs (Python's is 5 ms)."""
+
+
 class NewsReaderApp(App[None]):
     """A terminal newsreader over one ``Library``."""
 
@@ -94,10 +99,18 @@ class NewsReaderApp(App[None]):
         self.keymap: dict[str, str] = dict(self.settings.keys)
         """Binding id -> keys from settings.toml ``[keys]``."""
         self._saved_theme = self.settings.theme
+        self._switch_interval = sys.getswitchinterval()
         if not self.settings.animations:
             self.animation_level = "none"
 
+    def on_unmount(self) -> None:
+        sys.setswitchinterval(self._switch_interval)
+
     def on_mount(self) -> None:
+        # A worker thread holds the interpreter until the UI thread has asked for it this long:
+        # Python's 5 ms, paid on every wake-up of the UI thread while a list loads, is most of a frame.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.register_theme(NEWSREADER_THEME)
         wanted = self.settings.theme
         if wanted not in self.available_themes:

@@ -33,6 +33,8 @@ class MarkWriter:
         mark: writes one mark (``Library.mark``).
         on_error: called on the writer thread with a write's error (the write is dropped).
         on_drained: called on the writer thread when the queue has emptied after a write.
+        on_saved: called on the writer thread with what each write returned (``Library.mark_counted``'s
+            change, which the counts shown follow).
         clock: monotonic seconds (replaced in tests).
     """
 
@@ -42,11 +44,13 @@ class MarkWriter:
         *,
         on_error: Callable[[NewsreaderError], None] = lambda exc: None,
         on_drained: Callable[[], None] = lambda: None,
+        on_saved: Callable[[object], None] = lambda result: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._mark = mark
         self._on_error = on_error
         self._on_drained = on_drained
+        self._on_saved = on_saved
         self._clock = clock
         self._queue: deque[tuple[float, Write]] = deque()
         self._lock = threading.Condition()
@@ -129,10 +133,11 @@ class MarkWriter:
     def _drain(self) -> None:
         while (write := self._next()) is not None:
             try:
-                write()
+                result = write()
             except NewsreaderError as exc:
                 self._on_error(exc)
                 continue
+            self._on_saved(result)
             with self._lock:
                 drained = not self._queue
             if drained:

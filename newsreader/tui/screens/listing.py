@@ -137,7 +137,7 @@ class ListingScreen(SearchScreen):
             self.article_view.clear("Deleted. Press u to undo.")
             self._focus_pane("headlines")
         self._update_titles()
-        self.load_sources()  # the counts leave it out (``without_deleted``)
+        self._count_deleted(article, -1)  # as ``without_deleted`` leaves it out of a recount
         title = safe_line(article.title)[:60] or "(untitled)"
         self.notify(f"Deleted “{title}”. u undoes it until you quit.", markup=False, timeout=4)
 
@@ -148,10 +148,19 @@ class ListingScreen(SearchScreen):
             return
         self._last_change = None
         article_id = change.before["id"]
-        self._deleted.pop(article_id, None)
+        article = self._deleted.pop(article_id, None)
         self.load_headlines(self._key, keep=article_id)
-        self.load_sources()
+        if article is not None:
+            self._count_deleted(article, +1)
         self.notify("Undone: the article is back.", markup=False, timeout=1.5)
+
+    def _count_deleted(self, article: Article, sign: int) -> None:
+        """Take a deleted article out of the counts shown (``sign`` -1), or put it back (+1)."""
+        self.sources.adjust(
+            {article.source_id: sign * (not article.read)},
+            sign * article.starred,
+            {article.source_id: sign},
+        )
 
     def without_deleted(self, sources: list[Source], starred: int) -> tuple[list[Source], int]:
         """Source counts as if this session's deletions were stored already."""

@@ -32,6 +32,7 @@ from textual.worker import get_current_worker
 from newsreader.errors import NewsreaderError
 from newsreader.models import Article, Source
 from newsreader.tui import feeds
+from newsreader.tui.collector import quiet_collector
 from newsreader.tui.keys import READING_KEYS
 from newsreader.tui.messages import ArticleFailed, ArticleShown, HeadlineOpened, SourceChosen
 from newsreader.tui.organise import ORGANISE_KEYS
@@ -50,7 +51,7 @@ from newsreader.tui.widgets.source_list import (
 )
 
 if TYPE_CHECKING:
-    from newsreader.library import Library
+    from newsreader.library import Library, StateChange
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class MainScreen(ListingScreen):
         super().__init__(library)
         self._signature: tuple[tuple[str, int], ...] | None = None
         """Article counts per source when last loaded: a change means another process wrote."""
+        self._counted: object = None
+        """``Library.stamp()`` of the counts shown (``None``: not known to match any)."""
         self._unread_after_load = False
         """Set by ``N`` when it moves to another source: open that one's first unread article."""
         self._requested: str | None = None
@@ -103,25 +106,65 @@ class MainScreen(ListingScreen):
 
     @work(thread=True, exclusive=True, group="sources")
     def load_sources(self, *, poll: bool = False) -> None:
-        """Reload sources and counts; ``poll`` also reloads the headlines if another process
-        (a CLI ``import`` or ``refresh``) changed the library meanwhile."""
+        """Recount sources and counts; ``poll`` only when the library changed since the counts shown
+        were taken (another process wrote: a CLI ``import``, ``refresh`` or ``mark``), and then it
+        also reloads the headlines if articles came or went."""
+        with quiet_collector():  # the recount may parse the library's 100,000 headlines
+            self._load_sources(poll)
+
+    def _load_sources(self, poll: bool) -> None:
         self._marks.wait(WRITE_WAIT)
         try:
-            sources = self.library.sources()
-            starred = len(self.library.articles(starred=True))
+            stamp: object = self.library.stamp()
+            if poll and stamp == self._counted:
+                return
+            sources, starred = self.library.tally()  # one pass in Python: other threads get turns
         except NewsreaderError as exc:
             if not poll:
                 self._ui(self._error, exc)
             return
+        if self.library.stamp() != stamp:  # a write landed while counting: is it in them? unknown
+            stamp = None
+        self._ui(self._show_sources, sources, starred, poll, self._saved_counts(), stamp)
+
+    @work(thread=True, exclusive=True, group="saved-counts")
+    def load_saved_counts(self) -> None:
+        saved = self._saved_counts()
+        if saved is not None:
+            self._ui(self.sources.set_saved_counts, saved)
+
+    def _saved_counts(self) -> dict[str, int] | None:
         try:
-            saved: dict[str, int] | None = self.library.saved_counts()
+            return self.library.saved_counts()
         except NewsreaderError as exc:  # a broken saved.json or index costs the counts, not the sources
             log.warning("saved search counts: %s", exc)
-            saved = None
-        self._ui(self._show_sources, sources, starred, poll, saved)
+            return None
+
+    def follow_change(self, change: StateChange, unread: dict[str, int], starred: int) -> None:
+        """A read/star write of this app's changed ``change`` (``unread``, ``starred``: its
+        ``deltas()``): the counts shown follow it if they were taken just before it (else a recount:
+        another write came between)."""
+        before, after = change.stamps
+        if self._counted is None or before != self._counted:
+            if after != self._counted:
+                self.load_sources()
+            return
+        self._counted = after
+        unread = dict(unread)
+        for article_id, article in self._deleted.items():  # left out of the counts already
+            if article_id in change.flags:
+                read, star = change.state_after(article_id)
+                self._deleted[article_id] = replace(article, read=read, starred=star)
+                source_id, step, stars = change.delta_of(article_id)
+                unread[source_id] = unread.get(source_id, 0) - step
+                starred -= stars
+        if any(unread.values()) or starred:
+            self.sources.adjust(unread, starred)
+            feeds.show_note(self)
 
     def poll_library(self) -> None:
-        """Look for articles another process (a CLI import) added, unless busy (a slow timer)."""
+        """Look for changes another process made, unless busy (a slow timer; the worker compares the
+        library's stamp with the counts' first, so a quiet library costs a stat or two)."""
         if self.loaded.is_set() and not self.workers_busy and self._marks.idle:
             self.load_sources(poll=True)
 
@@ -149,8 +192,14 @@ class MainScreen(ListingScreen):
         return all(worker.is_finished for worker in self.app.workers)
 
     def _show_sources(
-        self, sources: list[Source], starred: int, poll: bool = False, saved: dict[str, int] | None = None
+        self,
+        sources: list[Source],
+        starred: int,
+        poll: bool = False,
+        saved: dict[str, int] | None = None,
+        stamp: object = None,
     ) -> None:
+        self._counted = stamp
         signature = tuple(sorted((s.id, s.articles) for s in sources))  # the library's own counts
         sources, starred = self.without_deleted(sources, starred)
         total = sum(s.articles for s in sources)
@@ -166,6 +215,10 @@ class MainScreen(ListingScreen):
 
     @work(thread=True, exclusive=True, group="headlines")
     def load_headlines(self, key: str, *, keep: str | None = None) -> None:
+        with quiet_collector():  # no full collections over 100,000 rows while they are made
+            self._load_headlines(key, keep)
+
+    def _load_headlines(self, key: str, keep: str | None) -> None:
         kwargs: dict[str, Any] = {}
         if key == UNREAD:
             kwargs["unread"] = True
@@ -193,12 +246,15 @@ class MainScreen(ListingScreen):
                 keep = ""  # keep wherever the cursor is by then
             else:
                 articles = self.library.articles(**kwargs)
+            # Every row built here, not on the UI thread (``as_listed`` copies the list): at 100,000
+            # rows that was seconds of a frozen app after each reload.
+            rows = list(articles)
         except NewsreaderError as exc:
             self._ui(self._error, exc)
             return
         if worker.is_cancelled:
             return
-        self._ui(self._show_headlines, key, articles, keep)
+        self._ui(self._show_headlines, key, rows, keep)
 
     def _show_headlines(self, key: str, articles: list[Article], keep: str | None) -> None:
         if key != self._key:

@@ -2,7 +2,9 @@
 (``t``) and undo (``u``).
 
 A mark shows at once in every pane that lists the article, then ``marks.MarkWriter`` saves it in
-order on its own thread; once a burst of marks has been saved the source counts are reloaded.
+order on its own thread; each write returns what it changed (``Library.mark_counted``) and the
+counts shown follow that change, so no mark recounts the library (at 100,000 articles a recount is a
+thread's second, competing with the keys). Only saved searches' counts are asked for again.
 Tags and undo are ``tui/organise.py``'s functions; the workers that run them live here.
 """
 
@@ -28,15 +30,19 @@ from newsreader.tui.screens.reading import ReadingScreen
 from newsreader.tui.widgets.source_list import STARRED, UNREAD, source_id_of
 
 if TYPE_CHECKING:
-    from newsreader.library import Library
+    from newsreader.library import Library, StateChange
 
 RECOUNT_DELAY = 0.4
-"""Seconds after the last read/star mark before the source counts are reloaded."""
+"""Seconds after the last read/star mark before the saved searches' counts are reloaded."""
 OPEN_SAVE_DELAY = 0.15
 """Seconds after opening an article before its read mark is queued for saving."""
 SLICE = 0.004
-"""Seconds of row updates between frames while ``A`` shows a long list read; the next slice waits
-until the app is idle again (the frame painted, the keys handled)."""
+"""Seconds of row updates between frames while ``A`` shows a long list read."""
+FIRST_ROWS = 100
+"""Rows ``A`` turns read in its first step whatever the slice's clock says (about a millisecond): the
+screenful in view and the next ones a page key shows, read at once even on a loaded machine."""
+SLICE_GAP = 0.002
+"""Seconds between those slices: the event loop's turn for the keys waiting and the next frame."""
 WRITE_WAIT = 2.0
 """Seconds a reload waits for queued read/star writes to reach the disk before reading it."""
 
@@ -46,7 +52,12 @@ class MarkingScreen(ReadingScreen):
 
     def __init__(self, library: Library) -> None:
         super().__init__(library)
-        self._marks = MarkWriter(library.mark, on_error=self._mark_failed, on_drained=self._marks_drained)
+        self._marks = MarkWriter(
+            library.mark_counted,
+            on_error=self._mark_failed,
+            on_drained=self._marks_drained,
+            on_saved=self._mark_saved,
+        )
         """Saves read/star marks in order; reloads wait for it, so they see the marks."""
         self._recount_timer: Timer | None = None
         self._showing_read = False
@@ -56,6 +67,14 @@ class MarkingScreen(ReadingScreen):
 
     def load_sources(self, *, poll: bool = False) -> Any:
         """Reload the sources and their counts (the main screen's worker)."""
+        raise NotImplementedError
+
+    def load_saved_counts(self) -> Any:
+        """Reload the saved searches' counts (the main screen's worker)."""
+        raise NotImplementedError
+
+    def follow_change(self, change: StateChange, unread: dict[str, int], starred: int) -> None:
+        """Move the counts shown by what a write changed (the main screen keeps them)."""
         raise NotImplementedError
 
     # -- read and star --------------------------------------------------------------------------
@@ -105,20 +124,21 @@ class MarkingScreen(ReadingScreen):
         question = Text(f"Mark {unread} unread articles in “{label}” as read?", end="")
         self.app.push_screen(ConfirmScreen(question, yes="Mark read"), answer)
 
-    def _mark_source_read(self, key: str, source_id: str | None, rows: Sequence[Article]) -> None:
+    def _mark_source_read(
+        self, key: str, source_id: str | None, rows: Sequence[Article]
+    ) -> StateChange | None:
         """On the mark writer's thread, after the marks made before it: smart views (Unread,
         Starred) mark what they list; a source or All marks it whole."""
         try:
             if key in (UNREAD, STARRED):
-                changed = self.library.mark([a.id for a in rows if not a.read], read=True)
+                change = self.library.mark_counted([a.id for a in rows if not a.read], read=True)
             else:
-                changed = self.library.mark_source_read(source_id)
+                change = self.library.mark_source_read_counted(source_id)
         except NewsreaderError as exc:
             self._ui(self._error, exc)
-            return
-        self._ui(self.notify, f"{changed} marked read.", markup=False)
-        # The counts reload once the writer has drained (``_marks_drained``): at 100,000 articles a
-        # recount is seconds of a thread's time, not to be done twice.
+            return None
+        self._ui(self.notify, f"{change.changed} marked read.", markup=False)
+        return change  # the writer hands it to ``_mark_saved``: the counts follow it
 
     def _show_read(self, rows: Sequence[Article]) -> None:
         """Show ``rows`` read, the screenful in view first, the rest in slices of a few milliseconds
@@ -127,24 +147,28 @@ class MarkingScreen(ReadingScreen):
         listed = headlines.articles
         top = min(len(rows), int(headlines.scroll_y // max(headlines.row_height, 1)))
         order = itertools.chain(range(top, len(rows)), range(top))
+        in_view = headlines.scrollable_content_region.height // max(headlines.row_height, 1) + 1
+        at_once = max(FIRST_ROWS, 3 * in_view)  # what is in view and what a page key shows next
         self._showing_read = True
 
-        def step() -> None:
+        def step(first: int = 0) -> None:
             if headlines.articles is not listed:  # reloaded from the library meanwhile: marks and all
                 self._showing_read = False
                 return
             deadline = time.perf_counter() + SLICE
-            for index in order:
+            for done, index in enumerate(order):
                 row = rows[index]
                 if listed[index] is row and not row.read:  # not changed since A (a later m stands)
                     headlines.update_article(row.id, read=True)
-                if time.perf_counter() > deadline:
-                    self.call_after_refresh(step)  # once the frame is out and the keys are served
+                if done >= first and time.perf_counter() > deadline:  # the rows in view, whatever
+                    # On a timer, not call_after_refresh: a callback queued from a callback runs
+                    # at once, without the loop's turn that handles keys and paints (seconds at 100k).
+                    self.set_timer(SLICE_GAP, step)
                     return
             self._showing_read = False
             self._update_titles()
 
-        step()
+        step(first=at_once)
 
     def _set_state(self, ids: list[str], *, save_after: float = 0.0, **state: bool) -> None:
         """Show the change at once, then save it in order on the writer thread.
@@ -167,18 +191,29 @@ class MarkingScreen(ReadingScreen):
         self._ui(self._error, exc)
         self._ui(self._reload_keeping_cursor)
 
+    def _mark_saved(self, result: object) -> None:
+        """On the writer thread: the counts shown follow what the write changed."""
+        from newsreader._lookup import StateChange
+
+        if isinstance(result, StateChange):
+            unread, starred = result.deltas()  # here: for A that is a pass over 100,000 articles
+            self._ui(self.follow_change, result, unread, starred)
+
     def _marks_drained(self) -> None:
         self._ui(self._recount_soon)
 
     def _recount_soon(self) -> None:
-        """Reload the unread and starred counts once a burst of marks has settled."""
+        """Reload the saved searches' counts (a search's unread count may have changed with the
+        marks) once a burst of marks has settled."""
+        if not self.sources.saved_counts:
+            return
         if self._recount_timer is not None:
             self._recount_timer.stop()
         self._recount_timer = self.set_timer(RECOUNT_DELAY, self._recount)
 
     def _recount(self) -> None:
         self._recount_timer = None
-        self.load_sources()
+        self.load_saved_counts()
 
     def _before_sync(self) -> None:
         self._marks.hurry()

@@ -188,8 +188,12 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=top + self.row_height - height, animate=False, immediate=True)
 
     def _refresh_row(self, index: int) -> None:
+        top = index * self.row_height
+        scroll_y = round(self.scroll_y)
+        if top + self.row_height <= scroll_y or top >= scroll_y + self.scrollable_content_region.height:
+            return  # off screen: drawn afresh when scrolled to (``A`` changes 100,000 rows, 10 in view)
         # refresh_lines takes virtual (list) coordinates and subtracts the scroll offset itself.
-        self.refresh_lines(index * self.row_height, self.row_height)
+        self.refresh_lines(top, self.row_height)
 
     @property
     def _page_rows(self) -> int:

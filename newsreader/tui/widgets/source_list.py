@@ -96,6 +96,29 @@ class SourceList(OptionList):
             self._saved = dict(saved)
         self._rebuild()
 
+    def adjust(self, unread: dict[str, int], starred: int, articles: dict[str, int] | None = None) -> None:
+        """Move the counts shown by a change (source id -> change in unread, the change in starred,
+        source id -> change in articles), as a write or a deletion made them: no recount."""
+        from dataclasses import replace
+
+        total_unread, total_starred, total = self._counts
+        for source_id in unread.keys() | (articles or {}).keys():
+            source = self._sources.get(source_id)
+            if source is None:  # the totals are the sources' sums (``MainScreen._show_sources``)
+                continue
+            step, more = unread.get(source_id, 0), (articles or {}).get(source_id, 0)
+            self._sources[source_id] = replace(
+                source, unread=max(0, source.unread + step), articles=max(0, source.articles + more)
+            )
+            total_unread, total = total_unread + step, total + more
+        self._counts = (max(0, total_unread), max(0, total_starred + starred), max(0, total))
+        self._rebuild()
+
+    def set_saved_counts(self, saved: dict[str, int]) -> None:
+        """The saved searches' unread counts, the rest kept."""
+        self._saved = dict(saved)
+        self._rebuild()
+
     def _rebuild(self) -> None:
         keep = self.selected_key
         sources = list(self._sources.values())
