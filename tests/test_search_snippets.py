@@ -132,3 +132,18 @@ async def test_search_previews_show_the_match_at_every_width(
         assert "quarantine" in "".join(marked), (text, marked)
         assert "[" not in text
         assert "…" in text
+
+
+def test_a_snippet_finds_a_match_deep_in_a_long_body_and_a_phrase_across_what_it_read_first() -> None:
+    """``make_snippet`` reads a body's first 2,000 and 16,000 characters before all of it: the snippet is
+    the one a scan of the whole body gives, wherever the match is."""
+    from newsreader.search.text import highlight_spans, make_snippet
+
+    deep = "Filler words go on. " * 2_000 + "The harbour reopened today."
+    snippet, spans = make_snippet(deep, ["harbour"])
+    assert "harbour" in snippet and [snippet[a:b] for a, b in spans] == ["harbour"]
+    lead = "x" * (2_000 - 400 - 6) + " harbour off"  # the phrase starts inside the first read, ends past it
+    body = lead + " ramp and more text. " * 40
+    snippet, spans = make_snippet(body, ["off ramp"])
+    first = highlight_spans(body, ["off ramp"])[0][0]
+    assert body[first : first + 3] == "off" and [snippet[a:b] for a, b in spans][:2] == ["off", "ramp"]

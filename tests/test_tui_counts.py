@@ -16,12 +16,11 @@ from pytest_httpserver import HTTPServer
 from newsreader import _lookup
 from newsreader.library import Library
 from newsreader.store.records import sort_key
-from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.source_list import ALL, STARRED, source_key
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc
-from tests.tui_support import demo_library, make_app, settle, until
+from tests.tui_support import demo_library, main_screen, make_app, settle, until
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
@@ -35,10 +34,6 @@ Counts = tuple[dict[str, tuple[int, int]], tuple[int, int, int]]
 @pytest.fixture
 def lib(tmp_path: Path) -> Library:
     return demo_library(tmp_path / "lib")
-
-
-def main_screen(app: NewsReaderApp) -> MainScreen:
-    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
 
 def shown(screen: MainScreen) -> Counts:

@@ -8,19 +8,13 @@ from pathlib import Path
 import pytest
 
 from newsreader.library import Library
-from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.source_list import source_key
-from tests.tui_support import SEED, demo_library, make_app, settle, until, visible_text
+from tests.tui_support import SEED, demo_library, main_screen, make_app, settle, until, visible_text
 
 pytestmark = pytest.mark.anyio
 
 SIZE = (140, 42)
-
-
-def main_screen(app: NewsReaderApp) -> MainScreen:
-    screen = next(s for s in app.screen_stack if isinstance(s, MainScreen))
-    return screen
 
 
 def titles(screen: MainScreen) -> list[str]:

@@ -19,9 +19,8 @@ from werkzeug import Request, Response
 from newsreader.config import Settings
 from newsreader.library import Library
 from newsreader.tui.app import NewsReaderApp
-from newsreader.tui.screens.main import MainScreen
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc, serve_pool_feeds
-from tests.tui_support import demo_library, make_app, notifications, settle, until, visible_text
+from tests.tui_support import demo_library, main_screen, make_app, notifications, settle, until, visible_text
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
@@ -47,11 +46,6 @@ def gated(event: threading.Event, body: bytes, status: int = 200):  # type: igno
         return Response(body, status=status, content_type="application/rss+xml")
 
     return handler
-
-
-def main_screen(app: NewsReaderApp) -> MainScreen:
-    screen = next(s for s in app.screen_stack if isinstance(s, MainScreen))
-    return screen
 
 
 def status_line(app: NewsReaderApp) -> str:

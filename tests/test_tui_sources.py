@@ -24,7 +24,7 @@ from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.prompt import PromptScreen
 from newsreader.tui.widgets.source_list import ALL, source_key
 from tests.feed_helpers import feed_server, feed_server_session, rss_doc
-from tests.tui_support import demo_library, make_app, notifications, settle, until, visible_text
+from tests.tui_support import demo_library, main_screen, make_app, notifications, settle, until, visible_text
 
 __all__ = ["feed_server", "feed_server_session"]  # fixtures, imported for pytest
 
@@ -36,10 +36,6 @@ SIZE = (140, 42)
 @pytest.fixture
 def lib(tmp_path: Path) -> Library:
     return demo_library(tmp_path / "lib")
-
-
-def main_screen(app: NewsReaderApp) -> MainScreen:
-    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
 
 def status_line(app: NewsReaderApp) -> str:

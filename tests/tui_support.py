@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.notifications import Notification
 from textual.pilot import Pilot
@@ -19,6 +20,9 @@ from newsreader.library import Library
 from newsreader.models import ArticleDraft
 from newsreader.store import Store
 from newsreader.tui.app import NewsReaderApp
+
+if TYPE_CHECKING:
+    from newsreader.tui.screens.main import MainScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = ROOT / "feeds"
@@ -163,6 +167,13 @@ def visible_text(app: object) -> str:
     """Everything on screen as plain text, one line per terminal row (what a user sees)."""
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def main_screen(app: NewsReaderApp) -> MainScreen:
+    """The reading screen, wherever it is on the stack (a prompt or a pop-up may be above it)."""
+    from newsreader.tui.screens.main import MainScreen
+
+    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
 
 def make_app(library: Library, **settings: object) -> NewsReaderApp:
