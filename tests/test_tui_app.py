@@ -595,4 +595,4 @@ async def test_paging_keys_and_article_scroll_keys(lib: Library) -> None:
         await pilot.press("k")
         assert view.scroll_y == top + 1
         await pilot.press("end")
-        assert view.at_end
+        await until(pilot, lambda: view.at_end)  # the scroll lands after the next refresh
