@@ -110,8 +110,7 @@ async def test_space_pages_to_the_end_and_escape_goes_back(lib: Library) -> None
                 break
             before = view.scroll_y
             await pilot.press("space")
-            await pilot.pause()
-            assert view.scroll_y > before
+            await until(pilot, lambda: view.scroll_y > before)  # noqa: B023 (awaited here, in this turn)
         assert view.at_end
         assert "Andreas Kluth" in visible_text(app)  # the author note closes the article
         await pilot.press("escape")
@@ -579,20 +578,24 @@ async def test_paging_keys_and_article_scroll_keys(lib: Library) -> None:
         await pilot.press("space")  # nothing open yet: space opens the highlighted article
         await settle(pilot)
         assert view.article is not None and view.article.title == OPINION
+        # Each scroll lands with a refresh after the key is handled: the test waits for where it must land.
         await pilot.press("pagedown")  # pages the article while the list keeps focus
-        assert view.scroll_y > 0 and app.focused is screen.headlines
+        await until(pilot, lambda: view.scroll_y > 0)
+        await settle(pilot)
+        assert app.focused is screen.headlines
         paged = view.scroll_y
         await pilot.press("b")
-        assert view.scroll_y == 0
+        await until(pilot, lambda: view.scroll_y == 0)
         await pilot.press("pagedown", "pagedown")
-        assert view.scroll_y == 2 * paged
+        await until(pilot, lambda: view.scroll_y == 2 * paged)
         await pilot.press("pageup")
-        assert view.scroll_y == paged
+        await until(pilot, lambda: view.scroll_y == paged)
         await pilot.press("tab")
+        await settle(pilot)
         top = view.scroll_y
         await pilot.press("j", "j")
-        assert view.scroll_y == top + 2
+        await until(pilot, lambda: view.scroll_y == top + 2)
         await pilot.press("k")
-        assert view.scroll_y == top + 1
+        await until(pilot, lambda: view.scroll_y == top + 1)
         await pilot.press("end")
-        await until(pilot, lambda: view.at_end)  # the scroll lands after the next refresh
+        await until(pilot, lambda: view.at_end)

@@ -22,6 +22,7 @@ from tests.tui_support import (
     demo_library,
     notifications,
     settle,
+    until,
     visible_text,
 )
 
@@ -58,8 +59,7 @@ async def test_scrolled_list_repaints_the_rows_the_cursor_moves_between(tmp_path
         screen = main_screen(app)
         headlines = screen.headlines
         await pilot.press("G")
-        await pilot.pause()
-        assert headlines.cursor == 39 and headlines.scroll_y > 0
+        await until(pilot, lambda: headlines.cursor == 39 and headlines.scroll_y > 0)
         await pilot.press("k", "k")
         await pilot.pause()
         assert headlines.cursor == 37
