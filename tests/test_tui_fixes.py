@@ -221,3 +221,30 @@ async def test_search_as_you_type_finds_words_being_typed(lib: Library) -> None:
         await settle(pilot)
         assert screen.headlines.articles == []
         assert "Nothing matches harbour -cranes." in visible_text(app)
+
+
+async def test_a_worker_result_that_lands_while_the_app_closes_is_dropped(tmp_path: Path) -> None:
+    """The mark writer's recount arrived after q, with the screen still attached but its widgets gone:
+    ``NoMatches`` was raised into the dying app (seen in the 100k-row test). In a running app it still
+    raises: a missing widget there is a bug."""
+    import asyncio
+
+    from textual.css.query import NoMatches
+
+    from tests.tui_support import main_screen, make_app
+
+    app = make_app(demo_library(tmp_path / "lib"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+
+        def gone() -> None:
+            raise NoMatches("No nodes match '#sources'")
+
+        with pytest.raises(NoMatches):
+            await asyncio.to_thread(screen._ui, gone)
+        screen._pruning = True  # Textual's mark on a node whose children are being removed
+        try:
+            await asyncio.to_thread(screen._ui, gone)  # dropped
+        finally:
+            screen._pruning = False

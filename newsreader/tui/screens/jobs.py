@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -291,11 +292,22 @@ class LibraryScreen(Screen[None]):
         """
 
         def guarded() -> None:
-            if self.is_attached and self.is_mounted:
+            if not (self.is_attached and self.is_mounted):
+                return
+            try:
                 callback(*args, **kwargs)
+            except NoMatches:
+                if not self._leaving():
+                    raise  # a missing widget in a running app is a bug, not a shutdown
 
         with contextlib.suppress(RuntimeError):  # the app's loop has stopped
             self.app.call_from_thread(guarded)
+
+    def _leaving(self) -> bool:
+        """The app is shutting down: the screen is still attached while its widgets go (Textual's own
+        flags, as the public API has none for it)."""
+        app = self.app
+        return bool(getattr(app, "_exit", False) or getattr(app, "_closing", False) or self._pruning)
 
     # -- errors -------------------------------------------------------------------------------
 
