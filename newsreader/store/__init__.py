@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from newsreader.errors import SchemaError
 from newsreader.store import head as head_module
 from newsreader.store import journal
@@ -351,14 +353,8 @@ class Store(Writes, Compaction, OrganiseStore):
         if write_through and not view.deltas:  # a small library: the bases are rewritten, as always
             self._compact(extra=delta)
             return
-        payload = _dumps(delta)
+        payload = orjson.dumps(delta)
         journal.write_delta(self.path / journal.JOURNAL, view.last_seq + 1, payload)
         grown = view.journal_bytes + len(payload) > base_bytes * JOURNAL_SHARE
         if write_through or grown or len(view.deltas) + 1 >= MAX_JOURNAL_FILES:
             self._compact()
-
-
-def _dumps(doc: dict[str, Any]) -> bytes:
-    import orjson
-
-    return orjson.dumps(doc)

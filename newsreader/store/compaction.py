@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from newsreader.store import journal
 from newsreader.store.storage import atomic_write, atomic_write_many, read_document
 
@@ -123,15 +125,9 @@ class Compaction:
                     table[article_id] = body
             if changed:
                 journal.set_folded(shard_doc, last)
-                payloads[shard] = _dumps(shard_doc)
+                payloads[shard] = orjson.dumps(shard_doc)
         atomic_write_many(payloads)
 
 
 def _generation(doc: dict[str, Any]) -> int:
     return int(doc.get("_meta", {}).get("1", {}).get("generation", 0))
-
-
-def _dumps(doc: dict[str, Any]) -> bytes:
-    import orjson
-
-    return orjson.dumps(doc)

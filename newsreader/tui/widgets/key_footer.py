@@ -136,5 +136,5 @@ class KeyFooter(Widget):
 
     @property
     def keys_shown(self) -> list[str]:
-        """The keys on the line as last drawn (for tests and the help screen's checks)."""
+        """The keys on the line as last drawn."""
         return [span.key for span in self._spans]
