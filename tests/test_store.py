@@ -259,3 +259,31 @@ def test_the_store_lock_is_a_real_lock_with_clear_errors(seeded: Library, tmp_pa
     (seeded.path / "library.lock").mkdir()
     with pytest.raises(StoreError, match=r"lock file .*library\.lock.* is a folder"):
         seeded.mark([seeded.articles()[0].id], read=True)
+
+
+def test_a_disk_that_fills_during_the_body_shards_loses_nothing(
+    seeded: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shards are written and fsynced several at once: one failing must still leave every old
+    file whole, no temp file behind, and the next commit able to write them all."""
+    before = {a.id: seeded.get(a.id).body for a in seeded.articles()}
+    dumps = write_dumps(tmp_path / "more", 2, 150, words=30)
+    real = storage_module._write_synced
+    calls: list[Path] = []
+
+    def fill(tmp: Path, payload: bytes) -> None:
+        calls.append(tmp)
+        if tmp.parent.name == "bodies" and len(calls) == 5:
+            raise OSError(28, "No space left on device", str(tmp))
+        real(tmp, payload)
+
+    monkeypatch.setattr(storage_module, "_write_synced", fill)
+    with pytest.raises(StoreError, match="No space left on device"):
+        seeded.import_paths(dumps)
+    monkeypatch.undo()
+    assert not list(seeded.path.rglob(".*.tmp"))
+    again = Library(seeded.path)
+    assert {a.id: again.get(a.id).body for a in again.articles()} == before
+    assert again.import_paths(dumps).new == 300
+    assert len(Library(seeded.path).articles()) == len(before) + 300
+    assert all(Library(seeded.path).get(a.id).body for a in Library(seeded.path).articles())

@@ -111,6 +111,7 @@ class Store(Writes, Compaction, OrganiseStore):
         self._pinned = threading.local()
         self._journal_dir = os.path.join(self.path, journal.JOURNAL)
         self._base_paths = tuple(os.path.join(self.path, name) for name in _BASES.values())
+        self._shard_paths: dict[str, Path] = {}  # one Path per shard, not one per id a commit writes
 
     # -- low level -----------------------------------------------------------------------------
 
@@ -341,7 +342,11 @@ class Store(Writes, Compaction, OrganiseStore):
         return out
 
     def _shard(self, article_id: str) -> Path:
-        return self.path / _BODIES / f"{article_id[:2]}.json"
+        key = article_id[:2]
+        path = self._shard_paths.get(key)
+        if path is None:
+            path = self._shard_paths[key] = self.path / _BODIES / f"{key}.json"
+        return path
 
     # -- writes ------------------------------------------------------------------------------------
 
