@@ -191,14 +191,17 @@ def test_https_and_proxied_downloads_stay_with_httpx(monkeypatch: pytest.MonkeyP
     proxy named in the environment is honoured by httpx."""
     import httpx
 
-    from newsreader.ingest._clients import Clients, wants_httpx
+    from newsreader.ingest._clients import Clients
 
     for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    assert not wants_httpx("http://feeds.example/a.xml") and wants_httpx("https://feeds.example/a.xml")
     direct = Clients(Fetcher())
+    assert not direct.wants_httpx("http://feeds.example/a.xml") and direct.wants_httpx(
+        "https://feeds.example/a.xml"
+    )
     assert not isinstance(direct.pick("http://feeds.example/a.xml"), httpx.AsyncClient)
     assert isinstance(direct.pick("https://feeds.example/a.xml"), httpx.AsyncClient)
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
-    assert wants_httpx("http://feeds.example/a.xml")
-    assert isinstance(Clients(Fetcher()).pick("http://feeds.example/a.xml"), httpx.AsyncClient)
+    proxied = Clients(Fetcher())
+    assert proxied.wants_httpx("http://feeds.example/a.xml")
+    assert isinstance(proxied.pick("http://feeds.example/a.xml"), httpx.AsyncClient)

@@ -63,10 +63,6 @@ def proxied() -> bool:
     return any(key.lower() in ("http_proxy", "all_proxy") and value for key, value in os.environ.items())
 
 
-def wants_httpx(url: str) -> bool:
-    return url[:5].lower() != "http:" or proxied()
-
-
 class Clients:
     """The downloads' clients: the lean one (:mod:`._http`) for direct plain-http connections, httpx
     for https and proxies, made (with its TLS context, and imported) only when a URL needs it."""
@@ -76,7 +72,11 @@ class Clients:
         self._lean: _http.Pool | None = None
         self._httpx: list[httpx.AsyncClient] = []
         self._turn = 0
-        self._direct = not proxied()
+        self._direct = not proxied()  # read once: the environment has dozens of entries to look at
+
+    def wants_httpx(self, url: str) -> bool:
+        """Whether ``url`` is fetched by httpx (https, or any URL when a proxy is set)."""
+        return not self._direct or url[:5].lower() != "http:"
 
     def pick(self, url: str) -> Any:
         """The client for ``url`` (an httpx ``AsyncClient`` or an ``_http.Pool``, the same ``stream``)."""

@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 from newsreader import __version__
 from newsreader.errors import FetchError
 from newsreader.ingest import _http
-from newsreader.ingest._clients import Clients, failure, httpx_if_loaded, wants_httpx
+from newsreader.ingest._clients import Clients, failure, httpx_if_loaded
 from newsreader.ingest.cleaning import clean_line  # not .text: it imports the HTML converter
 from newsreader.urls import NOT_HTTP, url_problem
 
@@ -363,7 +363,7 @@ class Fetcher:
         if not requests:
             return results
         clients = Clients(self)
-        if any(wants_httpx(r.url) for r in requests):
+        if any(clients.wants_httpx(r.url) for r in requests):
             clients.httpx()  # TLS certificates that cannot be loaded fail the refresh before it starts
         async with contextlib.aclosing(clients):
             tasks = [asyncio.create_task(self.fetch(clients, r)) for r in requests]
