@@ -14,7 +14,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from newsreader.errors import CorruptLibraryError
+from newsreader.errors import CorruptLibraryError, SchemaError
 from newsreader.library import Library
 from newsreader.store import Store, lines
 from newsreader.store.storage import AtomicOrjsonStorage, read_document
@@ -182,3 +182,20 @@ def test_a_read_with_odd_keys_leaves_later_reads_compact(tmp_path: Path) -> None
     heads = list(read_document(path, SHAPES)["articles"].values())  # type: ignore[index]
     plain = list(doc["articles"].values())
     assert heads == plain and sum(map(sys.getsizeof, heads)) < 0.7 * sum(map(sys.getsizeof, plain))
+
+
+def test_the_schema_is_read_from_the_tail_of_a_small_library(seeded: Library) -> None:
+    """A library too small for a head file has its ``_meta`` read from the line that closes the
+    table (no record parsed), and a newer schema is refused as before."""
+    path = _headlines(seeded)
+    data = path.read_bytes()
+    with path.open("rb") as f:
+        meta = lines.read_meta(f)
+    assert meta is not None and meta["_meta"] == orjson.loads(data)["_meta"]
+    assert data.count(b'"schema":2') == 1
+    path.write_bytes(data.replace(b'"schema":2', b'"schema":99'))
+    with pytest.raises(SchemaError, match="schema 99"):
+        Library(seeded.path).articles()
+    (seeded.path / "plain.json").write_bytes(orjson.dumps(orjson.loads(data)))  # an older release's layout
+    with (seeded.path / "plain.json").open("rb") as f:
+        assert lines.read_meta(f) is None

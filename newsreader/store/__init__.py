@@ -34,7 +34,7 @@ import orjson
 
 from newsreader.errors import SchemaError
 from newsreader.store import head as head_module
-from newsreader.store import journal
+from newsreader.store import journal, lines
 from newsreader.store.compaction import Compaction
 from newsreader.store.lock import LibraryLock
 from newsreader.store.organise import OrganiseStore
@@ -211,9 +211,25 @@ class Store(Writes, Compaction, OrganiseStore):
         meta = head_module.headlines_meta(self.path, self._stat_key(_HEADLINES))
         if meta is not None:
             return meta
-        table = self._read(_HEADLINES).get("_meta", {})
+        table = self._tail_meta()
+        if table is None:
+            table = self._read(_HEADLINES).get("_meta", {})
         found: dict[str, Any] = table.get("1", {}) if isinstance(table, dict) else {}
         return found
+
+    def _tail_meta(self) -> Any:
+        """``headlines.json``'s ``_meta`` table read from its tail (:func:`lines.read_meta`), or ``None``
+        where the file is missing, cached whole already, or not in the line layout."""
+        key = self._stat_key(_HEADLINES)
+        cached = self._cache.get(_HEADLINES)
+        if key is None or (cached is not None and cached[0] == key):
+            return None
+        try:
+            with open(self._file(_HEADLINES), "rb") as f:
+                doc = lines.read_meta(f)
+        except OSError:
+            return None
+        return None if doc is None else doc.get("_meta", {})
 
     # -- the merged view -------------------------------------------------------------------------
 

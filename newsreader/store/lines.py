@@ -147,6 +147,20 @@ def read(f: IO[bytes]) -> dict[str, Any]:
     return doc
 
 
+def read_meta(f: IO[bytes]) -> dict[str, Any] | None:
+    """The document's tables other than ``articles`` (its ``_meta``), read from the file's tail alone;
+    ``None`` if ``f`` is not in this layout. For the schema check of a library too small for a head
+    file: a command that never lists articles (a refresh that finds nothing new) then parses none."""
+    if f.read(len(HEADER)) != HEADER:
+        return None
+    try:
+        f.seek(_closing_line(f))
+        doc = orjson.loads(b'{"' + TABLE.encode() + b'":{}' + f.read()[1:])
+    except (NotLines, orjson.JSONDecodeError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
 def _closing_line(f: IO[bytes]) -> int:
     """Where the line that closes the table starts (its ``}``): the file's last line that begins
     with one, since a record line begins with ``"`` and holds no newline (JSON escapes them)."""
