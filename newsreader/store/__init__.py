@@ -142,9 +142,17 @@ class Store(Writes, Compaction, OrganiseStore):
             self._cache[name] = (key, doc)
         return doc
 
-    def _write(self, name: str, doc: dict[str, Any]) -> None:
+    def _write(self, name: str, doc: dict[str, Any], *, keep: bool = False) -> None:
+        """Durably replace a base file with ``doc``; ``keep`` caches ``doc`` as the file's parse, so the
+        next read after a compaction does not parse what this process just wrote (call it under the
+        write lock, where no other process can replace the file between the write and its ``stat``,
+        and only with a ``doc`` nobody mutates later)."""
         atomic_write(self._file(name), dumps(doc))
-        self._cache.pop(name, None)
+        key = self._stat_key(name) if keep else None
+        if key is None:
+            self._cache.pop(name, None)
+        else:
+            self._cache[name] = (key, doc)
 
     def _stat_key(self, name: str) -> tuple[int, int, int] | None:
         return _stat_key(os.path.join(self.path, name))

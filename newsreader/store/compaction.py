@@ -35,7 +35,7 @@ class Compaction:
 
         def writing(self) -> contextlib.AbstractContextManager[None]: ...
 
-        def _write(self, name: str, doc: dict[str, Any]) -> None: ...
+        def _write(self, name: str, doc: dict[str, Any], *, keep: bool = False) -> None: ...
 
         def _shard(self, article_id: str) -> Path: ...
 
@@ -69,7 +69,7 @@ class Compaction:
         tables = view.tables
         for name, file in _FILES.items():
             if tables[name].over:
-                self._write(file, self._based({name: tables[name].merged()}, last))
+                self._write(file, self._based({name: tables[name].merged()}, last), keep=True)
         heads_touched = bool(tables["articles"].over) or any(
             doc.get("bodies") or _generation(doc)
             for seq, doc in view.deltas
@@ -81,7 +81,7 @@ class Compaction:
             meta = doc["_meta"]["1"]
             meta["schema"] = VERSION
             meta["generation"] = max(generation, view.generation)
-            self._write("headlines.json", doc)
+            self._write("headlines.json", doc, keep=True)
             head.write(self.path, articles, self._stat_key("headlines.json"), meta)
         small = (self._stat_key("headlines.json") or (0, 0, 0))[2] < WRITE_THROUGH_BYTES
         self._drop_journal(files, last, keep_marker=not small)
