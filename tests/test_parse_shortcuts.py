@@ -19,7 +19,7 @@ from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin
 
 from newsreader.extract import need
-from newsreader.ingest import _fast_names, cleaning, html_text, sentences
+from newsreader.ingest import _fast_names, _html_tags, _html_walk, cleaning, html_text, sentences
 from newsreader.ingest._entry import _one_line
 from newsreader.ingest.cleaning import clean, clean_line
 from tests.bench.feed_farm import feed_xml
@@ -50,8 +50,8 @@ def test_control_test_on_bytes_matches_the_regex() -> None:
     texts += [chr(n) for n in range(0x10000)]
     for text in texts:
         data = text.replace("\x00", "").encode("utf-8", "replace")
-        expected = html_text._NEEDS_CLEANING.search(text.replace("\x00", "")) is not None
-        assert html_text._has_controls(data) is expected, repr(text)
+        expected = _html_tags.NEEDS_CLEANING.search(text.replace("\x00", "")) is not None
+        assert _html_tags.has_controls(data) is expected, repr(text)
 
 
 def test_single_spaced_only_when_split_and_join_change_nothing() -> None:
@@ -224,19 +224,19 @@ def test_html_walk_agrees_with_the_handlers_alone() -> None:
         pytest.skip(f"article pages not found under {CORPORA}")
     for html in fragments:
         fast = html_text._HTMLToText("https://example.org/a/b.html")
-        assert html_text._walk_lxml(fast, html)
+        assert _html_walk.walk_lxml(fast, html)
         slow = html_text._HTMLToText("https://example.org/a/b.html")
-        if "<![CDATA[" in html:  # as _walk_lxml does before parsing
-            html = html_text._CDATA.sub(lambda m: escape(m.group(1), quote=False), html)
-        root = etree.fromstring(html.replace("\x00", "").encode("utf-8", "replace"), html_text._parser())
+        if "<![CDATA[" in html:  # as walk_lxml does before parsing
+            html = _html_walk.CDATA.sub(lambda m: escape(m.group(1), quote=False), html)
+        root = etree.fromstring(html.replace("\x00", "").encode("utf-8", "replace"), _html_walk.html_parser())
         if root is None:
             continue
-        grids = {table for table in root.iter("table") if html_text._is_grid(table)}
+        grids = {table for table in root.iter("table") if _html_walk.is_grid(table)}
         walk = etree.iterwalk(root, events=("start", "end"))
         for event, element in walk:
             tag = element.tag
             if event == "start":
-                if tag in html_text._HTML_SKIP:
+                if tag in _html_tags.HTML_SKIP:
                     walk.skip_subtree()
                     continue
                 if element in grids:

@@ -14,8 +14,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newsreader.extract.need import is_summary_only
+from newsreader.ingest._html_tags import NEEDS_CLEANING
 from newsreader.ingest.cleaning import clean, clean_line, normalise_for_id
-from newsreader.ingest.html_text import _NEEDS_CLEANING, html_to_text, looks_like_html
+from newsreader.ingest.html_text import html_to_text, looks_like_html
 from newsreader.ingest.sentences import cut_at_word, excerpt
 from newsreader.models import ArticleDraft, Enclosure
 
@@ -99,7 +100,7 @@ def _join(base: str | None, ref: str | None) -> str | None:
 
 def _one_line(detail: Mapping[str, Any] | None, value: str | None, base: str | None) -> str:
     kind = (detail or {}).get("type") or "text/html"
-    if value and "plain" in kind and "html" not in kind and _NEEDS_CLEANING.search(value) is None:
+    if value and "plain" in kind and "html" not in kind and NEEDS_CLEANING.search(value) is None:
         # clean_line(clean(value)) without the work: with no control, CR or line separator in it,
         # clean() changes only whitespace, which clean_line collapses anyway
         return " ".join(value.split())

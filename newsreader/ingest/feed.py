@@ -19,7 +19,7 @@ from typing import Any
 
 import feedparser
 import feedparser.api
-import lxml.etree  # noqa: F401  (html_text imports it lazily; here so forked parse workers share it)
+import lxml.etree  # noqa: F401  (_html_walk imports it lazily; here so forked parse workers share it)
 
 from newsreader.errors import ParseError
 from newsreader.ingest import _budget, _expat

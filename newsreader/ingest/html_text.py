@@ -1,7 +1,8 @@
 """HTML fragments (feed bodies) to the plain text newsreader stores, and the links they refer to.
 
 lxml's HTML parser (libxml2, HTML5 tokenization since 2.14) tokenizes; the handlers of
-:class:`_HTMLToText` hold the formatting rules and are driven by a walk over the tree it builds.
+:class:`_HTMLToText` hold the formatting rules and are driven by a walk over the tree it builds
+(:mod:`newsreader.ingest._html_walk`).
 libxml2 gets attribute values with "<" in them, raw-text elements (``<textarea>``, ``<xmp>``,
 ``<plaintext>``) and stray quotes right where the regex tokenizer before it leaked markup into the
 text. Input nested deeper than libxml2 allows (2048 elements) goes through that regex tokenizer
@@ -11,70 +12,14 @@ text. Input nested deeper than libxml2 allows (2048 elements) goes through that 
 from __future__ import annotations
 
 import re
-import threading
-from html import escape
-from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from newsreader.ingest import _budget, _html_regex
+from newsreader.ingest import _html_regex
+from newsreader.ingest._html_tags import GRID_SPAN, HTML_BLOCKS, HTML_HEADINGS, HTML_SKIP
+from newsreader.ingest._html_walk import walk_lxml
 from newsreader.ingest.blocks import fence_for
 from newsreader.ingest.cleaning import clean_line, normalise_newlines, strip_controls
 
-if TYPE_CHECKING:
-    from lxml import etree
-
-# Elements whose content is never text a reader should see. Not <embed> (void: nothing would end the
-# skip) nor <object>, whose content is the fallback a browser shows when it cannot play the object.
-_HTML_SKIP = frozenset(
-    {"script", "style", "head", "title", "template", "noscript", "iframe"}
-    | {"svg", "math", "select", "button"}
-)
-# Elements that start and end a paragraph-like block.
-_HTML_BLOCKS = frozenset(
-    {"p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "figure"}
-    | {"figcaption", "address", "center", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6"}
-    | {"table", "thead", "tbody", "tfoot", "tr", "caption", "form", "fieldset", "details"}
-    | {"summary"}
-)
-_HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_PLAIN_BLOCKS = _HTML_BLOCKS - {"table"}  # blocks the walk flushes itself (a table may be a grid)
-# What a table's cells may not hold for it to be drawn as a grid: with these it is a layout table, and
-# its cells are read as paragraphs as before.
-_NOT_IN_GRID = (_HTML_BLOCKS - {"thead", "tbody", "tfoot", "tr", "caption"}) | {
-    "ul",
-    "ol",
-    "menu",
-    "li",
-    "blockquote",
-    "pre",
-    "hr",
-}
-_GRID_SPAN = 20  # widest colspan honoured
-# Tags some handler acts on; the tree walk calls none for the others (<span>, <strong>, <em>).
-_ACTIVE = (
-    _HTML_SKIP
-    | _HTML_BLOCKS
-    | {"br", "a", "img", "ul", "ol", "menu", "li", "blockquote", "pre", "hr", "td", "th"}
-)
-_WITH_ATTRS = frozenset({"a", "img", "ol", "td", "th"})  # tags whose handlers read attributes
-# What strip_controls and normalise_newlines change: controls (CR among them), bidi overrides, line
-# separators. HTML without these and without numeric character references (no named entity
-# stands for one) yields text without them, so its paragraphs need no stripping.
-_NEEDS_CLEANING = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
-)
-_CONTROL_BYTES = bytes(range(9)) + bytes(range(11, 32)) + b"\x7f"
-# The same characters above U+007F, as UTF-8: each a literal prefix the regex engine scans for fast.
-_WIDE_CONTROLS = tuple(
-    re.compile(pattern)
-    for pattern in (
-        rb"\xc2[\x80-\x9f]",
-        rb"\xe2\x80[\xa8-\xae]",
-        rb"\xe2\x81[\xa6-\xa9]",
-        rb"\xef\xbb\xbf",
-        rb"\xef\xbf[\xb9-\xbb]",
-    )
-)
 _BREAKS = re.compile(r"\n[ \t]*\n+")
 _LINK_SCHEMES = frozenset({"http", "https"})
 # An absolute path made of plain characters (no "//" start, no query, fragment, parameters, spaces,
@@ -83,14 +28,6 @@ _LINK_SCHEMES = frozenset({"http", "https"})
 # leaves href as it is.
 _PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9\-_~!$&'()*+,=:@%/.]*")
 _PLAIN_ORIGIN = re.compile(r"(https?://[A-Za-z0-9.-]+(?::[0-9]+)?)(?:[/?#]|\Z)")
-
-
-def _has_controls(data: bytes) -> bool:
-    """Whether UTF-8 ``data`` holds a character ``_NEEDS_CLEANING`` matches: a byte-level test, ~6x
-    faster than that regex's character class over a whole body."""
-    if len(data.translate(None, _CONTROL_BYTES)) != len(data):
-        return True
-    return not data.isascii() and any(wide.search(data) is not None for wide in _WIDE_CONTROLS)
 
 
 def _single_spaced(text: str) -> bool:
@@ -130,14 +67,14 @@ class _HTMLToText:
     # Handlers --------------------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HTML_SKIP:
+        if tag in HTML_SKIP:
             self._skip += 1
             return
         if self._skip:
             return
         if self._grid is not None and self._grid_start(tag, attrs):
             return
-        if tag in _HTML_BLOCKS:
+        if tag in HTML_BLOCKS:
             self._flush()
         elif tag == "br":
             self.inline.append("\n")
@@ -176,22 +113,22 @@ class _HTMLToText:
             self.inline.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HTML_SKIP:
+        if tag in HTML_SKIP:
             return  # <script/>: nothing to skip, and no end tag will come
         self.handle_starttag(tag, attrs)
         if tag == "a":
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HTML_SKIP:
+        if tag in HTML_SKIP:
             self._skip = max(0, self._skip - 1)
             return
         if self._skip:
             return
         if self._grid is not None and self._grid_end(tag):
             return
-        if tag in _HTML_BLOCKS:
-            self._flush(heading=tag in _HTML_HEADINGS)
+        if tag in HTML_BLOCKS:
+            self._flush(heading=tag in HTML_HEADINGS)
         elif tag == "a":
             if self._anchors:
                 href, start = self._anchors.pop()
@@ -235,7 +172,7 @@ class _HTMLToText:
                 self._grid.append([])
             self._cell = len(self.inline)
             span = (dict(attrs).get("colspan") or "").strip()
-            self._span = min(_GRID_SPAN, max(1, int(span))) if span.isdigit() and len(span) < 4 else 1
+            self._span = min(GRID_SPAN, max(1, int(span))) if span.isdigit() and len(span) < 4 else 1
         elif tag == "caption":
             self._caption = len(self.inline)
         elif tag == "br":
@@ -381,105 +318,6 @@ def looks_like_html(text: str) -> bool:
     return ("<" in text and ">" in text) or ("&" in text and ";" in text)
 
 
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.DOTALL)
-_local = threading.local()  # an lxml parser is not to be shared between threads
-
-
-def _parser() -> etree.HTMLParser:
-    parser: etree.HTMLParser | None = getattr(_local, "parser", None)
-    if parser is None:
-        from lxml import etree  # lazy: ~30 ms, paid only by code that converts HTML
-
-        # huge_tree: without it libxml2 stops at 256 open elements (and at 10 MB text nodes).
-        parser = etree.HTMLParser(
-            recover=True,
-            no_network=True,
-            remove_comments=True,
-            remove_pis=True,
-            huge_tree=True,
-            encoding="utf-8",
-        )
-        _local.parser = parser
-        _local.etree = etree
-    return parser
-
-
-def _walk_lxml(handler: _HTMLToText, html: str) -> bool:
-    """Drive ``handler`` from lxml's parse of ``html``; False if libxml2 gave up part-way."""
-    parser = _parser()
-    etree = _local.etree  # set by _parser(): an import statement per body cost ~2 us
-    if "<![CDATA[" in html:  # HTML has no CDATA outside SVG/MathML: libxml2 drops it, browsers show it
-        html = _CDATA.sub(lambda m: escape(m.group(1), quote=False), html)
-    data = html.replace("\x00", "").encode("utf-8", "replace")  # bytes: a str may not declare an encoding
-    root = etree.fromstring(data, parser)
-    if any(error.level_name == "FATAL" for error in parser.error_log):
-        return False  # a resource limit: the tree holds only what came before it
-    if root is None:
-        return True
-    grids = {table for table in root.iter("table") if _is_grid(table)}
-    # \x00 is gone from data; with it every character _NEEDS_CLEANING matches
-    handler.clean = "&#" not in html and not _has_controls(data)
-    events = 0
-    start = handler.handle_starttag
-    end = handler.handle_endtag
-    flush = handler._flush
-    skip, active, with_attrs, blocks, headings = (
-        _HTML_SKIP,
-        _ACTIVE,
-        _WITH_ATTRS,
-        _PLAIN_BLOCKS,
-        _HTML_HEADINGS,
-    )
-    walk = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walk:
-        tag: Any = element.tag
-        if event == "start":
-            events += 1
-            if events % _budget.CHECK_EVERY == 0:
-                _budget.check()  # a feed's parse has a time budget (see feed.parse_feed)
-            if tag in active:
-                if tag in blocks and handler._grid is None:  # handle_starttag's first case, inline
-                    if handler.inline:
-                        flush()
-                elif tag in skip:  # nothing inside is text a reader sees: not even walked
-                    walk.skip_subtree()
-                    continue
-                elif grids and element in grids:
-                    handler.start_grid()
-                else:
-                    start(tag, element.items() if tag in with_attrs else [])
-            text = element.text
-        else:
-            if tag in active:
-                if tag in blocks and handler._grid is None:
-                    if handler.inline:
-                        flush(tag in headings)
-                elif tag not in skip:
-                    end(tag)
-            text = element.tail
-        if text:  # handle_data without the call (no skipping here: skipped subtrees are not walked)
-            if handler._pre:
-                handler.inline.append(text)
-            else:
-                handler.inline.append(text.replace("\r", " ").replace("\n", " "))
-    return True
-
-
-def _is_grid(table: etree._Element) -> bool:
-    """Whether a ``<table>`` holds data to draw as a grid: two rows or more, two columns or more, and
-    only inline content in its cells (a table of paragraphs or lists is page layout)."""
-    rows = 0
-    widest = 0
-    for element in table.iter():
-        tag = element.tag
-        if tag == "tr":
-            rows += 1
-            widest = max(widest, sum(1 for cell in element if cell.tag in ("td", "th")))
-        elif element is not table and (tag in _NOT_IN_GRID or tag == "table"):
-            return False
-    return rows >= 2 and widest >= 2
-
-
 def html_to_text(
     html: str | None, base_url: str | None = None, *, references: bool = True
 ) -> tuple[str, list[str]]:
@@ -500,7 +338,7 @@ def html_to_text(
     if not html:
         return "", []
     handler = _HTMLToText(base_url, references)
-    if not _walk_lxml(handler, html):
+    if not walk_lxml(handler, html):
         handler = _HTMLToText(base_url, references)
         _html_regex.feed(handler, html)
     return handler.result(), handler.links
