@@ -5,9 +5,10 @@ Pure functions with no index behind them: the TUI and the CLI use them to mark w
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 # A token as the index's tokenizer sees it: a run of letters and digits (not underscore), with any
 # combining marks (decomposed accents) attached to it (the index NFC-normalises text first).
@@ -66,20 +67,67 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         text: any text (a title, a 30 KB body): it is scanned once, word by word.
         terms: as in ``SearchHit.terms``.
     """
+    wanted = _wanted(tuple(terms))
+    if not wanted:
+        return []
+    if text.isascii():
+        return _ascii_spans(text.lower(), wanted)
+    return _token_spans(text, wanted)
+
+
+_Wanted = tuple[tuple[str, ...], bool, Callable[..., "re.Match[str] | None"]]
+"""A term to highlight: its folded words, whether the last is a prefix, the search of its ASCII pattern."""
+
+
+@functools.lru_cache(maxsize=256)
+def _wanted(terms: tuple[str, ...]) -> tuple[_Wanted, ...]:
+    """Per term: its folded words, whether the last is a prefix, and the search of its ASCII pattern."""
+    out = []
+    for term in terms:
+        words = tuple(tokens(term))
+        if words:
+            star = term.endswith("*")
+            out.append((words, star, _ascii_pattern(words, star).search))
+    return tuple(out)
+
+
+def _ascii_pattern(words: Sequence[str], star: bool) -> re.Pattern[str]:
+    """The words in a lower-cased ASCII text, one group each: in such a text a token is a run of
+    ``[a-z0-9]``, so consecutive tokens have a non-alphanumeric gap. The left edge is checked by the
+    caller (a look-behind would cost the scan its literal prefix)."""
+    groups = [f"({re.escape(word)})" for word in words]
+    groups[-1] = f"({re.escape(words[-1])}[a-z0-9]*)" if star else f"{groups[-1]}(?![a-z0-9])"
+    return re.compile("[^a-z0-9]+".join(groups))
+
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _ascii_spans(lowered: str, wanted: Sequence[_Wanted]) -> list[tuple[int, int]]:
+    """``highlight_spans`` for ASCII text (``lower()`` keeps its offsets): a scan per term, no token list."""
+    marked: set[tuple[int, int]] = set()
+    for words, _star, search in wanted:
+        found = search(lowered)
+        while found is not None:
+            start = found.start()
+            if start == 0 or lowered[start - 1] not in _ALNUM:
+                marked.update(found.span(k) for k in range(1, len(words) + 1))
+            found = search(lowered, start + 1)
+    return sorted(marked)
+
+
+def _token_spans(text: str, wanted: Sequence[_Wanted]) -> list[tuple[int, int]]:
+    """``highlight_spans`` for any text: its tokens folded one by one, then matched."""
     exact: set[str] = set()
     prefixes: list[str] = []
-    phrases: dict[str, list[tuple[list[str], bool]]] = {}  # first word -> (words, last is a prefix)
-    for term in terms:
-        star = term.endswith("*")
-        words = tokens(term)
+    phrases: dict[str, list[tuple[tuple[str, ...], bool]]] = {}  # first word -> (words, last a prefix)
+    for words, star, _search in wanted:
         if len(words) > 1:
             phrases.setdefault(words[0], []).append((words, star))
-        elif words and star:
+        elif star:
             prefixes.append(words[0])
-        elif words:
+        else:
             exact.add(words[0])
-    if not exact and not prefixes and not phrases:
-        return []
     prefix_tuple = tuple(prefixes)
     found = [(fold(m.group()), m.span()) for m in _TOKEN.finditer(text)]
     marked: set[int] = set()
@@ -90,7 +138,7 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
             n = len(words)
             got = [w for w, _ in found[i : i + n]]
             last = got[-1] if len(got) == n else ""
-            if got[:-1] == words[:-1] and (last == words[-1] or (star and last.startswith(words[-1]))):
+            if got[:-1] == list(words[:-1]) and (last == words[-1] or (star and last.startswith(words[-1]))):
                 marked.update(range(i, i + n))
     return [found[i][1] for i in sorted(marked)]
 
