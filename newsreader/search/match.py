@@ -143,8 +143,14 @@ def _compile(node: Node) -> Predicate:
         return lambda doc: not inner(doc)
     parts = tuple(_compile(n) for n in node.nodes)
     if isinstance(node, And):
+        if len(parts) == 2:  # the usual shape; a generator per article costs more than the test
+            first, second = parts
+            return lambda doc: first(doc) and second(doc)
         return lambda doc: all(part(doc) for part in parts)
     assert isinstance(node, Or)
+    if len(parts) == 2:
+        first, second = parts
+        return lambda doc: first(doc) or second(doc)
     return lambda doc: any(part(doc) for part in parts)
 
 
