@@ -173,11 +173,19 @@ _TERMS = [
 
 
 def test_highlighting_ascii_text_by_scans_marks_what_the_token_path_marks() -> None:
-    """ASCII text takes a regex scan per term; every other text folds its tokens one by one. On ASCII
-    text both must mark the same words."""
+    """ASCII text takes a regex scan per term (and splits on ``[a-z0-9]+``); every other text folds its
+    tokens one by one. On ASCII text both must mark (and split) the same words."""
     import random
 
-    from newsreader.search.text import _ascii_spans, _token_spans, _wanted, highlight_spans
+    from newsreader.search.text import (
+        _ascii_spans,
+        _token,
+        _token_spans,
+        _wanted,
+        fold,
+        highlight_spans,
+        tokens,
+    )
 
     rng = random.Random(16)
     marked = 0
@@ -188,6 +196,7 @@ def test_highlighting_ascii_text_by_scans_marks_what_the_token_path_marks() -> N
         text = "".join(parts)
         terms = tuple(rng.sample(_TERMS, rng.randint(1, 3)))
         wanted = _wanted(terms)
+        assert tokens(text) == [fold(m.group()) for m in _token().finditer(text)]  # ASCII: the short way
         want = _token_spans(text, wanted)
         assert _ascii_spans(text.lower(), wanted) == want, (text, terms)
         assert highlight_spans(text, terms) == want

@@ -13,13 +13,20 @@ from collections.abc import Callable, Sequence
 # A token as the index's tokenizer sees it: a run of letters and digits (not underscore), with any
 # combining marks (decomposed accents) attached to it (the index NFC-normalises text first).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_TOKEN = re.compile(rf"[^\W_][^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_]*)*|[^\W_]")
+_TOKEN = rf"[^\W_][^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_]*)*|[^\W_]"
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+")
 _fold_cache: dict[str, str] = {}
 _LIGATURES = str.maketrans(
     {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ı": "i"}
 )
 """Letters that do not decompose but that the index's ASCII folding maps (as tantivy's ``ascii_fold``)."""
+
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """``_TOKEN`` compiled on first use: ASCII text never needs it, and compiling its classes of marks
+    cost every search process a few ms at import."""
+    return re.compile(_TOKEN)
 
 
 def fold(word: str) -> str:
@@ -40,7 +47,9 @@ def fold(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The folded tokens of a text, split as the index splits it."""
-    return [fold(m.group()) for m in _TOKEN.finditer(text)]
+    if text.isascii():
+        return _ASCII_TOKEN.findall(text.lower())  # as fold_text: the same tokens
+    return [fold(m.group()) for m in _token().finditer(text)]
 
 
 def fold_text(text: str) -> list[str]:
@@ -54,7 +63,7 @@ def fold_text(text: str) -> list[str]:
         return _ASCII_TOKEN.findall(folded)  # the same tokens, several times faster than _TOKEN
     decomposed = unicodedata.normalize("NFD", folded.translate(_LIGATURES))
     folded = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
-    return _TOKEN.findall(folded)
+    return _token().findall(folded)
 
 
 def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
@@ -129,7 +138,7 @@ def _token_spans(text: str, wanted: Sequence[_Wanted]) -> list[tuple[int, int]]:
         else:
             exact.add(words[0])
     prefix_tuple = tuple(prefixes)
-    found = [(fold(m.group()), m.span()) for m in _TOKEN.finditer(text)]
+    found = [(fold(m.group()), m.span()) for m in _token().finditer(text)]
     marked: set[int] = set()
     for i, (word, _span) in enumerate(found):
         if word in exact or (prefix_tuple and word.startswith(prefix_tuple)):
@@ -154,9 +163,14 @@ _RULE_ROW = re.compile(
 )
 _RULE_CELLS = re.compile(r"(?<=\|)[ \t]*:?-{3,}:?[ \t]*(?=\|)")
 _TABLE_BAR = re.compile(r"(?<!\\)\|")
-_WIDE = re.compile(
-    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
-)
+_WIDE = r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+"""Characters two cells wide; compiled on first use (``_wide``): ``re`` builds the class code point by
+code point, ~10 ms that every search process paid at import for the TUI's CJK widths."""
+
+
+@functools.cache
+def _wide() -> re.Pattern[str]:
+    return re.compile(_WIDE)
 
 
 def nfc(text: str) -> str:
@@ -243,7 +257,9 @@ def make_snippet(
 
 
 def _cells(text: str) -> int:
-    return len(text) + len(_WIDE.findall(text))
+    if not text or max(text) < "\u1100":  # nothing wide (the first wide range starts there)
+        return len(text)
+    return len(text) + len(_wide().findall(text))
 
 
 def fit_snippet(text: str, spans: Sequence[tuple[int, int]], width: int) -> tuple[str, list[tuple[int, int]]]:
