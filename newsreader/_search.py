@@ -74,9 +74,9 @@ class SearchMixin:
         """
         if limit is not None and limit < 0:
             raise UserInputError(f"--limit must be 0 or more, not {limit}")
-        hits = self._search_index.search(query, limit=limit, progress=progress)
-        headlines = self._store.headlines()  # a linked teaser's text is its full article's: shown once
-        return [h for h in hits if headlines.get(h.article.id, {}).get("full_article") not in headlines]
+        # A linked teaser's text is its full article's: shown once. The index knows the links, so a
+        # search process reads no headlines (parsing them cost a 50,000-article search 2x a `list`).
+        return self._search_index.search(query, limit=limit, progress=progress, linked_once=True)
 
     def update_search_index(
         self,

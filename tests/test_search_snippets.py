@@ -147,3 +147,58 @@ def test_a_snippet_finds_a_match_deep_in_a_long_body_and_a_phrase_across_what_it
     snippet, spans = make_snippet(body, ["off ramp"])
     first = highlight_spans(body, ["off ramp"])[0][0]
     assert body[first : first + 3] == "off" and [snippet[a:b] for a, b in spans][:2] == ["off", "ramp"]
+
+
+_WORDS = [
+    "harbour",
+    "Harbours",
+    "ferry",
+    "a",
+    "ab",
+    "b",
+    "B2",
+    "3",
+    "14",
+    "x_y",
+    "light",
+    "off",
+    "ramp",
+    "OFF",
+]
+_GAPS = [" ", " ", ", ", "\n", "-", "_", ". ", "'", "(", ")"]
+_TERMS = [
+    "harbour", "harb*", "a", "b*", "b2", "off ramp", "off ram*", "a a", "a a*", "3.14", "x", "y",
+    "light-off", "é", "東京", "*", "ferry OR", "ab*",
+]  # fmt: skip
+
+
+def test_highlighting_ascii_text_by_scans_marks_what_the_token_path_marks() -> None:
+    """ASCII text takes a regex scan per term (and splits on ``[a-z0-9]+``); every other text folds its
+    tokens one by one. On ASCII text both must mark (and split) the same words."""
+    import random
+
+    from newsreader.search.text import (
+        _ascii_spans,
+        _token,
+        _token_spans,
+        _wanted,
+        fold,
+        highlight_spans,
+        tokens,
+    )
+
+    rng = random.Random(16)
+    marked = 0
+    for _ in range(400):
+        parts = []
+        for _ in range(rng.randint(0, 25)):
+            parts += [rng.choice(_WORDS), rng.choice(_GAPS)]
+        text = "".join(parts)
+        terms = tuple(rng.sample(_TERMS, rng.randint(1, 3)))
+        wanted = _wanted(terms)
+        assert tokens(text) == [fold(m.group()) for m in _token().finditer(text)]  # ASCII: the short way
+        want = _token_spans(text, wanted)
+        assert _ascii_spans(text.lower(), wanted) == want, (text, terms)
+        assert highlight_spans(text, terms) == want
+        marked += bool(want)
+    assert marked > 150  # most texts have something marked: the comparison means something

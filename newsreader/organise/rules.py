@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsreader.errors import InvalidQueryError, UserInputError
-from newsreader.search.match import Doc, matches
+from newsreader.search.match import Doc, compile_query
 from newsreader.search.query import Query, normalise_tag, parse_query
 
 ACTIONS = ("mark-read", "hide", "star")
@@ -111,14 +111,20 @@ def _parse_rule(item: object, number: int, where: str) -> Rule:
 
 
 def evaluate(rules: Sequence[Rule], docs: Iterable[tuple[str, Doc]]) -> Outcome:
-    """What ``rules`` do to these articles: each rule sees every article as it was before any rule."""
+    """What ``rules`` do to these articles: each rule sees every article as it was before any rule.
+
+    Each rule's query becomes a predicate once per batch (``compile_query``), and each article's text is
+    lowered once for all of them (``Doc`` keeps it)."""
     outcome = Outcome(matched={rule.name: [] for rule in rules})
     if not rules:
         return outcome
+    compiled = [
+        (rule, compile_query(rule.query, hidden_too=True), outcome.matched[rule.name]) for rule in rules
+    ]
     for article_id, doc in docs:
-        for rule in rules:
-            if matches(rule.query, doc, hidden_too=True):
-                outcome.matched[rule.name].append(article_id)
+        for rule, test, matched in compiled:
+            if test(doc):
+                matched.append(article_id)
                 record(outcome, rule, article_id)
     return outcome
 

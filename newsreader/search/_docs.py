@@ -1,9 +1,10 @@
 """The SQLite half of the index: what a hit prints, and the bookkeeping of the sync with the store.
 
-``docs`` holds one row per indexed article (its headline fields, its body compressed for snippets, and a
-signature of what was copied, so a diff finds what changed); ``meta`` holds the store generation and
-headlines stamp the index matches, tantivy's last opstamp and the index's incarnation; ``feeds`` the
-feed names last indexed (``feed:`` searches them).
+``docs`` holds one row per indexed article (its headline fields, its body compressed for snippets, a
+signature of what was copied, so a diff finds what changed, and a teaser's ``full_article``, so a search
+shows the two once without reading the headlines); ``meta`` holds the store generation and headlines
+stamp the index matches, tantivy's last opstamp and the index's incarnation; ``feeds`` the feed names
+last indexed (``feed:`` searches them).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from newsreader.search._tantivy import TextWriter
 from newsreader.search.hits import HIT_COLUMNS
 from newsreader.search.text import nfc
 
-SCHEMA = 1
-"""Bumped when the index layout or tokenizer changes: an index of another schema is rebuilt."""
+SCHEMA = 2
+"""Bumped when the index layout or tokenizer changes: an index of another schema is rebuilt.
+
+2: ``docs.full_article`` (and it is in the signature), so a search no longer parses the headlines."""
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);
@@ -35,8 +38,10 @@ CREATE TABLE IF NOT EXISTS docs(
     truncated INTEGER NOT NULL DEFAULT 0,
     n INTEGER NOT NULL DEFAULT 0,
     body BLOB,
-    sig BLOB NOT NULL
+    sig BLOB NOT NULL,
+    full_article TEXT
 );
+CREATE INDEX IF NOT EXISTS docs_linked ON docs(full_article) WHERE full_article IS NOT NULL;
 CREATE TABLE IF NOT EXISTS feeds(src TEXT PRIMARY KEY, title TEXT NOT NULL);
 PRAGMA user_version = {SCHEMA};
 """
@@ -56,10 +61,14 @@ def feed_titles(sources: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     return {src: str(rec.get("title") or src) for src, rec in sources.items()}
 
 
+_SIGNED = ("src", "title", "author", "url", "excerpt", "published", "updated", "added", "truncated", "n")
+_SIGNED_2 = (*_SIGNED, "full_article")
+"""What the signature covers (schema 2 added ``full_article``)."""
+
+
 def signature(rec: Mapping[str, Any], feed: str) -> bytes:
     """A digest of what the index copies from a headline record; a change means re-index."""
-    keys = ("src", "title", "author", "url", "excerpt", "published", "updated", "added", "truncated", "n")
-    parts = (*(rec.get(k) for k in keys), feed)
+    parts = (*(rec.get(k) for k in _SIGNED_2), feed)
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 
@@ -123,12 +132,23 @@ def upsert(
                 int(rec.get("n") or 0),
                 zlib.compress(body.encode("utf-8", "surrogatepass"), 1),
                 signature(rec, feed),
+                rec.get("full_article") or None,
             )
         )
     conn.executemany(
-        f"INSERT OR REPLACE INTO docs({HIT_COLUMNS}, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT OR REPLACE INTO docs({HIT_COLUMNS}, sig, full_article) VALUES ({', '.join('?' * 13)})",
         rows,
     )
+
+
+def linked_teasers(conn: sqlite3.Connection) -> set[str]:
+    """Teasers whose full article is indexed too: a search shows the full article alone (its text is
+    the teaser's). One look-up in a partial index, however big the library."""
+    rows = conn.execute(  # EXISTS, not IN (SELECT id FROM docs): that walked every id (3 ms at 50k)
+        "SELECT id FROM docs AS t WHERE full_article IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM docs AS f WHERE f.id = t.full_article)"
+    )
+    return {row[0] for row in rows}
 
 
 def write_feeds(conn: sqlite3.Connection, feeds: Mapping[str, str]) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from newsreader.models import SearchHit
+from newsreader.search._docs import linked_teasers
 from newsreader.search._files import INDEX_DIR, SCHEMA, ProgressCallback, StoreLike, stamp_of
 from newsreader.search._sync import IndexSync, SyncReport
 from newsreader.search.hits import HIDDEN, build_hits, passes
@@ -73,10 +74,12 @@ class SearchIndex(IndexSync):
         *,
         limit: int | None = 100,
         progress: ProgressCallback | None = None,
+        linked_once: bool = False,
     ) -> list[SearchHit]:
         """Ranked hits for a query, best first, newest first among equal scores.
 
-        The index is caught up with the store first.
+        The index is caught up with the store first. ``linked_once``: a teaser whose full article is
+        indexed is left out (its text is the full article's), before ``limit`` counts.
 
         Raises:
             InvalidQueryError: the query cannot be understood (see ``parse_query``).
@@ -86,7 +89,7 @@ class SearchIndex(IndexSync):
             return []  # nothing imported yet: no index folder is created in an empty library
         with self._lock:
             self.sync(progress=progress)
-            return self._attempt(lambda: self._search(parsed, limit))  # type: ignore[no-any-return]
+            return self._attempt(lambda: self._search(parsed, limit, linked_once))  # type: ignore[no-any-return]
 
     def matching_ids(
         self, queries: Sequence[Query], *, within: Sequence[str] | None = None
@@ -102,13 +105,16 @@ class SearchIndex(IndexSync):
             trees = [q.tree for q in queries]
             return self._attempt(lambda: self._open()[1].ids(trees, tagged, chosen))  # type: ignore[no-any-return]
 
-    def _search(self, query: Query, limit: int | None) -> list[SearchHit]:
+    def _search(self, query: Query, limit: int | None, linked_once: bool) -> list[SearchHit]:
         conn, index = self._open()
         state = self.store.state()
         scored = query.tree is not None and bool(query.terms)
         keep = None
         if query.filters_state or query.hidden is not None or any(v & HIDDEN for v in state.values()):
             keep = lambda article_id: passes(query, state.get(article_id, 0))  # noqa: E731
+        if linked_once and (linked := linked_teasers(conn)):
+            by_state = keep
+            keep = lambda i: i not in linked and (by_state is None or by_state(i))  # noqa: E731
         tagged = tag_lookup(self._tags()) if query.tags else None
         found = index.top(query.tree, scored=scored, want=limit, keep=keep, tagged=tagged)
         if not found:

@@ -5,20 +5,28 @@ Pure functions with no index behind them: the TUI and the CLI use them to mark w
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 # A token as the index's tokenizer sees it: a run of letters and digits (not underscore), with any
 # combining marks (decomposed accents) attached to it (the index NFC-normalises text first).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_TOKEN = re.compile(rf"[^\W_][^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_]*)*|[^\W_]")
+_TOKEN = rf"[^\W_][^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_]*)*|[^\W_]"
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+")
 _fold_cache: dict[str, str] = {}
 _LIGATURES = str.maketrans(
     {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ı": "i"}
 )
 """Letters that do not decompose but that the index's ASCII folding maps (as tantivy's ``ascii_fold``)."""
+
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """``_TOKEN`` compiled on first use: ASCII text never needs it, and compiling its classes of marks
+    cost every search process a few ms at import."""
+    return re.compile(_TOKEN)
 
 
 def fold(word: str) -> str:
@@ -39,7 +47,9 @@ def fold(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The folded tokens of a text, split as the index splits it."""
-    return [fold(m.group()) for m in _TOKEN.finditer(text)]
+    if text.isascii():
+        return _ASCII_TOKEN.findall(text.lower())  # as fold_text: the same tokens
+    return [fold(m.group()) for m in _token().finditer(text)]
 
 
 def fold_text(text: str) -> list[str]:
@@ -53,7 +63,7 @@ def fold_text(text: str) -> list[str]:
         return _ASCII_TOKEN.findall(folded)  # the same tokens, several times faster than _TOKEN
     decomposed = unicodedata.normalize("NFD", folded.translate(_LIGATURES))
     folded = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
-    return _TOKEN.findall(folded)
+    return _token().findall(folded)
 
 
 def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
@@ -66,22 +76,69 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         text: any text (a title, a 30 KB body): it is scanned once, word by word.
         terms: as in ``SearchHit.terms``.
     """
+    wanted = _wanted(tuple(terms))
+    if not wanted:
+        return []
+    if text.isascii():
+        return _ascii_spans(text.lower(), wanted)
+    return _token_spans(text, wanted)
+
+
+_Wanted = tuple[tuple[str, ...], bool, Callable[..., "re.Match[str] | None"]]
+"""A term to highlight: its folded words, whether the last is a prefix, the search of its ASCII pattern."""
+
+
+@functools.lru_cache(maxsize=256)
+def _wanted(terms: tuple[str, ...]) -> tuple[_Wanted, ...]:
+    """Per term: its folded words, whether the last is a prefix, and the search of its ASCII pattern."""
+    out = []
+    for term in terms:
+        words = tuple(tokens(term))
+        if words:
+            star = term.endswith("*")
+            out.append((words, star, _ascii_pattern(words, star).search))
+    return tuple(out)
+
+
+def _ascii_pattern(words: Sequence[str], star: bool) -> re.Pattern[str]:
+    """The words in a lower-cased ASCII text, one group each: in such a text a token is a run of
+    ``[a-z0-9]``, so consecutive tokens have a non-alphanumeric gap. The left edge is checked by the
+    caller (a look-behind would cost the scan its literal prefix)."""
+    groups = [f"({re.escape(word)})" for word in words]
+    groups[-1] = f"({re.escape(words[-1])}[a-z0-9]*)" if star else f"{groups[-1]}(?![a-z0-9])"
+    return re.compile("[^a-z0-9]+".join(groups))
+
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _ascii_spans(lowered: str, wanted: Sequence[_Wanted]) -> list[tuple[int, int]]:
+    """``highlight_spans`` for ASCII text (``lower()`` keeps its offsets): a scan per term, no token list."""
+    marked: set[tuple[int, int]] = set()
+    for words, _star, search in wanted:
+        found = search(lowered)
+        while found is not None:
+            start = found.start()
+            if start == 0 or lowered[start - 1] not in _ALNUM:
+                marked.update(found.span(k) for k in range(1, len(words) + 1))
+            found = search(lowered, start + 1)
+    return sorted(marked)
+
+
+def _token_spans(text: str, wanted: Sequence[_Wanted]) -> list[tuple[int, int]]:
+    """``highlight_spans`` for any text: its tokens folded one by one, then matched."""
     exact: set[str] = set()
     prefixes: list[str] = []
-    phrases: dict[str, list[tuple[list[str], bool]]] = {}  # first word -> (words, last is a prefix)
-    for term in terms:
-        star = term.endswith("*")
-        words = tokens(term)
+    phrases: dict[str, list[tuple[tuple[str, ...], bool]]] = {}  # first word -> (words, last a prefix)
+    for words, star, _search in wanted:
         if len(words) > 1:
             phrases.setdefault(words[0], []).append((words, star))
-        elif words and star:
+        elif star:
             prefixes.append(words[0])
-        elif words:
+        else:
             exact.add(words[0])
-    if not exact and not prefixes and not phrases:
-        return []
     prefix_tuple = tuple(prefixes)
-    found = [(fold(m.group()), m.span()) for m in _TOKEN.finditer(text)]
+    found = [(fold(m.group()), m.span()) for m in _token().finditer(text)]
     marked: set[int] = set()
     for i, (word, _span) in enumerate(found):
         if word in exact or (prefix_tuple and word.startswith(prefix_tuple)):
@@ -90,7 +147,7 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
             n = len(words)
             got = [w for w, _ in found[i : i + n]]
             last = got[-1] if len(got) == n else ""
-            if got[:-1] == words[:-1] and (last == words[-1] or (star and last.startswith(words[-1]))):
+            if got[:-1] == list(words[:-1]) and (last == words[-1] or (star and last.startswith(words[-1]))):
                 marked.update(range(i, i + n))
     return [found[i][1] for i in sorted(marked)]
 
@@ -106,9 +163,14 @@ _RULE_ROW = re.compile(
 )
 _RULE_CELLS = re.compile(r"(?<=\|)[ \t]*:?-{3,}:?[ \t]*(?=\|)")
 _TABLE_BAR = re.compile(r"(?<!\\)\|")
-_WIDE = re.compile(
-    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
-)
+_WIDE = r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+"""Characters two cells wide; compiled on first use (``_wide``): ``re`` builds the class code point by
+code point, ~10 ms that every search process paid at import for the TUI's CJK widths."""
+
+
+@functools.cache
+def _wide() -> re.Pattern[str]:
+    return re.compile(_WIDE)
 
 
 def nfc(text: str) -> str:
@@ -195,7 +257,9 @@ def make_snippet(
 
 
 def _cells(text: str) -> int:
-    return len(text) + len(_WIDE.findall(text))
+    if not text or max(text) < "\u1100":  # nothing wide (the first wide range starts there)
+        return len(text)
+    return len(text) + len(_wide().findall(text))
 
 
 def fit_snippet(text: str, spans: Sequence[tuple[int, int]], width: int) -> tuple[str, list[tuple[int, int]]]:
