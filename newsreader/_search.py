@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newsreader.library")
 
+INDEX_DIR = "search"
+"""The index's folder in a library (``newsreader.search.INDEX_DIR``, named here so that a commit into a
+library without an index does not import the search modules, ~30 ms, to find it missing)."""
 CHILD_ABOVE = 512 * 1024
 """Headline bytes (``headlines.json`` plus the journal) up to which ``small_here`` builds the index here.
 
@@ -109,6 +112,8 @@ class SearchMixin:
 
     def _index_articles(self, new_or_updated_ids: Sequence[str]) -> None:
         """Index just-committed articles; never fails the commit (a missed call costs a catch-up)."""
+        if self._search is None and not os.path.isdir(os.path.join(self._store.path, INDEX_DIR)):
+            return  # no index yet: the first search builds it with these articles in it
         try:
             self._search_index.index_articles(new_or_updated_ids)
         except Exception:

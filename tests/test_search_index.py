@@ -437,3 +437,17 @@ def test_cli_prints_untrusted_text_literally(tmp_path: Path) -> None:
     proc = cli(lib, "search", "pwned")
     assert proc.returncode == 0, proc.stderr
     assert "[bold red]Pwned[/]" in proc.stdout and "[i]feed[/i]" in proc.stdout
+
+
+def test_a_commit_into_a_library_without_an_index_leaves_it_to_the_first_search(tmp_path: Path) -> None:
+    """The commit hook looks for the index's folder by the name the search package gives it, without
+    importing that package; the first search then finds every article, the new ones too."""
+    from newsreader import _search
+
+    assert _search.INDEX_DIR == INDEX_DIR
+    first = _library(tmp_path)
+    first.import_paths([SEED])
+    (tmp_path / "more.txt").write_text("Zeppelin returns\n\nA zeppelin over the harbour.\n", encoding="utf-8")
+    assert _library(tmp_path).import_paths([tmp_path / "more.txt"]).new == 1
+    assert not (first.path / INDEX_DIR).exists()
+    assert titles(_library(tmp_path), "zeppelin") == ["Zeppelin returns"]
