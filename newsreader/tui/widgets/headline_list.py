@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from math import ceil
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -17,8 +18,9 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from newsreader.models import Article, utcnow
@@ -81,6 +83,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor = -1
         self._line_cache: dict[tuple[object, ...], Strip] = {}
         self._styles: dict[str, Style] = {}
+        self._frame: tuple[Style, int] | None = None
+        """The list's own style and line width while one frame's lines are drawn (``render_lines``)."""
         self._now: datetime = clock()
         self.row_height = ROW_HEIGHT
         """Lines per headline: ``ROW_HEIGHT``, or 1 in the compact list."""
@@ -241,6 +245,20 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- drawing ------------------------------------------------------------------------------
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """As ``ScrollView``'s, but the scrollbar repaints only when its thumb moves on screen: at
+        100,000 rows a ``j`` moves it by a thousandth of a cell, and its repaint was a quarter of
+        the CPU of a ``j`` that scrolls. Its position is kept exact (a drag starts from it)."""
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            position = bar.validate_position(new_value)
+            if _thumb(bar, position) == _thumb(bar, bar.position):
+                bar.set_reactive(ScrollBar.position, position)
+            else:
+                bar.position = position
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
@@ -254,11 +272,20 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self._styles[name] = style
         return style
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """A frame's lines, with the list's style and width looked up once for all of them: Textual
+        works each out afresh (``rich_style`` walks every ancestor), and once a line that was half the
+        CPU of a ``j`` that scrolls the list (the whole list redrawn from cached lines)."""
+        self._frame = (self.rich_style, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        base, width = self._frame or (self.rich_style, self.scrollable_content_region.width)
         line = y + round(self.scroll_y)
         index, part = divmod(line, self.row_height)
-        base = self.rich_style
         if not self._articles:
             return self._empty_line(y, width, base)
         if index >= len(self._articles):
@@ -403,3 +430,16 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._now = self._clock()
         self._line_cache.clear()
         self.refresh()
+
+
+def _thumb(bar: ScrollBar, position: float) -> list[Segment]:
+    """A vertical scrollbar's cells at ``position``, as ``ScrollBar.render`` draws them (colours aside)."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    drawn = bar.renderer.render_bar(
+        size=bar.size.height,
+        virtual_size=ceil(bar.window_virtual_size),
+        window_size=ceil(window),
+        position=position,
+        thickness=bar.thickness,
+    )
+    return list(drawn.segments)

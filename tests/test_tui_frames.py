@@ -1,0 +1,57 @@
+"""What a keypress repaints: the headline list's scrollbar is drawn where its position says, even
+though moves too small to show on it no longer repaint it (issue 16, item 4)."""
+
+from __future__ import annotations
+
+from math import ceil
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+
+from newsreader.tui.widgets.headline_list import HeadlineList
+from tests.tui_support import big_library, main_screen, make_app, settle
+
+pytestmark = pytest.mark.anyio
+
+
+def _cells(bar: ScrollBar) -> list[tuple[str, bool]]:
+    """The scrollbar as the compositor gets it (its cached lines when it was not repainted)."""
+    strips = bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+    return [(strip.text, any(s.style is not None and s.style.reverse for s in strip)) for strip in strips]
+
+
+def _drawn_at(bar: ScrollBar, position: float) -> list[tuple[str, bool]]:
+    """The scrollbar as Textual draws it afresh at ``position``."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    drawn = bar.renderer.render_bar(
+        size=bar.size.height,
+        virtual_size=ceil(bar.window_virtual_size),
+        window_size=ceil(window),
+        position=position,
+        thickness=bar.thickness,
+    )
+    lines: list[tuple[str, bool]] = []
+    for segment in drawn.segments:
+        lines.append((segment.text, segment.style is not None and bool(segment.style.reverse)))
+    return lines
+
+
+async def test_the_scrollbar_shows_where_the_list_is_after_every_move(tmp_path: Path) -> None:
+    library = big_library(tmp_path / "lib", 1_500)
+    app = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        headlines = main_screen(app).headlines
+        assert isinstance(headlines, HeadlineList) and len(headlines.articles) == 1_500
+        bar = headlines.vertical_scrollbar
+        seen = set()
+        for key in ["j"] * 40 + ["ctrl+d"] * 5 + ["end"] + ["k"] * 12 + ["home"]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert bar.position == bar.validate_position(headlines.scroll_y)  # exact: drags start here
+            cells = _cells(bar)
+            assert cells == _drawn_at(bar, bar.position)
+            seen.add(tuple(cells))
+        assert len(seen) > 5  # the thumb did move on screen, top to bottom and back
