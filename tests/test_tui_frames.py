@@ -55,3 +55,24 @@ async def test_the_scrollbar_shows_where_the_list_is_after_every_move(tmp_path: 
             assert cells == _drawn_at(bar, bar.position)
             seen.add(tuple(cells))
         assert len(seen) > 5  # the thumb did move on screen, top to bottom and back
+
+
+def test_a_row_changed_in_place_is_replace_s_result() -> None:
+    """``with_changes`` (the fast ``replace`` behind ``m``, ``s`` and ``A``) keeps every field."""
+    from dataclasses import fields, replace
+    from datetime import UTC, datetime
+
+    from newsreader.models import Article, Enclosure, SourceKind
+    from newsreader.tui.widgets.headline_list import with_changes
+
+    when = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    article = Article(
+        "id1", "src", "Title", "Feed", "https://x.test/feed", SourceKind.FEED, "Lead", when,
+        author="A. Writer", published=when, url="https://x.test/1", truncated=True, order=3,
+        body="Body", author_note="Note", credits=("c",), links=("https://x.test/l",),
+        full_article="id2", tags=("a", "b"), enclosures=(Enclosure("https://x.test/e", "audio/mpeg", 1),),
+    )  # fmt: skip
+    unset = [f.name for f in fields(Article) if getattr(article, f.name) == f.default]
+    assert unset == ["read", "starred"]  # every other field set: a field out of place would show
+    for changes in ({"read": True}, {"starred": True, "read": True}, {"tags": ()}):
+        assert with_changes(article, changes) == replace(article, **changes)  # type: ignore[arg-type]

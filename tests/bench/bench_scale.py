@@ -152,14 +152,17 @@ async def _keys_under_load(
     app = NewsReaderApp(library, Settings(animations=False), None)
     out: dict[str, list[float]] = {}
     holds: dict[str, float] = {}
-    dump = os.environ.get("NEWSREADER_GIL_DUMP")  # a file: who held the GIL past 80 ms, for finding stalls
+    # A file: who held the GIL past NEWSREADER_GIL_DUMP_AFTER seconds (0.08), for finding stalls.
+    dump = os.environ.get("NEWSREADER_GIL_DUMP")
+    after = float(os.environ.get("NEWSREADER_GIL_DUMP_AFTER", "0.08"))
     with (
         open(dump or os.devnull, "w") as dump_to,
-        GilProbe(dump_after=0.08 if dump else None, dump_to=dump_to) as probe,
+        GilProbe(dump_after=after if dump else None, dump_to=dump_to) as probe,
     ):
         async with app.run_test(size=(140, 40)) as pilot:
 
             async def phase(name: str, while_: Callable[[], bool], limit: int) -> None:
+                print(f"=== phase {name}", file=dump_to, flush=True)
                 probe.reset()
                 out[name] = await _presses(app, while_, limit)
                 holds[name] = probe.reset()

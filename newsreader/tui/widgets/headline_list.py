@@ -7,10 +7,11 @@ index, so only the visible rows are ever rendered, and each rendered line is cac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields, replace
 from datetime import datetime
 from math import ceil
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -85,6 +86,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._frame: tuple[Style, int] | None = None
         """The list's own style and line width while one frame's lines are drawn (``render_lines``)."""
+        self._drawn_height = 0
+        """The height of the rows drawn last: which rows a change must repaint (``_refresh_row``)."""
         self._now: datetime = clock()
         self.row_height = ROW_HEIGHT
         """Lines per headline: ``ROW_HEIGHT``, or 1 in the compact list."""
@@ -155,7 +158,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         index = self._index.get(article_id)
         if index is None:
             return None
-        article = replace(self._articles[index], **changes)  # type: ignore[arg-type]
+        article = with_changes(self._articles[index], changes)
         self._articles[index] = article
         self._refresh_row(index)
         return article
@@ -194,7 +197,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def _refresh_row(self, index: int) -> None:
         top = index * self.row_height
         scroll_y = round(self.scroll_y)
-        if top + self.row_height <= scroll_y or top >= scroll_y + self.scrollable_content_region.height:
+        # The height drawn last, not Textual's region (a walk up the DOM: most of A's cost per row);
+        # a resize repaints everything anyway.
+        height = self._drawn_height or self.scrollable_content_region.height
+        if top + self.row_height <= scroll_y or top >= scroll_y + height:
             return  # off screen: drawn afresh when scrolled to (``A`` changes 100,000 rows, 10 in view)
         # refresh_lines takes virtual (list) coordinates and subtracts the scroll offset itself.
         self.refresh_lines(top, self.row_height)
@@ -276,7 +282,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         """A frame's lines, with the list's style and width looked up once for all of them: Textual
         works each out afresh (``rich_style`` walks every ancestor), and once a line that was half the
         CPU of a ``j`` that scrolls the list (the whole list redrawn from cached lines)."""
-        self._frame = (self.rich_style, self.scrollable_content_region.width)
+        region = self.scrollable_content_region
+        self._frame = (self.rich_style, region.width)
+        self._drawn_height = region.height
         try:
             return super().render_lines(crop)
         finally:
@@ -443,3 +451,17 @@ def _thumb(bar: ScrollBar, position: float) -> list[Segment]:
         thickness=bar.thickness,
     )
     return list(drawn.segments)
+
+
+_FIELDS = tuple(f.name for f in fields(Article))
+_values = attrgetter(*_FIELDS)
+_POSITION = {name: i for i, name in enumerate(_FIELDS)}
+
+
+def with_changes(article: Article, changes: Mapping[str, object]) -> Article:
+    """``dataclasses.replace(article, **changes)`` in a third less time (``A`` makes 100,000 rows
+    read on the UI thread, and ``replace`` looks every field up by name each time)."""
+    values = list(_values(article))
+    for name, value in changes.items():
+        values[_POSITION[name]] = value
+    return Article(*values)
