@@ -76,3 +76,38 @@ def test_a_row_changed_in_place_is_replace_s_result() -> None:
     assert unset == ["read", "starred"]  # every other field set: a field out of place would show
     for changes in ({"read": True}, {"starred": True, "read": True}, {"tags": ()}):
         assert with_changes(article, changes) == replace(article, **changes)  # type: ignore[arg-type]
+
+
+async def test_the_lists_unread_count_follows_marks_a_and_reloads(tmp_path: Path) -> None:
+    """The title's count is kept, not recounted: it must still be the rows' own after each change."""
+    from newsreader.tui.screens.confirm import ConfirmScreen
+    from tests.tui_support import until
+
+    library = big_library(tmp_path / "lib", 300)
+    app = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        headlines = screen.headlines
+
+        def shown() -> tuple[int, str]:
+            unread = sum(1 for a in headlines.articles if not a.read)
+            return unread, f"{len(headlines.articles)} · {unread} unread"
+
+        counts = []
+        for keys in (["m"], ["j", "m"], ["m"], ["k", "m", "m"], ["u"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            unread, subtitle = shown()
+            assert headlines.unread == unread and screen.pane.border_subtitle == subtitle
+            counts.append(unread)
+        assert counts == [299, 298, 299, 299, 300]
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await settle(pilot)
+        assert headlines.unread == 0 and screen.pane.border_subtitle == shown()[1]
+        await pilot.press("m")
+        screen.load_everything()  # what a refresh does after it
+        await settle(pilot)
+        assert headlines.unread == 1 and screen.pane.border_subtitle == shown()[1]
