@@ -111,3 +111,30 @@ async def test_the_lists_unread_count_follows_marks_a_and_reloads(tmp_path: Path
         screen.load_everything()  # what a refresh does after it
         await settle(pilot)
         assert headlines.unread == 1 and screen.pane.border_subtitle == shown()[1]
+
+
+async def test_progress_reports_that_leave_the_label_as_it_was_do_not_redraw_it(tmp_path: Path) -> None:
+    """A 100,000-article index build reports a hundred times under one label: each update of the
+    label's ``Static`` laid the whole screen out again."""
+    from textual.widgets import Static
+
+    app = make_app(big_library(tmp_path / "lib", 20))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        status = main_screen(app).status
+        label = status.query_one("#status-label", Static)
+        updates: list[str] = []
+        update = label.update
+
+        def counted(content: object = "", **kwargs: bool) -> None:
+            updates.append(str(content))
+            update(content, **kwargs)  # type: ignore[arg-type]
+
+        label.update = counted  # type: ignore[method-assign]
+        for done in range(50):
+            status.show_progress(done, 50, "building search index")
+        status.show_progress(50, 50, "updating search index")
+        status.done("Indexed")
+        await pilot.pause()
+        assert updates == ["building search index", "updating search index", "Indexed"]
+        assert str(label.render()) == "Indexed"
