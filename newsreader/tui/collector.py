@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 _lock = threading.Lock()
 _loading = 0
@@ -23,16 +23,34 @@ _loading = 0
 def quiet_collector() -> Iterator[None]:
     """No cycle collection inside (in any thread: the collector is the process's); on leaving the
     last such block, what is alive is frozen and collection resumes."""
+    release = hold_collector()
+    try:
+        yield
+    finally:
+        release()
+
+
+def hold_collector() -> Callable[[], None]:
+    """``quiet_collector`` for work spread over several callbacks (``A`` turning 100,000 rows read in
+    slices between frames, whose new rows set off full collections of 25-70 ms): collection is held
+    off until the function returned is called (once; later calls do nothing)."""
     global _loading
     with _lock:
         _loading += 1
         if _loading == 1:
             gc.disable()
-    try:
-        yield
-    finally:
+    released = False
+
+    def release() -> None:
+        global _loading
+        nonlocal released
         with _lock:
+            if released:
+                return
+            released = True
             _loading -= 1
             if _loading == 0:
                 gc.freeze()
                 gc.enable()
+
+    return release
