@@ -108,3 +108,22 @@ async def test_a_holds_the_collector_off_while_its_rows_turn_read(
             assert all(a.read for a in headlines.articles) and gc.isenabled()
             assert len(enabled) == 400 and not any(enabled)
     assert enabled and not any(enabled) and gc.isenabled()
+
+
+def test_a_sweeping_hold_collects_the_cycles_made_inside_instead_of_freezing_them() -> None:
+    """A refresh makes cycles (its event loop, futures, tracebacks): kept for good by the freeze
+    they would be a leak, one refresh after another."""
+    import weakref
+
+    class Node:
+        other: object = None
+
+    with quiet_collector(sweep=True):
+        assert not gc.isenabled()
+        first, second = Node(), Node()
+        first.other, second.other = second, first  # garbage once the names go, a cycle
+        gone = weakref.ref(first)
+        del first, second
+        kept = [Node() for _ in range(100)]
+    assert gone() is None and gc.isenabled()
+    assert gc.get_freeze_count() >= len(kept)
