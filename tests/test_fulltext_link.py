@@ -98,3 +98,32 @@ def test_the_index_key_is_the_normalised_texts_head_whatever_the_text() -> None:
             for text in (lead[:at] + odd + " and the rest" * 9, lead[:at] + odd, ("w " * 200)[:at] + odd):
                 whole = normalise(text)[:KEY_CHARS]
                 assert index_key(text) == (whole if len(whole) == KEY_CHARS else None), repr(text)
+
+
+def test_the_ending_is_stripped_as_the_old_pattern_did_in_linear_time() -> None:
+    """The teaser ending was a regular expression that backtracked exponentially (``... `` twenty
+    times: minutes); its replacement must strip exactly what it stripped, and finish on 30 KB of
+    hostile text (a guard against a hang, not a timing)."""
+    import random
+    import re
+    import threading
+
+    from newsreader.extract.link import _strip_ending
+
+    pattern = r"(?:\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\(…\)|read more|continue reading)\W*)+$"
+    old = re.compile(pattern, re.IGNORECASE)
+    pieces = [
+        "word", " ", "  ", "\t", "\n", "…", "...", "..", ".", "[…]", "[...]", "(…)", "[", "]", "(",
+        ")", "read more", "Read More", "READ", "more", "continue reading", "contınue reading", "x",
+        "!", "»", ",", "ß", "İ", "spread", "_", "\u00a0",
+    ]  # fmt: skip
+    rng = random.Random(16)
+    for _ in range(40_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 10)))
+        assert _strip_ending(text) == old.sub("", text), repr(text)
+    hostile = "Harbour news " + "... " * 7_500 + " and the rest"
+    done: list[str] = []
+    worker = threading.Thread(target=lambda: done.append(normalise(hostile)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done and done[0].endswith("and the rest")

@@ -15,9 +15,11 @@ from typing import Any
 from newsreader.extract.need import needs_full_text
 
 _QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
-_ENDING = re.compile(
-    r"(?:\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\(…\)|read more|continue reading)\W*)+$", re.IGNORECASE
-)
+_TOKENS = re.compile(r"…|\.\.\.|\[…\]|\[\.\.\.\]|\(…\)|read more|continue reading", re.IGNORECASE)
+"""What ends a teaser: an ellipsis or a "read more", with spacing and punctuation around them."""
+_LAST_WORD = re.compile(r"\w(?=\W*$)")
+_PHRASES = re.compile(r"read more|continue reading", re.IGNORECASE)
+"""The word-character tokens of ``_TOKENS``, matched as it matches them."""
 _REFERENCE = re.compile(r" \[\d+\]")
 _HEADING = re.compile(r"^## .*$", re.MULTILINE)
 KEY_CHARS = 48
@@ -29,11 +31,26 @@ def normalise(text: str) -> str:
     spacing unified, case folded."""
     text = _HEADING.sub("", _REFERENCE.sub("", text))
     text = " ".join(text.translate(_QUOTES).split()).casefold()
-    return _ENDING.sub("", text).strip()
+    return _strip_ending(text).strip()
 
 
-_PHRASES = re.compile(r"read more|continue reading", re.IGNORECASE)
-"""The word-character tokens of ``_ENDING``, matched as it matches them."""
+def _strip_ending(text: str) -> str:
+    """``text`` without its teaser ending: from the whitespace before the first ellipsis or "read
+    more" that only punctuation, spacing and more of them follow (what the pattern
+    ``(?:\\s*(?:…|read more|...)\\W*)+$`` strips, in linear time: that pattern backtracked
+    exponentially, a feed's ``... ... ...`` taking minutes of a refresh)."""
+    masked = _PHRASES.sub(lambda m: " " * len(m.group()), text) if _PHRASES.search(text) else text
+    last = _LAST_WORD.search(masked)  # the last word character outside every "read more"
+    hard = last.end() if last else 0
+    token = _TOKENS.search(text, hard)
+    if token is None:
+        return text
+    start = token.start()
+    while start > hard and text[start - 1].isspace():
+        start -= 1
+    return text[:start]
+
+
 _WORD = re.compile(r"\w")
 HEAD = 200
 """Characters of an excerpt normalised first: the key is known from them unless they are odd."""
@@ -76,7 +93,7 @@ def _normalise_ascii(text: str) -> str:
     """``normalise`` for ASCII text: an ending needs "...", "read more" or "continue reading"."""
     text = _collapsed(text)
     if "..." in text or "read more" in text or "continue reading" in text:
-        return _ENDING.sub("", text).strip()
+        return _strip_ending(text).strip()
     return text
 
 
