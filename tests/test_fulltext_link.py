@@ -66,3 +66,64 @@ def test_new_ids_limit_the_scan() -> None:
     assert asked == []  # nothing new could match: no body read
     assert find_full_articles(heads, reader(bodies, asked), new=["f"]) == {"t": "f"}
     assert find_full_articles(heads, reader(bodies, asked), new=["t"]) == {"t": "f"}
+
+
+def test_the_index_key_is_the_normalised_texts_head_whatever_the_text() -> None:
+    """``index_key`` reads only an excerpt's head where it can: it must agree with normalising the
+    whole text on every shape that could fool a cut (references, headings, endings, case folding)."""
+    import random
+
+    from newsreader.extract.link import HEAD, KEY_CHARS, index_key
+
+    pieces = [
+        "word", "Harbour", "a", "x" * 30, " ", " ", "  ", "\t", "\n", "\u00a0", "\n## ", "##", "#",
+        " [12]", " [", "]", "7", "‘", "“", "`", "«", "read more", "Read More", "continue reading",
+        "contınue reading", "...", "…", "[…]", "[...]", "(…)", ",", "!", "ß", "ﬁ", "İ", "Σ", "ΑΣ",
+    ]  # fmt: skip
+    rng = random.Random(16)
+    for n in range(6000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 160 if n % 3 else 40)))
+        if n % 5 == 0:  # the cut region itself: what follows the first space after HEAD
+            text = text.ljust(HEAD, "w") + rng.choice([" ##", " [3]", " read more …", "  ", " ...x"]) + text
+        whole = normalise(text)[:KEY_CHARS]
+        assert index_key(text) == (whole if len(whole) == KEY_CHARS else None), repr(text)
+    ascii_pieces = [p for p in pieces if p.isascii()]
+    for _ in range(3000):
+        text = "".join(rng.choice(ascii_pieces) for _ in range(rng.randrange(0, 60)))
+        whole = normalise(text)[:KEY_CHARS]
+        assert index_key(text) == (whole if len(whole) == KEY_CHARS else None), repr(text)
+    lead = "Harbour news " * 3 + "... " * 3 + "»" * 160  # ending-like from before the key's end
+    for at in range(HEAD - 40, HEAD + 3):  # a reference, a heading or an ending across the cut
+        for odd in (" [12]", " [" + "1" * 40 + "]", "\n## Heading", " read more", " …"):
+            for text in (lead[:at] + odd + " and the rest" * 9, lead[:at] + odd, ("w " * 200)[:at] + odd):
+                whole = normalise(text)[:KEY_CHARS]
+                assert index_key(text) == (whole if len(whole) == KEY_CHARS else None), repr(text)
+
+
+def test_the_ending_is_stripped_as_the_old_pattern_did_in_linear_time() -> None:
+    """The teaser ending was a regular expression that backtracked exponentially (``... `` twenty
+    times: minutes); its replacement must strip exactly what it stripped, and finish on 30 KB of
+    hostile text (a guard against a hang, not a timing)."""
+    import random
+    import re
+    import threading
+
+    from newsreader.extract.link import _strip_ending
+
+    pattern = r"(?:\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\(…\)|read more|continue reading)\W*)+$"
+    old = re.compile(pattern, re.IGNORECASE)
+    pieces = [
+        "word", " ", "  ", "\t", "\n", "…", "...", "..", ".", "[…]", "[...]", "(…)", "[", "]", "(",
+        ")", "read more", "Read More", "READ", "more", "continue reading", "contınue reading", "x",
+        "!", "»", ",", "ß", "İ", "spread", "_", "\u00a0",
+    ]  # fmt: skip
+    rng = random.Random(16)
+    for _ in range(40_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 10)))
+        assert _strip_ending(text) == old.sub("", text), repr(text)
+    hostile = "Harbour news " + "... " * 7_500 + " and the rest"
+    done: list[str] = []
+    worker = threading.Thread(target=lambda: done.append(normalise(hostile)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done and done[0].endswith("and the rest")

@@ -15,9 +15,11 @@ from typing import Any
 from newsreader.extract.need import needs_full_text
 
 _QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
-_ENDING = re.compile(
-    r"(?:\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\(…\)|read more|continue reading)\W*)+$", re.IGNORECASE
-)
+_TOKENS = re.compile(r"…|\.\.\.|\[…\]|\[\.\.\.\]|\(…\)|read more|continue reading", re.IGNORECASE)
+"""What ends a teaser: an ellipsis or a "read more", with spacing and punctuation around them."""
+_LAST_WORD = re.compile(r"\w(?=\W*$)")
+_PHRASES = re.compile(r"read more|continue reading", re.IGNORECASE)
+"""The word-character tokens of ``_TOKENS``, matched as it matches them."""
 _REFERENCE = re.compile(r" \[\d+\]")
 _HEADING = re.compile(r"^## .*$", re.MULTILINE)
 KEY_CHARS = 48
@@ -29,7 +31,81 @@ def normalise(text: str) -> str:
     spacing unified, case folded."""
     text = _HEADING.sub("", _REFERENCE.sub("", text))
     text = " ".join(text.translate(_QUOTES).split()).casefold()
-    return _ENDING.sub("", text).strip()
+    return _strip_ending(text).strip()
+
+
+def _strip_ending(text: str) -> str:
+    """``text`` without its teaser ending: from the whitespace before the first ellipsis or "read
+    more" that only punctuation, spacing and more of them follow (what the pattern
+    ``(?:\\s*(?:…|read more|...)\\W*)+$`` strips, in linear time: that pattern backtracked
+    exponentially, a feed's ``... ... ...`` taking minutes of a refresh)."""
+    masked = _PHRASES.sub(lambda m: " " * len(m.group()), text) if _PHRASES.search(text) else text
+    last = _LAST_WORD.search(masked)  # the last word character outside every "read more"
+    hard = last.end() if last else 0
+    token = _TOKENS.search(text, hard)
+    if token is None:
+        return text
+    start = token.start()
+    while start > hard and text[start - 1].isspace():
+        start -= 1
+    return text[:start]
+
+
+_WORD = re.compile(r"\w")
+HEAD = 200
+"""Characters of an excerpt normalised first: the key is known from them unless they are odd."""
+
+
+def index_key(text: str) -> str | None:
+    """``normalise(text)[:KEY_CHARS]``, or None when that is shorter: what finds candidates, from the
+    text's first ~200 characters where they tell it (a refresh into 100,000 articles normalised every
+    excerpt whole: seconds of the app's interpreter).
+
+    Exact, not a guess: the head is cut before a space (so no `` [n]`` reference spans the cut), and
+    only what lies well before the cut is trusted (a ``##`` cut off from its heading line differs
+    there); the whole text's ending, which ``normalise`` strips, cannot reach back into the key when a
+    word character that belongs to no "read more" / "continue reading" follows the key.
+    """
+    if len(text) < KEY_CHARS and text.isascii():
+        return None  # ASCII never grows in normalising: too short for a key
+    if len(text) > HEAD and (cut := text.find(" ", HEAD)) != -1:
+        head = _collapsed(text[:cut])
+        known = len(head) - 8  # what the head shares with the whole text's normalised form
+        if known - 20 > KEY_CHARS and _word_after_key(head, known):
+            return head[:KEY_CHARS]
+    key = (_normalise_ascii(text) if text.isascii() else normalise(text))[:KEY_CHARS]
+    return key if len(key) == KEY_CHARS else None
+
+
+def _collapsed(text: str) -> str:
+    """``normalise`` short of stripping the ending; for ASCII text each step is skipped where it
+    cannot apply (the one ASCII quote is the backtick)."""
+    if not text.isascii():
+        return " ".join(_HEADING.sub("", _REFERENCE.sub("", text)).translate(_QUOTES).split()).casefold()
+    if "[" in text:
+        text = _REFERENCE.sub("", text)
+    if "##" in text:
+        text = _HEADING.sub("", text)
+    return " ".join(text.replace("`", "'").split()).lower()
+
+
+def _normalise_ascii(text: str) -> str:
+    """``normalise`` for ASCII text: an ending needs "...", "read more" or "continue reading"."""
+    text = _collapsed(text)
+    if "..." in text or "read more" in text or "continue reading" in text:
+        return _strip_ending(text).strip()
+    return text
+
+
+def _word_after_key(head: str, known: int) -> bool:
+    """A word character after the key, before ``known - 20``, outside every "read more" phrase (which
+    lie wholly within ``known`` then): the text's ending stops after it."""
+    phrases = [(m.start(), m.end()) for m in _PHRASES.finditer(head, 0, known)]
+    for match in _WORD.finditer(head, KEY_CHARS, known - 20):
+        at = match.start()
+        if not any(start <= at < end for start, end in phrases):
+            return True
+    return False
 
 
 def _is_teaser(rec: Mapping[str, Any]) -> bool:
@@ -60,14 +136,14 @@ def find_full_articles(
         return {}
     index: dict[str, list[str]] = {}
     for article_id in candidates:
-        key = normalise(str(headlines[article_id].get("excerpt", "")))[:KEY_CHARS]
-        if len(key) == KEY_CHARS:
+        key = index_key(str(headlines[article_id].get("excerpt", "")))
+        if key is not None:
             index.setdefault(key, []).append(article_id)
     pairs: dict[str, list[str]] = {}
     for teaser in teasers:
-        key = normalise(str(headlines[teaser].get("excerpt", "")))[:KEY_CHARS]
-        found = [c for c in index.get(key, ()) if c != teaser]
-        if len(key) == KEY_CHARS and found:
+        key = index_key(str(headlines[teaser].get("excerpt", "")))
+        found = [c for c in index.get(key, ()) if c != teaser] if key is not None else []
+        if found:
             pairs[teaser] = found
     if not pairs:
         return {}

@@ -43,6 +43,8 @@ class StatusBar(Horizontal):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._label = ""
+        self._shown = ""
+        """The label's text as last drawn: a progress report that leaves it as it was costs no layout."""
         self.result = ""
         """What the last finished job left on the line (``Refreshed 18:40: 3 new``)."""
 
@@ -105,7 +107,10 @@ class StatusBar(Horizontal):
         room = self.size.width - 4  # the line's padding and the label's
         if busy:
             room -= NARROW_PROGRESS if narrow else PROGRESS_WIDTH
-        self.query_one("#status-label", Static).update(Text(fit(label, max(room, 8)), end=""))
+        shown = fit(label, max(room, 8))
+        if shown != self._shown:  # Static.update lays the screen out again: not once a progress report
+            self._shown = shown
+            self.query_one("#status-label", Static).update(Text(shown, end=""))
 
     def on_resize(self) -> None:
         self._show_label(self._label)
