@@ -161,7 +161,8 @@ class Library(CountingMixin, SearchMixin, OrganiseMixin):
                 starred=starred,
                 limit=limit,
             )
-        return ArticleList(chosen, self._builder(state, sources, self._store.tags()))
+        build = self._builder(state, sources, self._store.tags(), len(chosen))
+        return ArticleList(chosen, build, state=state, sources=sources)
 
     def _resolve(self, article_id: str, headlines: Mapping[str, HeadlineRecord]) -> str:
         return _lookup.resolve_article(article_id, headlines, shown(self.path))

@@ -157,7 +157,7 @@ class HeadlinePane(Vertical):
         elif state:
             title.append(f" · {state}", style="dim")
         articles = self.headlines.articles
-        unread = sum(1 for a in articles if not a.read)
+        unread = self.headlines.unread_count()
         self.border_title = title
         self.border_subtitle = f"{len(articles)} · {unread} unread"
         return label, len(articles), unread
