@@ -11,10 +11,12 @@ disagree on, say, a feed's display name.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntFlag
+from itertools import islice
 from typing import Any, Literal, TypedDict
 
 from newsreader.models import Article, Source, SourceKind, from_timestamp
@@ -255,9 +257,67 @@ def newest_first(items: Iterable[tuple[str, Mapping[str, Any]]]) -> list[tuple[s
     return out
 
 
+MERGE_FAN = 8
+"""Sorted runs merged by one C sort in :func:`newest_first_merged` (timsort finds them and merges
+them in about ``log2(MERGE_FAN)`` comparisons a record)."""
+
+
+def newest_first_merged(runs: list[list[tuple[str, Any]]]) -> list[tuple[str, Any]]:
+    """The records of ``runs`` (consecutive slices of the input, in order) as :func:`newest_first`
+    sorts them, where no step holds the GIL for more than one small sort.
+
+    Each run is sorted by date, then runs are merged ``MERGE_FAN`` at a time by a C sort on the date
+    (the keys are computed in Python, between which other threads run; only the comparisons hold the
+    GIL), and last the rows of equal dates are put in ``n`` order. Stable throughout, so ties keep the
+    input's order as the one sort does. A merge of sorted runs in Python (``heapq.merge``) was 3 µs a
+    record; this is under 1.
+    """
+    for run in runs:
+        run.sort(key=_date, reverse=True)
+    while len(runs) > 1:
+        merged = []
+        for start in range(0, len(runs), MERGE_FAN):
+            group = runs[start : start + MERGE_FAN]
+            first = group[0]
+            for run in group[1:]:
+                first += run
+            first.sort(key=_date, reverse=True)
+            merged.append(first)
+        runs = merged
+    out = runs[0] if runs else []
+    _order_ties(out)
+    return out
+
+
+def _order_ties(out: list[tuple[str, Any]]) -> None:
+    """Put each stretch of equal dates in ``out`` (sorted by date) in ``n`` order, stably."""
+    dates = list(map(_date, out))
+    same = list(map(operator.eq, dates, islice(dates, 1, None)))  # same[i]: out[i], out[i + 1] tie
+    del dates
+    end = 0
+    while True:
+        try:
+            start = same.index(True, end)
+        except ValueError:
+            return
+        try:
+            end = same.index(False, start)
+        except ValueError:
+            end = len(same)
+        tied = out[start : end + 1]
+        tied.sort(key=_order)
+        out[start : end + 1] = tied
+
+
 def _date(item: tuple[str, Mapping[str, Any]]) -> float:
     rec = item[1]
-    return _stored(rec.get("published")) or _stored(rec.get("added"))
+    value = rec.get("published")  # ``_stored(published) or _stored(added)``, its calls inlined: a
+    if type(value) is not float:  # sort calls this once a record a pass
+        value = _stored(value)
+    if value:
+        return value
+    value = rec.get("added")
+    return value if type(value) is float else _stored(value)
 
 
 def _order(item: tuple[str, Mapping[str, Any]]) -> float:
