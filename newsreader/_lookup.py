@@ -36,17 +36,17 @@ def newest_first(
     """
     hidden, read, star = _HIDDEN, _READ, _STARRED  # plain ints: IntFlag's operators cost seconds at 100k
     library = headlines if known is None else known
-    items: Iterable[_Item] = headlines.items()
-    if any(flags & hidden for flags in state.values()):  # a rule hid some: they leave lists
-        items = ((i, r) for i, r in items if not state.get(i, 0) & hidden)
+    # Lists, not chained generators: a generator's step a record was 15 ms of 50,000's index.
     if source_id is not None:
-        items = ((i, r) for i, r in items if r.get("src") == source_id)
+        items = [(i, r) for i, r in headlines.items() if r.get("src") == source_id]
     else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
-        items = ((i, r) for i, r in items if r.get("full_article") not in library)
+        items = [(i, r) for i, r in headlines.items() if r.get("full_article") not in library]
+    if any(flags & hidden for flags in state.values()):  # a rule hid some: they leave lists
+        items = [(i, r) for i, r in items if not state.get(i, 0) & hidden]
     if unread:
-        items = ((i, r) for i, r in items if not state.get(i, 0) & read)
+        items = [(i, r) for i, r in items if not state.get(i, 0) & read]
     if starred:
-        items = ((i, r) for i, r in items if state.get(i, 0) & star)
+        items = [(i, r) for i, r in items if state.get(i, 0) & star]
 
     def key(item: _Item) -> tuple[float, int]:
         return sort_key(item[1])
@@ -67,13 +67,8 @@ def sorted_newest(items: Iterable[_Item]) -> list[_Item]:
     """``sorted(items, key=sort_key of the record, reverse=True)``, in runs of ``SORT_RUN`` merged a
     few at a time (``store.records.newest_first_merged``), so no single step holds the GIL for long;
     the same order. Sorted on the records' own numbers: no key tuple per record."""
-    from itertools import islice
-
-    rest = iter(items)
-    runs = []
-    while run := list(islice(rest, SORT_RUN)):
-        runs.append(run)
-    return newest_first_merged(runs)
+    rows = items if isinstance(items, list) else list(items)
+    return newest_first_merged([rows[i : i + SORT_RUN] for i in range(0, len(rows), SORT_RUN)])
 
 
 def newest_from_head(

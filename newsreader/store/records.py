@@ -257,9 +257,9 @@ def newest_first(items: Iterable[tuple[str, Mapping[str, Any]]]) -> list[tuple[s
     return out
 
 
-MERGE_FAN = 8
+MERGE_FAN = 16
 """Sorted runs merged by one C sort in :func:`newest_first_merged` (timsort finds them and merges
-them in about ``log2(MERGE_FAN)`` comparisons a record)."""
+them in about ``log2(MERGE_FAN)`` comparisons a record: 65,536 records in a few ms of the GIL)."""
 
 
 def newest_first_merged(runs: list[list[tuple[str, Any]]]) -> list[tuple[str, Any]]:
