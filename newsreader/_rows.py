@@ -155,6 +155,17 @@ class ArticleList(Sequence[Article]):
             return self._at(index).read
         return bool(self._state.get(self._ids[index], 0) & _READ)
 
+    def replace_rows(self, articles: Iterable[Article]) -> None:
+        """Put these articles in the rows of their ids (those listed), as ``rows[i] = article``."""
+        by_id = {a.id: a for a in articles}
+        if len(by_id) <= 32:  # a few: a C scan each
+            found = ((self.index_of(i), a) for i, a in by_id.items())
+        else:
+            found = ((index, by_id[i]) for index, i in enumerate(self._ids) if i in by_id)
+        for index, article in found:
+            if index is not None:
+                self[index] = article
+
     def id_at(self, index: int) -> str:
         """The article id of a row, without building it."""
         return self._ids[self._index(index)]

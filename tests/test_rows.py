@@ -120,3 +120,29 @@ async def test_the_app_keeps_a_long_list_lazy_and_acts_on_it(
         await settle(pilot)
         assert headlines.index_of(second) is not None
         assert isinstance(headlines.articles, ArticleList) and not headlines.articles.built
+
+
+async def test_searching_a_long_lazy_list_and_leaving_keeps_it_lazy_with_its_marks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.tui.screens import listing
+
+    monkeypatch.setattr(listing, "BUILT_AHEAD", 100)
+    library = big_library(tmp_path / "lib", 700)
+    app = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        headlines = screen.headlines  # type: ignore[attr-defined]
+        before = [headlines.articles.id_at(i) for i in range(700)]
+        await pilot.press("slash", *"000420")
+        await settle(pilot)
+        assert [a.id for a in headlines.articles] == ["big00000000001a4"]
+        await pilot.press("down", "m")  # into the hits; mark the hit read
+        assert headlines.articles[0].read
+        await pilot.press("escape")
+        await settle(pilot)
+        rows = headlines.articles
+        assert isinstance(rows, ArticleList) and rows.built_rows < 60
+        assert [rows.id_at(i) for i in range(700)] == before
+        assert rows[420].read and not rows[419].read  # the mark made in the search shows

@@ -264,7 +264,7 @@ class MainScreen(ListingScreen):
         saved = self.pane.saved
         if saved is not None:
             # Search is showing: refresh what esc will restore instead.
-            self.pane.saved = SavedList(list(self.as_listed(articles, saved.cursor_id)), saved.cursor_id)
+            self.pane.saved = SavedList.of(self.as_listed(articles, saved.cursor_id), saved.cursor_id)
             return
         articles = self.as_listed(articles, keep)
         headlines = self.headlines
