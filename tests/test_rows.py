@@ -146,3 +146,19 @@ async def test_searching_a_long_lazy_list_and_leaving_keeps_it_lazy_with_its_mar
         assert isinstance(rows, ArticleList) and rows.built_rows < 60
         assert [rows.id_at(i) for i in range(700)] == before
         assert rows[420].read and not rows[419].read  # the mark made in the search shows
+
+
+def test_a_saved_list_finds_its_rows_after_one_is_deleted(lib: Library) -> None:
+    """Delete during a search left the saved list's id->row index pointing past the deleted row,
+    so the next mark in the search landed on the wrong row of the list esc restores."""
+    from newsreader.tui.widgets.headline_pane import SavedList
+
+    built = list(lib.articles())[:4]
+    for rows in (list(built), lib.articles()):
+        saved = SavedList.of(rows, None)
+        saved.update(built[3].id, read=True)  # the index is made
+        saved.without(built[0].id)
+        saved.update(built[3].id, starred=True)
+        assert [a.id for a in saved.articles][:3] == [a.id for a in built[1:4]]
+        assert saved.articles[2].starred and saved.articles[2].read
+        assert saved.articles[1] == built[2]  # untouched

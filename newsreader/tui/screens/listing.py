@@ -185,12 +185,8 @@ class ListingScreen(SearchScreen):
             rows = [a for a in listed if a.id != article_id]
         after = rows[min(index, len(rows) - 1)].id if rows else None
         headlines.set_articles(rows, keep=after)
-        saved = self.pane.saved
-        if saved is not None:
-            if isinstance(saved.articles, ArticleList):
-                saved.articles = saved.articles.where(lambda i, _rec, _read: i != article_id)
-            else:
-                saved.articles[:] = [a for a in saved.articles if a.id != article_id]
+        if self.pane.saved is not None:
+            self.pane.saved.without(article_id)
         shown = self.article_view.article
         if shown is not None and shown.id == article_id:
             self.article_view.clear("Deleted. Press u to undo.")

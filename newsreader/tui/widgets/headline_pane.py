@@ -42,6 +42,15 @@ class SavedList:
         """``rows`` kept to restore: a library listing as it is, anything else copied."""
         return cls(rows if isinstance(rows, ArticleList) else list(rows), cursor_id)
 
+    def without(self, article_id: str) -> None:
+        """Leave out a deleted article (a lazy listing stays lazy)."""
+        rows = self.articles
+        if isinstance(rows, ArticleList) and rows.from_records:
+            self.articles = rows.where(lambda i, _rec, _read: i != article_id)
+        else:
+            self.articles = [a for a in rows if a.id != article_id]
+        self._index = None  # the rows after it moved up
+
     def update(self, article_id: str, **changes: bool) -> None:
         """Keep a read/star mark made during the search, for when this list shows again."""
         if isinstance(self.articles, ArticleList):
