@@ -49,6 +49,8 @@ def test_a_listing_builds_only_the_rows_looked_at(lib: Library) -> None:
     assert rows[5] is row and rows[-75] is row and rows.built_rows == 1
     assert rows.index_of(rows.id_at(60)) == 60 and rows.index_of("nope") is None
     assert rows.built_rows == 1  # finding an id builds nothing
+    assert [rows.index_of(rows.id_at(i)) for i in range(80)] == list(range(80))  # scans, then a dict
+    assert rows.index_of("nope") is None and rows.built_rows == 1
     assert rows.feeds() == {a.feed for a in lib.articles()} and rows.built_rows == 1
     unread = sum(1 for a in lib.articles() if not a.read)
     assert rows.unread() == unread and rows.built_rows == 1
