@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from newsreader._rows import ArticleList as ArticleList  # the lists these sorts make
 from newsreader.errors import ArticleNotFoundError, UserInputError
-from newsreader.store.records import Flags, HeadlineRecord, SourceRecord, newest_first_merged, sort_key
+from newsreader.store.records import (
+    Flags,
+    HeadlineRecord,
+    SourceRecord,
+    newest_first_ids,
+    newest_first_merged,
+    sort_key,
+)
 
 if TYPE_CHECKING:
     from newsreader.store.head import Candidates
@@ -34,28 +41,55 @@ def newest_first(
 
     ``known`` says which ids are in the library (default: ``headlines``), for a teaser's full article.
     """
-    hidden, read, star = _HIDDEN, _READ, _STARRED  # plain ints: IntFlag's operators cost seconds at 100k
-    library = headlines if known is None else known
-    # Lists, not chained generators: a generator's step a record was 15 ms of 50,000's index.
-    if source_id is not None:
-        items = [(i, r) for i, r in headlines.items() if r.get("src") == source_id]
-    else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
-        items = [(i, r) for i, r in headlines.items() if r.get("full_article") not in library]
-    if any(flags & hidden for flags in state.values()):  # a rule hid some: they leave lists
-        items = [(i, r) for i, r in items if not state.get(i, 0) & hidden]
-    if unread:
-        items = [(i, r) for i, r in items if not state.get(i, 0) & read]
-    if starred:
-        items = [(i, r) for i, r in items if state.get(i, 0) & star]
+    if limit is None:
+        ids = newest_ids(headlines, state, source_id=source_id, unread=unread, starred=starred, known=known)
+        return [(i, headlines[i]) for i in ids]
+    import heapq
 
     def key(item: _Item) -> tuple[float, int]:
         return sort_key(item[1])
 
-    if limit is not None:
-        import heapq
+    ids = _matching(headlines, state, source_id, unread, starred, known)
+    return heapq.nlargest(limit, ((i, headlines[i]) for i in ids), key=key)
 
-        return heapq.nlargest(limit, items, key=key)
-    return sorted_newest(items)
+
+def newest_ids(
+    headlines: Mapping[str, HeadlineRecord],
+    state: Mapping[str, int],
+    *,
+    source_id: str | None,
+    unread: bool,
+    starred: bool,
+    known: Container[str] | None = None,
+) -> list[str]:
+    """The ids ``newest_first`` lists, without pairing each with its record (a whole list's sort)."""
+    ids = _matching(headlines, state, source_id, unread, starred, known)
+    return newest_first_ids(ids, headlines, SORT_RUN)
+
+
+def _matching(
+    headlines: Mapping[str, HeadlineRecord],
+    state: Mapping[str, int],
+    source_id: str | None,
+    unread: bool,
+    starred: bool,
+    known: Container[str] | None,
+) -> list[str]:
+    """The ids of the listed headlines, in the store's order."""
+    hidden, read, star = _HIDDEN, _READ, _STARRED  # plain ints: IntFlag's operators cost seconds at 100k
+    library = headlines if known is None else known
+    # Lists, not chained generators: a generator's step a record was 15 ms of 50,000's index.
+    if source_id is not None:
+        ids = [i for i, r in headlines.items() if r.get("src") == source_id]
+    else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
+        ids = [i for i, r in headlines.items() if r.get("full_article") not in library]
+    if any(flags & hidden for flags in state.values()):  # a rule hid some: they leave lists
+        ids = [i for i in ids if not state.get(i, 0) & hidden]
+    if unread:
+        ids = [i for i in ids if not state.get(i, 0) & read]
+    if starred:
+        ids = [i for i in ids if state.get(i, 0) & star]
+    return ids
 
 
 SORT_RUN = 4096

@@ -66,6 +66,24 @@ class ArticleList(Sequence[Article]):
         self._scans = 0
         self._unread: int | None = None
 
+    @classmethod
+    def from_ids(
+        cls,
+        ids: list[str],
+        records: Mapping[str, HeadlineRecord],
+        build: Callable[[str, HeadlineRecord], Article],
+        *,
+        state: Mapping[str, int] | None = None,
+        sources: Mapping[str, SourceRecord] | None = None,
+    ) -> ArticleList:
+        """The rows of these ids (sorted already), their records from ``records``."""
+        out = cls([], build, state=state, sources=sources)
+        out._ids = ids
+        out._recs = list(map(records.__getitem__, ids))
+        out._built = [None] * len(ids)
+        out._missing = len(ids)
+        return out
+
     def __len__(self) -> int:
         return len(self._ids)
 
