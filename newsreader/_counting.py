@@ -125,12 +125,18 @@ class CountingMixin:
         state: Mapping[str, int],
         sources: Mapping[str, SourceRecord],
         tags: Mapping[str, Sequence[str]],
+        rows: int,
     ) -> Callable[[str, HeadlineRecord], Article]:
         """Builds an Article, or hands back the one built before from the same record, flags, tags
         and source: a reload after a refresh rebuilds only what changed (building 100,000 costs
-        seconds of a thread, every one of them competing with the app's keys)."""
+        seconds of a thread, every one of them competing with the app's keys).
+
+        ``rows``: how many the listing holds. Past twice that (and some slack for the other views)
+        the cache holds articles long gone, and starts afresh. (Counted from the read marks alone,
+        the bound cleared it on every listing of 200,000 unmarked rows or more, and a reload then
+        built its rows anew while the old list still held the old ones: twice the rows in memory.)"""
         built = self._built
-        if len(built) > 2 * len(state) + 200_000:  # articles long gone: start afresh
+        if len(built) > 2 * max(rows, len(state)) + 200_000:
             built.clear()
 
         def build(article_id: str, rec: HeadlineRecord) -> Article:

@@ -1,4 +1,4 @@
-"""Finding things in the store's records: lazy headline lists, and ids from what a user types.
+"""Finding things in the store's records: sorted headline lists, and ids from what a user types.
 
 Pure functions over the records (no store, no I/O), used by the :class:`~newsreader.library.Library`
 facade, which reads the records and passes them in.
@@ -6,67 +6,25 @@ facade, which reads the records and passes them in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
+from newsreader._rows import ArticleList as ArticleList  # the lists these sorts make
 from newsreader.errors import ArticleNotFoundError, UserInputError
-from newsreader.models import Article
-from newsreader.store.records import Flags, HeadlineRecord, SourceRecord, sort_key
-from newsreader.store.records import newest_first as sorted_newest_first
+from newsreader.store.records import (
+    Flags,
+    HeadlineRecord,
+    SourceRecord,
+    newest_first_ids,
+    newest_first_merged,
+    sort_key,
+)
 
 if TYPE_CHECKING:
     from newsreader.store.head import Candidates
 
 _Item = tuple[str, HeadlineRecord]
-
-
-class ArticleList(Sequence[Article]):
-    """Headlines, sorted, built into :class:`Article` objects only when looked at.
-
-    A 100k-article list costs one sort of the raw records; a list widget that draws 40 visible rows
-    builds 40 Articles. Indexing, slicing, ``len`` and iteration work as on a list.
-    """
-
-    __slots__ = ("_build", "_cache", "_items")
-
-    def __init__(self, items: list[_Item], build: Callable[[str, HeadlineRecord], Article]) -> None:
-        self._items = items
-        self._build = build
-        self._cache: dict[int, Article] = {}
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def _at(self, index: int) -> Article:
-        article = self._cache.get(index)
-        if article is None:
-            article = self._cache[index] = self._build(*self._items[index])
-        return article
-
-    @overload
-    def __getitem__(self, index: int) -> Article: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Article]: ...
-    def __getitem__(self, index: int | slice) -> Article | list[Article]:
-        if isinstance(index, slice):
-            return [self._at(i) for i in range(*index.indices(len(self._items)))]
-        if index < 0:
-            index += len(self._items)
-        if not 0 <= index < len(self._items):
-            raise IndexError("article index out of range")
-        return self._at(index)
-
-    def __iter__(self) -> Iterator[Article]:
-        for index in range(len(self._items)):
-            yield self._at(index)
-
-    def index_of(self, article_id: str) -> int | None:
-        """Position of an article id, or ``None``."""
-        for index, item in enumerate(self._items):
-            if item[0] == article_id:
-                return index
-        return None
 
 
 def newest_first(
@@ -83,28 +41,55 @@ def newest_first(
 
     ``known`` says which ids are in the library (default: ``headlines``), for a teaser's full article.
     """
-    hidden, read, star = _HIDDEN, _READ, _STARRED  # plain ints: IntFlag's operators cost seconds at 100k
-    library = headlines if known is None else known
-    items: Iterable[_Item] = headlines.items()
-    if any(flags & hidden for flags in state.values()):  # a rule hid some: they leave lists
-        items = ((i, r) for i, r in items if not state.get(i, 0) & hidden)
-    if source_id is not None:
-        items = ((i, r) for i, r in items if r.get("src") == source_id)
-    else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
-        items = ((i, r) for i, r in items if r.get("full_article") not in library)
-    if unread:
-        items = ((i, r) for i, r in items if not state.get(i, 0) & read)
-    if starred:
-        items = ((i, r) for i, r in items if state.get(i, 0) & star)
+    if limit is None:
+        ids = newest_ids(headlines, state, source_id=source_id, unread=unread, starred=starred, known=known)
+        return [(i, headlines[i]) for i in ids]
+    import heapq
 
     def key(item: _Item) -> tuple[float, int]:
         return sort_key(item[1])
 
-    if limit is not None:
-        import heapq
+    ids = _matching(headlines, state, source_id, unread, starred, known)
+    return heapq.nlargest(limit, ((i, headlines[i]) for i in ids), key=key)
 
-        return heapq.nlargest(limit, items, key=key)
-    return sorted_newest(items, key)
+
+def newest_ids(
+    headlines: Mapping[str, HeadlineRecord],
+    state: Mapping[str, int],
+    *,
+    source_id: str | None,
+    unread: bool,
+    starred: bool,
+    known: Container[str] | None = None,
+) -> list[str]:
+    """The ids ``newest_first`` lists, without pairing each with its record (a whole list's sort)."""
+    ids = _matching(headlines, state, source_id, unread, starred, known)
+    return newest_first_ids(ids, headlines, SORT_RUN)
+
+
+def _matching(
+    headlines: Mapping[str, HeadlineRecord],
+    state: Mapping[str, int],
+    source_id: str | None,
+    unread: bool,
+    starred: bool,
+    known: Container[str] | None,
+) -> list[str]:
+    """The ids of the listed headlines, in the store's order."""
+    hidden, read, star = _HIDDEN, _READ, _STARRED  # plain ints: IntFlag's operators cost seconds at 100k
+    library = headlines if known is None else known
+    # Lists, not chained generators: a generator's step a record was 15 ms of 50,000's index.
+    if source_id is not None:
+        ids = [i for i, r in headlines.items() if r.get("src") == source_id]
+    else:  # a teaser linked to its full article is that article's entry (newsreader.extract.link)
+        ids = [i for i, r in headlines.items() if r.get("full_article") not in library]
+    if any(flags & hidden for flags in state.values()):  # a rule hid some: they leave lists
+        ids = [i for i in ids if not state.get(i, 0) & hidden]
+    if unread:
+        ids = [i for i in ids if not state.get(i, 0) & read]
+    if starred:
+        ids = [i for i in ids if state.get(i, 0) & star]
+    return ids
 
 
 SORT_RUN = 4096
@@ -112,22 +97,12 @@ SORT_RUN = 4096
 100,000-row sort in one piece holds the interpreter (and the app's keys) for a long moment."""
 
 
-def sorted_newest(items: Iterable[_Item], key: Callable[[_Item], tuple[float, int]]) -> list[_Item]:
-    """``sorted(items, key=key, reverse=True)`` (``key``: ``sort_key`` of the record), in runs of
-    ``SORT_RUN`` merged in Python, so no single step holds the GIL for long; the same order (the merge
-    keeps earlier runs first among equals, as the stable sort does). Each run sorts on the records'
-    own numbers (``store.records.newest_first``: no key tuple per record), and only the merge's few
-    heads have a key at a time."""
-    import heapq
-    from itertools import islice
-
-    rest = iter(items)
-    runs = []
-    while run := list(islice(rest, SORT_RUN)):
-        runs.append(sorted_newest_first(run))
-    if len(runs) <= 1:
-        return runs[0] if runs else []
-    return list(heapq.merge(*runs, key=key, reverse=True))
+def sorted_newest(items: Iterable[_Item]) -> list[_Item]:
+    """``sorted(items, key=sort_key of the record, reverse=True)``, in runs of ``SORT_RUN`` merged a
+    few at a time (``store.records.newest_first_merged``), so no single step holds the GIL for long;
+    the same order. Sorted on the records' own numbers: no key tuple per record."""
+    rows = items if isinstance(items, list) else list(items)
+    return newest_first_merged([rows[i : i + SORT_RUN] for i in range(0, len(rows), SORT_RUN)])
 
 
 def newest_from_head(

@@ -145,6 +145,7 @@ class Library(CountingMixin, SearchMixin, OrganiseMixin):
         state = self._store.state()
         sources = self._store.sources()
         source_id = self.resolve_source(source) if source is not None else None
+        tags = self._store.tags()
         # A first page is told from the newest records alone (the head), when they suffice.
         head = self._store.head() if limit else None
         chosen = None
@@ -152,16 +153,17 @@ class Library(CountingMixin, SearchMixin, OrganiseMixin):
             chosen = _lookup.newest_from_head(
                 head, state, source_id=source_id, unread=unread, starred=starred, limit=limit
             )
-        if chosen is None:
+        headlines = self._headlines() if chosen is None else {}
+        if chosen is None and limit is not None:
             chosen = _lookup.newest_first(
-                self._headlines(),
-                state,
-                source_id=source_id,
-                unread=unread,
-                starred=starred,
-                limit=limit,
+                headlines, state, source_id=source_id, unread=unread, starred=starred, limit=limit
             )
-        return ArticleList(chosen, self._builder(state, sources, self._store.tags()))
+        if chosen is not None:
+            build = self._builder(state, sources, tags, len(chosen))
+            return ArticleList(chosen, build, state=state, sources=sources)
+        ids = _lookup.newest_ids(headlines, state, source_id=source_id, unread=unread, starred=starred)
+        build = self._builder(state, sources, tags, len(ids))
+        return ArticleList.from_ids(ids, headlines, build, state=state, sources=sources)
 
     def _resolve(self, article_id: str, headlines: Mapping[str, HeadlineRecord]) -> str:
         return _lookup.resolve_article(article_id, headlines, shown(self.path))

@@ -154,6 +154,30 @@ def test_newest_first_sorts_as_the_sort_key_does_hand_edited_values_and_ties_inc
     assert newest_first(items) == sorted(items, key=lambda item: sort_key(item[1]), reverse=True)
 
 
+def test_merging_sorted_runs_sorts_as_the_sort_key_does_across_runs_and_fans() -> None:
+    import random
+
+    from newsreader.store.records import MERGE_FAN, newest_first_ids, newest_first_merged, sort_key
+
+    rng = random.Random(10)
+    values: list[object] = [0, 0.0, 2, 2.0, True, "7", None, 10**3, 1000.0, -1.5]
+    for size, run in ((5000, 7), (3000, 64), (200, 1), (0, 5), (1, 5)):
+        items = []
+        for i in range(size):  # few distinct dates: ties across runs, settled by n, then input order
+            rec = {
+                k: rng.choice([*values, rng.randint(0, 9), float(rng.randint(0, 9))])
+                for k in ("published", "added", "n")
+            }
+            for k in [k for k in rec if rng.random() < 0.15]:
+                del rec[k]
+            items.append((f"id{i}", rec))
+        runs = [items[i : i + run] for i in range(0, len(items), run)]
+        assert run > 10 or size < 1000 or len(runs) > MERGE_FAN**2  # three levels of merges at least
+        expected = sorted(items, key=lambda item: sort_key(item[1]), reverse=True)
+        assert newest_first_merged(runs) == expected
+        assert newest_first_ids([i for i, _ in items], dict(items), run) == [i for i, _ in expected]
+
+
 def test_a_payload_failing_half_way_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
     from newsreader.store.storage import atomic_write
 

@@ -221,4 +221,4 @@ def test_sorting_in_runs_is_the_one_sort() -> None:
 
     assert len(items) > _lookup.SORT_RUN
     expected = sorted(items, key=key, reverse=True)
-    assert [i for i, _ in _lookup.sorted_newest(list(items), key)] == [i for i, _ in expected]  # type: ignore[arg-type]
+    assert [i for i, _ in _lookup.sorted_newest(list(items))] == [i for i, _ in expected]  # type: ignore[arg-type]

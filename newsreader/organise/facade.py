@@ -84,10 +84,14 @@ class OrganiseMixin:
 
         store = self._store
         with self._counts_lock:
+            searches = self.saved.all()
+            if not searches:  # nothing to count: no set of every id kept for it (30 MB at 500,000)
+                self._saved_counts = None
+                return {}
             if self._saved_counts is None:
                 self._saved_counts = SavedCounts(self._search_index)
             return self._saved_counts.update(
-                self.saved.all(), store.headlines(), store.state(), store.tags(), generation=store.generation
+                searches, store.headlines(), store.state(), store.tags(), generation=store.generation
             )
 
     # -- rules and retention -------------------------------------------------------------------

@@ -11,11 +11,13 @@ disagree on, say, a feed's display name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntFlag
-from typing import Any, Literal, TypedDict
+from itertools import islice
+from typing import Any, Literal, TypedDict, TypeVar
 
 from newsreader.models import Article, Source, SourceKind, from_timestamp
 
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
+_T = TypeVar("_T")
 
 
 class Flags(IntFlag):
@@ -246,22 +249,119 @@ def newest_first(items: Iterable[tuple[str, Mapping[str, Any]]]) -> list[tuple[s
     """``(id, record)`` pairs sorted by :func:`sort_key`, newest first, as ``sorted(items,
     key=sort_key, reverse=True)`` would.
 
-    Two stable sorts whose keys are the records' own number objects: a key tuple per record cost
-    ~90 bytes each while the sort ran (40 MB at 500,000 articles, on top of the list itself).
+    Sorted on the records' own number objects: a key tuple per record cost ~90 bytes each while
+    the sort ran (40 MB at 500,000 articles, on top of the list itself).
     """
-    out = list(items)
-    out.sort(key=_order)
-    out.sort(key=_date, reverse=True)
+    return newest_first_merged([list(items)])
+
+
+MERGE_FAN = 16
+"""Sorted runs merged by one C sort in :func:`newest_first_merged` (timsort finds them and merges
+them in about ``log2(MERGE_FAN)`` comparisons a record: 65,536 records in a few ms of the GIL)."""
+
+
+def newest_first_merged(runs: list[list[tuple[str, Any]]]) -> list[tuple[str, Any]]:
+    """The ``(id, record)`` pairs of ``runs`` (consecutive slices of the input, in order) sorted as
+    ``sorted(items, key=sort_key, reverse=True)`` would, no step holding the GIL for long
+    (:func:`_merged`)."""
+    return _merged(runs, _date, _order)
+
+
+def newest_first_ids(ids: list[str], records: Mapping[str, Mapping[str, Any]], run: int) -> list[str]:
+    """``ids`` sorted as their records sort by :func:`sort_key`, newest first (ties in ``ids``'
+    order), in runs of ``run`` (:func:`_merged`).
+
+    Ids, not ``(id, record)`` pairs: a pair is a 64-byte tuple (28 MB at 500,000) that the cycle
+    collector tracks.
+    """
+    get = records.__getitem__
+
+    def date(article_id: str) -> float:  # _record_date, inlined: one call a key, not two
+        rec = get(article_id)
+        value = rec.get("published")
+        if type(value) is not float:
+            value = _stored(value)
+        if value:
+            return value
+        value = rec.get("added")
+        return value if type(value) is float else _stored(value)
+
+    def order(article_id: str) -> float:
+        n = get(article_id).get("n")
+        return n if type(n) is int else int(_number(n))
+
+    # Each date found once (a Python call a record), then looked up in C by every pass after: the
+    # run sorts, the merges and the ties. The dict holds the records' own numbers (21 MB at 500,000,
+    # while the sort runs).
+    date_of = dict(zip(ids, map(date, ids), strict=True))
+    return _merged([ids[i : i + run] for i in range(0, len(ids), run)], date_of.__getitem__, order)
+
+
+def _merged(runs: list[list[_T]], date: Callable[[_T], float], order: Callable[[_T], float]) -> list[_T]:
+    """The rows of ``runs`` sorted by ``date``, newest first, equal dates by ``order``, ties in input
+    order: each run sorted by date, then runs merged ``MERGE_FAN`` at a time by a C sort on the date
+    (the keys are computed in Python, between which other threads run; only the comparisons hold the
+    GIL), and last each stretch of equal dates put in ``order``. Stable throughout, so ties keep the
+    input's order as the one sort does. A merge of sorted runs in Python (``heapq.merge``) was 3 µs a
+    record; this is under 1.
+    """
+    for run in runs:
+        run.sort(key=date, reverse=True)
+    while len(runs) > 1:
+        merged = []
+        for start in range(0, len(runs), MERGE_FAN):
+            group = runs[start : start + MERGE_FAN]
+            first = group[0]
+            for run in group[1:]:
+                first += run
+            first.sort(key=date, reverse=True)
+            merged.append(first)
+        runs = merged
+    out = runs[0] if runs else []
+    _order_ties(out, date, order)
     return out
 
 
+def _order_ties(out: list[_T], date: Callable[[_T], float], order: Callable[[_T], float]) -> None:
+    """Put each stretch of equal dates in ``out`` (sorted by date) in ``order``, stably."""
+    dates = list(map(date, out))
+    same = list(map(operator.eq, dates, islice(dates, 1, None)))  # same[i]: out[i], out[i + 1] tie
+    del dates
+    end = 0
+    while True:
+        try:
+            start = same.index(True, end)
+        except ValueError:
+            return
+        try:
+            end = same.index(False, start)
+        except ValueError:
+            end = len(same)
+        tied = out[start : end + 1]
+        tied.sort(key=order)
+        out[start : end + 1] = tied
+
+
 def _date(item: tuple[str, Mapping[str, Any]]) -> float:
-    rec = item[1]
-    return _stored(rec.get("published")) or _stored(rec.get("added"))
+    return _record_date(item[1])
+
+
+def _record_date(rec: Mapping[str, Any]) -> float:
+    value = rec.get("published")  # ``_stored(published) or _stored(added)``, its calls inlined: a
+    if type(value) is not float:  # sort calls this once a record a pass
+        value = _stored(value)
+    if value:
+        return value
+    value = rec.get("added")
+    return value if type(value) is float else _stored(value)
 
 
 def _order(item: tuple[str, Mapping[str, Any]]) -> float:
-    n = item[1].get("n")
+    return _record_order(item[1])
+
+
+def _record_order(rec: Mapping[str, Any]) -> float:
+    n = rec.get("n")
     return n if type(n) is int else int(_number(n))
 
 

@@ -32,6 +32,22 @@ print(len(articles), hwm.split()[1])
 """
 
 
+INDEX_RUNS = 5
+
+
+def _headline_index(path: Path) -> tuple[float, float]:
+    """Median ms (wall, CPU) of a cold ``Library(path).articles()``: headlines.json parsed and sorted
+    by a new Library each time (the file in the page cache, as at any start but the first). One
+    sample was the machine's noise as much as the code's; the CPU time says what the load added."""
+    walls, cpus = [], []
+    for _ in range(INDEX_RUNS):
+        started, cpu = time.perf_counter(), time.process_time()
+        Library(path).articles()
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+
+
 def _mark_latency(path: Path, *, all_read: bool) -> float:
     """Median ms of ``mark`` on one article in a loaded library (the TUI's case)."""
     library = Library(path)
@@ -62,11 +78,14 @@ def main(quick: bool = False) -> list[Row]:
             (f"import {big:,}-article dump", f"{rate:,.0f} articles/s", ">= 5,000", verdict(rate >= 5000))
         )
 
-        started = time.perf_counter()
-        Library(root / "imported").articles()
-        load = (time.perf_counter() - started) * 1000
+        load, cpu = _headline_index(root / "imported")
         rows.append(
-            (f"headline index, {big:,} articles", f"{load:.0f} ms", "<= 250 ms", verdict(load <= 250))
+            (
+                f"headline index, {big:,} articles, cold (median of {INDEX_RUNS}; CPU beside)",
+                f"{load:.0f} ms; CPU {cpu:.0f} ms",
+                "<= 250 ms",
+                verdict(load <= 250),
+            )
         )
 
         make_library(root / "huge", huge)

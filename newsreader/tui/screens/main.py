@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -36,7 +37,7 @@ from newsreader.tui.collector import quiet_collector
 from newsreader.tui.keys import READING_KEYS
 from newsreader.tui.messages import ArticleFailed, ArticleShown, HeadlineOpened, SourceChosen
 from newsreader.tui.organise import ORGANISE_KEYS
-from newsreader.tui.screens.listing import ListingScreen
+from newsreader.tui.screens.listing import ListingScreen, ready
 from newsreader.tui.screens.marking import WRITE_WAIT
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.headline_list import HeadlineList
@@ -246,9 +247,7 @@ class MainScreen(ListingScreen):
                 keep = ""  # keep wherever the cursor is by then
             else:
                 articles = self.library.articles(**kwargs)
-            # Every row built here, not on the UI thread (``as_listed`` copies the list): at 100,000
-            # rows that was seconds of a frozen app after each reload.
-            rows = list(articles)
+            rows = ready(articles)
         except NewsreaderError as exc:
             self._ui(self._error, exc)
             return
@@ -256,7 +255,7 @@ class MainScreen(ListingScreen):
             return
         self._ui(self._show_headlines, key, rows, keep)
 
-    def _show_headlines(self, key: str, articles: list[Article], keep: str | None) -> None:
+    def _show_headlines(self, key: str, articles: Sequence[Article], keep: str | None) -> None:
         if key != self._key:
             return  # the user moved on while this loaded
         if keep == "":
@@ -265,7 +264,7 @@ class MainScreen(ListingScreen):
         saved = self.pane.saved
         if saved is not None:
             # Search is showing: refresh what esc will restore instead.
-            self.pane.saved = SavedList(self.as_listed(articles, saved.cursor_id), saved.cursor_id)
+            self.pane.saved = SavedList.of(self.as_listed(articles, saved.cursor_id), saved.cursor_id)
             return
         articles = self.as_listed(articles, keep)
         headlines = self.headlines

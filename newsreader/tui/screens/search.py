@@ -8,13 +8,15 @@ with the marks made meanwhile. ``S`` saves the search as a source (``tui/organis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 
+from newsreader._rows import ArticleList
 from newsreader.errors import NewsreaderError
-from newsreader.models import SearchHit
+from newsreader.models import Article, SearchHit
 from newsreader.search import as_you_type
 from newsreader.tui import organise
 from newsreader.tui.messages import SearchChanged
@@ -95,8 +97,13 @@ class SearchScreen(MarkingScreen):
             # The snapshot taken at ``/`` is stale for whatever was read or starred meanwhile:
             # show it with the marks the search list knows at once, then reload it (and the
             # counts) from the library once those marks are saved.
-            known = {a.id: a for a in self.headlines.articles}
-            articles = [known.get(a.id, a) for a in saved.articles]
+            articles: Sequence[Article]
+            if isinstance(saved.articles, ArticleList):  # the library listing itself: kept lazy
+                saved.articles.replace_rows(self.headlines.articles)
+                articles = saved.articles
+            else:
+                known = {a.id: a for a in self.headlines.articles}
+                articles = [known.get(a.id, a) for a in saved.articles]
             self.headlines.empty_text = "No articles here."
             self.headlines.set_articles(articles, keep=saved.cursor_id)
             self._update_titles()

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from newsreader._rows import ArticleList
 from newsreader.models import Article, utcnow
 from newsreader.search.text import fit_snippet, plain_prose
 from newsreader.tui.messages import HeadlineHighlighted, HeadlineOpened
@@ -77,8 +78,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
         """Where relative dates are measured from (the library's clock, fixed in tests)."""
-        self._articles: list[Article] = []
-        self._index: dict[str, int] = {}
+        self._articles: list[Article] | ArticleList = []
+        self._index: dict[str, int] | None = None
+        """Row of each id, made when first asked for (an ``ArticleList`` finds ids itself)."""
         self._title_spans: dict[str, Spans] = {}
         self._snippets: dict[str, tuple[str, Spans]] = {}
         self._cursor = -1
@@ -116,7 +118,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         """How many rows are unread: the title's count, asked after every mark and reload (a pass
         over 100,000 rows each time held the UI thread for tens of milliseconds)."""
         if self._unread is None:
-            self._unread = sum(1 for a in self._articles if not a.read)
+            rows = self._articles  # a library listing keeps its count: no row is built for it
+            self._unread = (
+                rows.unread() if isinstance(rows, ArticleList) else sum(1 for a in rows if not a.read)
+            )
         return self._unread
 
     @property
@@ -142,16 +147,18 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             title_spans: search matches to highlight in titles, by article id.
             snippets: search snippets (text, match spans) shown instead of excerpts, by article id.
         """
-        self._articles = list(articles)
+        # A library listing stays lazy (its rows are built as they are drawn); others are copied,
+        # since rows are replaced in place as they are marked.
+        self._articles = articles if isinstance(articles, ArticleList) else list(articles)
         self._unread = None
-        self._index = {article.id: i for i, article in enumerate(self._articles)}
+        self._index = None
         self._title_spans = title_spans or {}
         self._snippets = snippets or {}
         self._line_cache.clear()
         self._now = self._clock()
-        self._feed_width = max((len(safe_line(f)) for f in {a.feed for a in self._articles}), default=0)
+        self._feed_width = max((len(safe_line(f)) for f in _feeds(self._articles)), default=0)
         self.virtual_size = Size(0, len(self._articles) * self.row_height)
-        index = self._index.get(keep, 0) if keep is not None else 0
+        index = (self.index_of(keep) or 0) if keep is not None else 0
         self._cursor = -1
         self.scroll_to(y=0, animate=False, immediate=True)
         self.move_cursor(index if self._articles else -1, force=True)
@@ -162,11 +169,19 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._title_spans.get(article_id, ())
 
     def index_of(self, article_id: str) -> int | None:
+        rows = self._articles
+        cursor = self._cursor
+        if 0 <= cursor < len(rows) and rows[cursor].id == article_id:  # the usual question
+            return cursor
+        if isinstance(rows, ArticleList):
+            return rows.index_of(article_id)
+        if self._index is None:
+            self._index = {article.id: i for i, article in enumerate(rows)}
         return self._index.get(article_id)
 
     def update_article(self, article_id: str, **changes: object) -> Article | None:
         """Change one row's state in place (``read=True``, ``starred=False``); returns the new row."""
-        index = self._index.get(article_id)
+        index = self.index_of(article_id)
         if index is None:
             return None
         old = self._articles[index]
@@ -480,3 +495,8 @@ def with_changes(article: Article, changes: Mapping[str, object]) -> Article:
     for name, value in changes.items():
         values[_POSITION[name]] = value
     return Article(*values)
+
+
+def _feeds(rows: Sequence[Article]) -> frozenset[str] | set[str]:
+    """The feed names listed: a library listing knows them from its sources, without its rows."""
+    return rows.feeds() if isinstance(rows, ArticleList) else {a.feed for a in rows}

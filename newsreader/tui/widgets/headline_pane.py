@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input
 
+from newsreader._rows import ArticleList
 from newsreader.models import Article, SearchHit, utcnow
 from newsreader.tui.messages import SearchChanged
 from newsreader.tui.widgets.headline_list import HeadlineList, Spans
@@ -31,15 +32,33 @@ SEARCH_DEBOUNCE = 0.15
 class SavedList:
     """The list that search replaced, restored on ``esc``."""
 
-    articles: list[Article]
+    articles: list[Article] | ArticleList
+    """A copy of the list, or the library listing itself (copying it would build 500,000 rows)."""
     cursor_id: str | None
     _index: dict[str, int] | None = None
 
+    @classmethod
+    def of(cls, rows: Sequence[Article], cursor_id: str | None) -> SavedList:
+        """``rows`` kept to restore: a library listing as it is, anything else copied."""
+        return cls(rows if isinstance(rows, ArticleList) else list(rows), cursor_id)
+
+    def without(self, article_id: str) -> None:
+        """Leave out a deleted article (a lazy listing stays lazy)."""
+        rows = self.articles
+        if isinstance(rows, ArticleList) and rows.from_records:
+            self.articles = rows.where(lambda i, _rec, _read: i != article_id)
+        else:
+            self.articles = [a for a in rows if a.id != article_id]
+        self._index = None  # the rows after it moved up
+
     def update(self, article_id: str, **changes: bool) -> None:
         """Keep a read/star mark made during the search, for when this list shows again."""
-        if self._index is None:
-            self._index = {a.id: i for i, a in enumerate(self.articles)}
-        index = self._index.get(article_id)
+        if isinstance(self.articles, ArticleList):
+            index = self.articles.index_of(article_id)
+        else:
+            if self._index is None:
+                self._index = {a.id: i for i, a in enumerate(self.articles)}
+            index = self._index.get(article_id)
         if index is not None:
             self.articles[index] = replace(self.articles[index], **changes)  # type: ignore[arg-type]
 
@@ -91,7 +110,7 @@ class HeadlinePane(Vertical):
         """Show the search bar, remembering the list it will replace."""
         if self.saved is None:
             current = self.headlines.current
-            self.saved = SavedList(list(self.headlines.articles), current.id if current else None)
+            self.saved = SavedList.of(self.headlines.articles, current.id if current else None)
         self.search_bar.display = True
         self.search_bar.focus()
 
