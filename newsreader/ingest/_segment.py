@@ -17,7 +17,7 @@ from datetime import datetime
 from newsreader.ingest.blocks import PRE, TABLE
 from newsreader.ingest.dates import parse_date
 from newsreader.ingest.headlines import TITLE_LIMIT, derive_title
-from newsreader.ingest.heads import DISCLAIMER, bio_author, byline_author, is_bio, is_credit, posted_line
+from newsreader.ingest.heads import DISCLAIMER, bio_author, byline_author, is_credit, posted_line
 from newsreader.ingest.inline import markdown_inline, number_links
 from newsreader.ingest.page import COMMENTS_HEADING
 from newsreader.ingest.text import (
@@ -180,7 +180,7 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
             continue
         if cur.author_note:
             # Anything after a bio belongs to the next article, except more of the bio/disclaimer.
-            if DISCLAIMER.search(para):
+            if is_disclaimer(para):
                 cur.author_note.append(para)
                 continue
             close()
@@ -189,7 +189,7 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
         if is_credit(para):
             cur.credits.append(para)
             continue
-        if len(para) <= 700 and (cur.paragraphs or cur.title) and is_bio(para):
+        if len(para) <= 700 and (cur.paragraphs or cur.title) and (bio_author(para) or is_disclaimer(para)):
             cur.author_note.append(para)
             cur.author = cur.author or bio_author(para)
             continue
@@ -206,6 +206,23 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
     if cur.author_note or not cur.empty:
         close()
     return out
+
+
+def is_disclaimer(para: str) -> bool:
+    """``DISCLAIMER.search(para)``, ruled out first by a substring test where that is exact.
+
+    Every alternative of the pattern but the two anchored at the start (``contact``/``follow`` the
+    author) holds "reflect", "expressed" or "published". The case-blind search of a long alternation
+    over every body paragraph was the import's biggest cost. In ASCII text ``str.lower`` folds case as
+    the regex does (its other matches for ASCII letters, such as ``ı`` or ``ſ``, are not ASCII), so a
+    paragraph without the words cannot match.
+    """
+    if para.isascii():
+        low = para.lower()
+        words = "reflect" in low or "expressed" in low or "published" in low
+        if not words and not low.startswith(("contact", "follow")):
+            return False
+    return DISCLAIMER.search(para) is not None
 
 
 def _prose(paragraph: str) -> str:
