@@ -14,6 +14,8 @@ from dataclasses import replace
 from newsreader.ingest._segment import (
     SEPARATOR_LINE,
     Pending,
+    _byline,
+    _date,
     draft,
     is_head_line,
     join_lines,
@@ -22,7 +24,7 @@ from newsreader.ingest._segment import (
 )
 from newsreader.ingest.blocks import blocks as _blocks
 from newsreader.ingest.chrome import Kind, Line, classify
-from newsreader.ingest.dates import find_date, parse_date
+from newsreader.ingest.dates import find_date
 from newsreader.ingest.heads import byline_author
 from newsreader.ingest.page import (
     PageArticle,
@@ -97,7 +99,7 @@ def _headed(text: str) -> bool:
 def _opens_with_head(part: list[str]) -> bool:
     if is_head_line(part[0]):
         return False
-    return any(byline_author(line) or (len(line) <= 60 and parse_date(line)) for line in part[1:3])
+    return any(_byline(line) or (len(line) <= 60 and _date(line)) for line in part[1:3])
 
 
 def _chrome_share(lines: list[Line]) -> float:

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from newsreader.ingest.blocks import PRE, TABLE
 from newsreader.ingest.dates import parse_date
@@ -67,14 +68,32 @@ def article_id(title: str | None, body: str) -> str:
 
     The text alone, not the file's path: re-importing, or importing a copy saved elsewhere, is a no-op.
     """
-    basis = normalise_for_id(body) or normalise_for_id(title or "")
+    basis = _ascii_basis(body)
+    if basis is None:
+        basis = normalise_for_id(body)
+    basis = basis or normalise_for_id(title or "")
     return hashlib.sha256(b"dump\0" + basis.encode()).hexdigest()[:12]
+
+
+def _ascii_basis(body: str) -> str | None:
+    """``normalise_for_id(body)`` without splitting the body into words, where that is exact: an ASCII
+    body (NFKC leaves ASCII alone, and casefold is lower) whose paragraphs are single-spaced lines;
+    None for any other body."""
+    if not body.isascii():
+        return None
+    flat = body.lower().replace("\n\n", " ")
+    # Unprintable: a tab, a newline left (a list, code) or another control, all of which split() folds.
+    if not flat.isprintable() or "  " in flat or flat[:1] == " " or flat[-1:] == " ":
+        return None
+    return flat
 
 
 def join_lines(lines: list[str]) -> list[str]:
     """A paragraph's lines as one line, except a list (``- ``, ``* ``, ``•``, ``1.`` items): one item a
     line (a hard-wrapped item's later lines joined to it, a nested item indented two spaces a level),
     and a lead-in line before the items is a paragraph of its own."""
+    if len(lines) == 1:  # most paragraphs of a big dump: no list to look for
+        return [lines[0].strip()]
     items = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line.lstrip())]
     if len(items) < 2 or items[0] > 1:
         return [" ".join(line.strip() for line in lines)]
@@ -99,13 +118,29 @@ def _list_item(line: str) -> str:
 
 
 def is_head_line(line: str) -> bool:
-    plain = markdown_inline(line).strip()
-    return bool(
-        byline_author(plain)
-        or (len(plain) <= 60 and parse_date(plain))
-        or posted_line(plain)
-        or _TAGS.match(plain)
-    )
+    plain = (markdown_inline(line) if "*" in line or "_" in line else line).strip()
+    return bool(_byline(plain) or (len(plain) <= 60 and _date(plain)) or _posted(plain) or _TAGS.match(plain))
+
+
+# Head lines are read more than once (whether a dump is tidy, then its articles' heads) and bylines
+# and dates repeat across a dump's articles: their readings are kept per distinct line. The functions
+# are pure, so a reading shared between files or threads is right; parse_dump empties the caches.
+_LINE_CACHE = 1 << 17
+_byline = lru_cache(maxsize=_LINE_CACHE)(byline_author)
+_date = lru_cache(maxsize=_LINE_CACHE)(parse_date)
+_posted = lru_cache(maxsize=_LINE_CACHE)(posted_line)
+
+
+def clear_line_caches() -> None:
+    """Forget the head-line readings (a finished import need not keep them)."""
+    for cached in (_byline, _date, _posted):
+        cached.cache_clear()
+
+
+def _clean_line(text: str) -> str:
+    """``clean_line(text)``; a printable text has no control or escape character to strip (every one
+    of them is unprintable), only whitespace to fold."""
+    return " ".join(text.split()) if text.isprintable() else clean_line(text)
 
 
 def split_head(block: list[list[str]]) -> list[list[str]]:
@@ -154,7 +189,7 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
         elif "\n" in para:  # a list: one item a line, nested ones indented
             para = "\n".join(_indent(item) + clean_line(item) for item in para.split("\n"))
         else:
-            para = clean_line(para)
+            para = _clean_line(para)
         if not para:
             continue
         if not verbatim and COMMENTS_HEADING.match(para) and (cur.paragraphs or out):
@@ -242,16 +277,19 @@ def _take_head(cur: Pending, para: str, *, last: bool) -> bool:
     assembled; False if ``para`` is not one."""
     if _TAGS.match(para):
         return True
-    posted = posted_line(para)
-    if posted and cur.author is None and cur.published is None:
+    # A reading that could not be taken is not made: a second byline or date is body text anyway.
+    # ``para`` is clean (stripped): past 120 characters it is no posted line, past 100 no byline.
+    unset = cur.author is None and cur.published is None
+    posted = _posted(para) if unset and len(para) <= 120 else None
+    if posted:
         cur.author, cur.published = posted
         return True
-    author = byline_author(para)
-    if author and cur.author is None:
+    author = _byline(para) if cur.author is None and len(para) <= 100 else None
+    if author:
         cur.author = author
         return True
-    date = parse_date(para) if len(para) <= 60 else None
-    if date and cur.published is None:
+    date = _date(para) if cur.published is None and len(para) <= 60 else None
+    if date:
         cur.published = date
         return True
     if (
