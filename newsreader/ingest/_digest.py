@@ -8,6 +8,7 @@ contents and footer, its issue date dating the items, each item read by the sepa
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -64,33 +65,40 @@ def read_page_or_digest(text: str) -> list[ArticleDraft] | None:
     return _digest(chunks, keep) if not all(keep) else None
 
 
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n){2,}")
+"""Two or more blank (or whitespace) lines between two lines of text: the end of an article."""
+
+
+def _between_separators(text: str) -> list[str]:
+    """The text between separator lines (``---``), blank chunks kept."""
+    out: list[str] = []
+    start = 0
+    for rule in SEPARATOR_LINE.finditer(text):
+        out.append(text[start : max(start, rule.start() - 1)])  # without the newline before the rule
+        start = rule.end() + 1
+    out.append(text[start:])
+    return out
+
+
 def _chunks(text: str) -> list[str]:
     """The text between separator lines (``---``), blank chunks left out."""
-    chunks: list[list[str]] = [[]]
-    for raw in text.split("\n"):
-        if SEPARATOR_LINE.fullmatch(raw):
-            chunks.append([])
-        else:
-            chunks[-1].append(raw)
-    return [joined for chunk in chunks if (joined := "\n".join(chunk)).strip()]
+    return [chunk for chunk in _between_separators(text) if chunk.strip()]
 
 
 def _headed(text: str) -> bool:
     """Articles (between separators or two blank lines) that mostly open with a title line and a byline or
     date line right under it: a tidy dump, whatever its words."""
-    parts: list[list[str]] = [[]]
-    blank = 0
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            blank += 1
-            continue
-        if SEPARATOR_LINE.fullmatch(raw) or blank >= 2:
-            parts.append([])
-        blank = 0
-        if not SEPARATOR_LINE.fullmatch(raw):
-            parts[-1].append(line)
-    parts = [part for part in parts if part]
+    parts: list[list[str]] = []  # the first three lines of each article, stripped
+    for chunk in _between_separators(text):
+        for part in _BLANK_LINES.split(chunk):
+            lines: list[str] = []
+            for raw in part.split("\n"):
+                if line := raw.strip():
+                    lines.append(line)
+                    if len(lines) == 3:
+                        break
+            if lines:
+                parts.append(lines)
     counts = Counter(part[0] for part in parts)
     headed = sum(1 for part in parts if len(part) > 2 and counts[part[0]] == 1 and _opens_with_head(part))
     return headed >= 2 and headed * 2 >= len(parts)
