@@ -47,8 +47,9 @@ def read_page_or_digest(text: str) -> list[ArticleDraft] | None:
     """A saved page's article, or a newsletter's items without its masthead and footer; None for a dump the
     plain rules read. A separated dump whose articles open with a title and byline or date is never a page,
     and is not classified line by line at all (that keeps big imports fast): only its end blocks are."""
-    chunks = _chunks(text)
-    headed = _headed(text)
+    between = _between_separators(text)
+    chunks = [chunk for chunk in between if chunk.strip()]  # blank chunks left out
+    headed = _headed(between)
     if not headed or len(chunks) < 2:
         # Titled articles without separators between them may also be a page's cards ("Title / date /
         # teaser" under "More stories"): such a text is still read as a page when chrome dominates it.
@@ -73,23 +74,19 @@ def _between_separators(text: str) -> list[str]:
     """The text between separator lines (``---``), blank chunks kept."""
     out: list[str] = []
     start = 0
-    for rule in SEPARATOR_LINE.finditer(text):
+    # In "\n" + text a rule's match starts at the newline before it: at the rule line's start in text.
+    for rule in SEPARATOR_LINE.finditer("\n" + text):
         out.append(text[start : max(start, rule.start() - 1)])  # without the newline before the rule
-        start = rule.end() + 1
+        start = rule.end()  # past the rule line and its newline
     out.append(text[start:])
     return out
 
 
-def _chunks(text: str) -> list[str]:
-    """The text between separator lines (``---``), blank chunks left out."""
-    return [chunk for chunk in _between_separators(text) if chunk.strip()]
-
-
-def _headed(text: str) -> bool:
+def _headed(chunks: list[str]) -> bool:
     """Articles (between separators or two blank lines) that mostly open with a title line and a byline or
-    date line right under it: a tidy dump, whatever its words."""
+    date line right under it: a tidy dump, whatever its words. ``chunks``: the text between separators."""
     parts: list[list[str]] = []  # the first three lines of each article, stripped
-    for chunk in _between_separators(text):
+    for chunk in chunks:
         for part in _BLANK_LINES.split(chunk):
             lines: list[str] = []
             for raw in part.split("\n"):

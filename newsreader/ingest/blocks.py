@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 _SEPARATOR = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$")
+_SEPARATOR_CHARS = "-*_=~#"
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})([^`]*)$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
@@ -88,7 +89,9 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
             if len(indented) - len(code_lines) >= 2:
                 end_block()  # two blank lines after the code end the article, as after prose
             indented, blank_run = None, 0
-        opener = _FENCE.match(raw)
+        # A fence opens within the first four characters, a separator with one of its characters:
+        # the regexes run only on the few lines that may be one (most lines are prose).
+        opener = _FENCE.match(raw) if "`" in raw[:4] or "~" in raw[:4] else None
         if opener:
             end_paragraph()
             fence, info, fence_indent, blank_run = opener.group(2), opener.group(3), len(opener.group(1)), 0
@@ -111,7 +114,7 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
                 end_block()
             continue
         blank_run = 0
-        if _SEPARATOR.match(raw):
+        if line[0] in _SEPARATOR_CHARS and _SEPARATOR.match(raw):
             # A Markdown setext underline ("Title" then "===") is a heading, not a separator.
             # In a plain dump too, when the underline is about as long as the one line right above it.
             underlined = len(lines) == 1 and line[0] in "=-" and len(line) >= len(lines[0]) // 2
