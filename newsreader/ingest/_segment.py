@@ -40,6 +40,7 @@ the leading newline lets the regex engine skip from line to line."""
 _TAGS = re.compile(
     r"^(?:tags?|tagged|categor(?:y|ies)|filed under|labels?|schlagwörter|etiquetas|étiquettes)\s*:", re.I
 )
+_TAGS_OPEN = "ceflst"
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?=\S)", re.MULTILINE)
 _CODE = re.compile(r"(`{3,}|~{3,})[^\n`]*\n")
@@ -140,10 +141,28 @@ def clear_line_caches() -> None:
         cached.cache_clear()
 
 
+_COMMENTS_OPEN = "0123456789cdjklr"
+"""What a :data:`COMMENTS_HEADING` match opens with (a count, or "comments", "discussion", "join the
+discussion", "kommentare", "leave a reply", "responses"...), as :data:`_TAGS_OPEN` is for ``_TAGS``."""
+
+
+def _may_open(para: str, letters: str) -> bool:
+    """Whether a case-blind regex anchored at the start, whose matches open with one of ``letters``
+    (ASCII, lower case), may match ``para``: a paragraph that opens with another ASCII character cannot.
+    Outside ASCII, case folding matches more than ``str.lower`` (``K`` for k): the regex decides."""
+    first = para[:1]
+    return not first.isascii() or first.lower() in letters
+
+
 def _clean_line(text: str) -> str:
-    """``clean_line(text)``; a printable text has no control or escape character to strip (every one
-    of them is unprintable), only whitespace to fold."""
-    return " ".join(text.split()) if text.isprintable() else clean_line(text)
+    """``clean_line(text)``. A printable text has no control or escape character to strip (every one of
+    them is unprintable) and no whitespace but the space (every other is unprintable too): it is clean
+    already unless it has a double, leading or trailing space."""
+    if not text.isprintable():
+        return clean_line(text)
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    return text
 
 
 def split_head(block: list[list[str]]) -> list[list[str]]:
@@ -195,7 +214,8 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
             para = _clean_line(para)
         if not para:
             continue
-        if not verbatim and COMMENTS_HEADING.match(para) and (cur.paragraphs or out):
+        comments = not verbatim and _may_open(para, _COMMENTS_OPEN) and COMMENTS_HEADING.match(para)
+        if comments and (cur.paragraphs or out):
             in_comments = True  # readers' comments are not the article: skip them up to the block's end
         if in_comments:
             continue
@@ -278,7 +298,7 @@ def _indent(line: str) -> str:
 def _take_head(cur: Pending, para: str, *, last: bool) -> bool:
     """Take a head line (tags, "Posted on DATE by NAME", byline, date, title) into the article being
     assembled; False if ``para`` is not one."""
-    if _TAGS.match(para):
+    if _may_open(para, _TAGS_OPEN) and _TAGS.match(para):
         return True
     # A reading that could not be taken is not made: a second byline or date is body text anyway.
     # ``para`` is clean (stripped): past 120 characters it is no posted line, past 100 no byline.
@@ -316,12 +336,12 @@ def draft(p: Pending, markdown: bool = False) -> ArticleDraft:
         numbered, links = number_links(prose)
         replaced = iter(numbered)
         body_paragraphs = [x if _CODE.match(x) else next(replaced) for x in body_paragraphs]
-    body = "\n\n".join(x for x in body_paragraphs if x)
+    body = "\n\n".join([x for x in body_paragraphs if x])
     # The lead and a derived title are prose: no headings, code or tables, list items as sentences.
     text_paragraphs = [
         _prose(x) for x in body_paragraphs if not x.startswith(("## ", "|")) and not _CODE.match(x)
     ]
-    title = clean_line(p.title) if p.title else None
+    title = _clean_line(p.title) if p.title else None
     derived = title is None
     if derived:
         title = derive_title(text_paragraphs)
@@ -335,7 +355,7 @@ def draft(p: Pending, markdown: bool = False) -> ArticleDraft:
         title=title or "Untitled",
         body=body,
         excerpt=lead,
-        author=clean_line(p.author) or None,
+        author=(_clean_line(p.author) if p.author else "") or None,
         published=p.published,
         truncated=p.truncated,
         author_note="\n\n".join(clean(x) for x in p.author_note) or None,
