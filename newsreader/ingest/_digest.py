@@ -8,12 +8,10 @@ contents and footer, its issue date dating the items, each item read by the sepa
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
 from newsreader.ingest._segment import (
-    SEPARATOR_LINE,
     Pending,
     _byline,
     _date,
@@ -23,6 +21,7 @@ from newsreader.ingest._segment import (
     segment,
     split_head,
 )
+from newsreader.ingest.blocks import BLANK_LINES, between_separators
 from newsreader.ingest.blocks import blocks as _blocks
 from newsreader.ingest.chrome import Kind, Line, classify
 from newsreader.ingest.dates import find_date
@@ -47,7 +46,7 @@ def read_page_or_digest(text: str) -> list[ArticleDraft] | None:
     """A saved page's article, or a newsletter's items without its masthead and footer; None for a dump the
     plain rules read. A separated dump whose articles open with a title and byline or date is never a page,
     and is not classified line by line at all (that keeps big imports fast): only its end blocks are."""
-    between = _between_separators(text)
+    between = between_separators(text)
     chunks = [chunk for chunk in between if chunk.strip()]  # blank chunks left out
     headed = _headed(between)
     if not headed or len(chunks) < 2:
@@ -66,28 +65,12 @@ def read_page_or_digest(text: str) -> list[ArticleDraft] | None:
     return _digest(chunks, keep) if not all(keep) else None
 
 
-_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n){2,}")
-"""Two or more blank (or whitespace) lines between two lines of text: the end of an article."""
-
-
-def _between_separators(text: str) -> list[str]:
-    """The text between separator lines (``---``), blank chunks kept."""
-    out: list[str] = []
-    start = 0
-    # In "\n" + text a rule's match starts at the newline before it: at the rule line's start in text.
-    for rule in SEPARATOR_LINE.finditer("\n" + text):
-        out.append(text[start : max(start, rule.start() - 1)])  # without the newline before the rule
-        start = rule.end()  # past the rule line and its newline
-    out.append(text[start:])
-    return out
-
-
 def _headed(chunks: list[str]) -> bool:
     """Articles (between separators or two blank lines) that mostly open with a title line and a byline or
     date line right under it: a tidy dump, whatever its words. ``chunks``: the text between separators."""
     parts: list[list[str]] = []  # the first three lines of each article, stripped
     for chunk in chunks:
-        for part in _BLANK_LINES.split(chunk):
+        for part in BLANK_LINES.split(chunk):
             lines: list[str] = []
             for raw in part.split("\n"):
                 if line := raw.strip():

@@ -33,10 +33,6 @@ from newsreader.models import ArticleDraft
 TEASER_MIN = 120
 """A paragraph this long that stops mid-sentence is a teaser; shorter unterminated lines may be titles."""
 
-SEPARATOR_LINE = re.compile(r"\n[^\S\n]*([-*_=~#])[^\S\n]*(?:\1[^\S\n]*){2,}(?=\n|\Z)")
-r"""A newline and a separator line (``---``, ``* * *``, ``===``) after it, to find them all in a text
-in one search: a line's own whitespace only (``[^\S\n]``, as ``\s`` would run on over the next lines);
-the leading newline lets the regex engine skip from line to line."""
 _TAGS = re.compile(
     r"^(?:tags?|tagged|categor(?:y|ies)|filed under|labels?|schlagwörter|etiquetas|étiquettes)\s*:", re.I
 )

@@ -14,6 +14,14 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})([^`]*)$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?$")
+SEPARATOR_LINE = re.compile(r"\n[^\S\n]*([-*_=~#])[^\S\n]*(?:\1[^\S\n]*){2,}(?=\n|\Z)")
+r"""A newline and a separator line (``---``, ``* * *``, ``===``) after it, to find them all in a text
+in one search: a line's own whitespace only (``[^\S\n]``, as ``\s`` would run on over the next lines);
+the leading newline lets the regex engine skip from line to line."""
+BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n){2,}")
+"""Two or more blank (or whitespace) lines between two lines of text: the end of an article."""
+_PLAIN_ONLY = re.compile(r"```|~~~|\||\n[^\S\n]*#")
+"""What only the line-by-line reader reads: fences, pipe tables, ``#`` headings (after a newline)."""
 PRE = "\x00pre\n"
 """Starts a paragraph of code: the rest is the block, fenced, as the body stores it."""
 TABLE = "\x00table\n"
@@ -41,12 +49,28 @@ def pipe_table(lines: list[str]) -> str | None:
     return TABLE + "\n".join(rows)
 
 
+def between_separators(text: str) -> list[str]:
+    """The text between separator lines (``---``), blank chunks kept."""
+    out: list[str] = []
+    start = 0
+    # In "\n" + text a rule's match starts at the newline before it: at the rule line's start in text.
+    for rule in SEPARATOR_LINE.finditer("\n" + text):
+        out.append(text[start : max(start, rule.start() - 1)])  # without the newline before the rule
+        start = rule.end()  # past the rule line and its newline
+    out.append(text[start:])
+    return out
+
+
 def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
     """Split text into article blocks, each a list of paragraphs, each a list of lines.
 
     Two or more blank lines or a separator line end a block. Inside a block, a blank line ends a paragraph;
     a block with no blank lines at all is "one paragraph a line" (a scraped page).
     """
+    if not markdown:
+        plain = _plain_blocks(text)
+        if plain is not None:
+            return _one_a_line(plain)
     blocks: list[list[list[str]]] = []
     paras: list[list[str]] = []
     lines: list[str] = []
@@ -147,7 +171,39 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
     if indented is not None:
         paras.append([fenced(_rstrip_blank(indented))])
     end_block()
-    # A block without blank lines inside is one paragraph a line.
+    return _one_a_line(blocks)
+
+
+def _plain_blocks(text: str) -> list[list[list[str]]] | None:
+    """:func:`blocks` of a plain dump made of nothing but paragraphs and separators, cut at separators,
+    two blank lines and one without a walk line by line; None for a text with more in it (a fence, a
+    table, a heading, or a rule under a line of text, which may underline a title)."""
+    if _PLAIN_ONLY.search("\n" + text):
+        return None
+    chunks = between_separators(text)
+    for chunk in chunks[:-1]:  # the line right above each rule must be blank (or the rule above)
+        if chunk[chunk.rfind("\n") + 1 :].strip():
+            return None
+    out: list[list[list[str]]] = []
+    for chunk in chunks:
+        for block in BLANK_LINES.split(chunk):
+            paras: list[list[str]] = []
+            lines: list[str] = []
+            for raw in block.split("\n"):
+                if line := raw.strip():
+                    lines.append(line)
+                elif lines:
+                    paras.append(lines)
+                    lines = []
+            if lines:
+                paras.append(lines)
+            if paras:
+                out.append(paras)
+    return out
+
+
+def _one_a_line(blocks: list[list[list[str]]]) -> list[list[list[str]]]:
+    """A block without blank lines inside is one paragraph a line."""
     out: list[list[list[str]]] = []
     for block in blocks:
         if len(block) == 1 and len(block[0]) > 1:
