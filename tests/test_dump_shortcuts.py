@@ -160,7 +160,7 @@ def test_ascii_id_basis_is_the_normalised_body() -> None:
 def test_plain_blocks_are_the_walks_blocks(plain: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [*dumps(300, plain=plain), "---\nA\n---", "Title\n---\nbody", "A\n\n---\n\n\nB\n\n\n", ""]
     fast = [blocks.blocks(t, False) for t in texts]
-    taken = sum(blocks._plain_blocks(t) is not None for t in texts)
-    monkeypatch.setattr(blocks, "_plain_blocks", lambda text: None)
+    taken = sum(blocks._plain_chunks(t) is not None for t in texts)
+    monkeypatch.setattr(blocks, "_plain_chunks", lambda text: None)
     assert [blocks.blocks(t, False) for t in texts] == fast
     assert taken >= (100 if plain else 0)

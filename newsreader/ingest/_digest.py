@@ -22,7 +22,7 @@ from newsreader.ingest._segment import (
     split_head,
 )
 from newsreader.ingest.blocks import BLANK_LINES, between_separators
-from newsreader.ingest.blocks import blocks as _blocks
+from newsreader.ingest.blocks import iter_blocks as _blocks
 from newsreader.ingest.chrome import Kind, Line, classify
 from newsreader.ingest.dates import find_date
 from newsreader.ingest.heads import byline_author

@@ -7,6 +7,7 @@ Fenced code (and, in Markdown, indented code) and pipe tables come out as one pa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 _SEPARATOR = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$")
 _SEPARATOR_CHARS = "-*_=~#"
@@ -20,8 +21,8 @@ in one search: a line's own whitespace only (``[^\S\n]``, as ``\s`` would run on
 the leading newline lets the regex engine skip from line to line."""
 BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n){2,}")
 """Two or more blank (or whitespace) lines between two lines of text: the end of an article."""
-_PLAIN_ONLY = re.compile(r"```|~~~|\||\n[^\S\n]*#")
-"""What only the line-by-line reader reads: fences, pipe tables, ``#`` headings (after a newline)."""
+_HEADING_LINE = re.compile(r"\n[^\S\n]*#")
+"""A line that may be a ``#`` heading, after the newline before it."""
 PRE = "\x00pre\n"
 """Starts a paragraph of code: the rest is the block, fenced, as the body stores it."""
 TABLE = "\x00table\n"
@@ -67,10 +68,21 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
     Two or more blank lines or a separator line end a block. Inside a block, a blank line ends a paragraph;
     a block with no blank lines at all is "one paragraph a line" (a scraped page).
     """
+    return list(iter_blocks(text, markdown))
+
+
+def iter_blocks(text: str, markdown: bool) -> Iterator[list[list[str]]]:
+    """:func:`blocks` one at a time. A big dump's blocks are read and let go one by one: a list of them
+    all is a heap of small lists that the garbage collector walks again and again while it grows."""
     if not markdown:
-        plain = _plain_blocks(text)
-        if plain is not None:
-            return _one_a_line(plain)
+        chunks = _plain_chunks(text)
+        if chunks is not None:
+            return _one_a_line(_plain_blocks(chunks))
+    return _one_a_line(_walk(text, markdown))
+
+
+def _walk(text: str, markdown: bool) -> list[list[list[str]]]:
+    """:func:`blocks` line by line, before a block is made one paragraph a line."""
     blocks: list[list[list[str]]] = []
     paras: list[list[str]] = []
     lines: list[str] = []
@@ -171,20 +183,24 @@ def blocks(text: str, markdown: bool) -> list[list[list[str]]]:
     if indented is not None:
         paras.append([fenced(_rstrip_blank(indented))])
     end_block()
-    return _one_a_line(blocks)
+    return blocks
 
 
-def _plain_blocks(text: str) -> list[list[list[str]]] | None:
-    """:func:`blocks` of a plain dump made of nothing but paragraphs and separators, cut at separators,
-    two blank lines and one without a walk line by line; None for a text with more in it (a fence, a
-    table, a heading, or a rule under a line of text, which may underline a title)."""
-    if _PLAIN_ONLY.search("\n" + text):
+def _plain_chunks(text: str) -> list[str] | None:
+    """The text between separators of a plain dump made of nothing but paragraphs and separators, which
+    :func:`_plain_blocks` cuts without a walk line by line; None for a text with more in it (a fence, a
+    table, a heading, or a rule right under a line of text, which may underline a title)."""
+    if "```" in text or "~~~" in text or "|" in text or ("#" in text and _HEADING_LINE.search("\n" + text)):
         return None
     chunks = between_separators(text)
     for chunk in chunks[:-1]:  # the line right above each rule must be blank (or the rule above)
         if chunk[chunk.rfind("\n") + 1 :].strip():
             return None
-    out: list[list[list[str]]] = []
+    return chunks
+
+
+def _plain_blocks(chunks: list[str]) -> Iterator[list[list[str]]]:
+    """A plain dump's blocks: cut at separators, at two blank lines and (paragraphs) at one."""
     for chunk in chunks:
         for block in BLANK_LINES.split(chunk):
             paras: list[list[str]] = []
@@ -198,21 +214,18 @@ def _plain_blocks(text: str) -> list[list[list[str]]] | None:
             if lines:
                 paras.append(lines)
             if paras:
-                out.append(paras)
-    return out
+                yield paras
 
 
-def _one_a_line(blocks: list[list[list[str]]]) -> list[list[list[str]]]:
+def _one_a_line(blocks: Iterable[list[list[str]]]) -> Iterator[list[list[str]]]:
     """A block without blank lines inside is one paragraph a line."""
-    out: list[list[list[str]]] = []
     for block in blocks:
         if len(block) == 1 and len(block[0]) > 1:
-            out.append([[line] for line in block[0]])
+            yield [[line] for line in block[0]]
         elif any(len(p) > 1 for p in block) and _one_per_line(block):
-            out.append([[line] for p in block for line in p])
+            yield [[line] for p in block for line in p]
         else:
-            out.append(block)
-    return out
+            yield block
 
 
 def _rstrip_blank(lines: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ from newsreader.ingest._segment import (
     split_head,
 )
 from newsreader.ingest.blocks import TABLE
-from newsreader.ingest.blocks import blocks as _blocks
+from newsreader.ingest.blocks import iter_blocks as _blocks
 from newsreader.ingest.dates import parse_date
 from newsreader.ingest.headlines import derive_title
 from newsreader.ingest.heads import byline_author, is_credit
