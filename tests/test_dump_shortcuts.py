@@ -14,7 +14,7 @@ import pytest
 
 from newsreader.ingest import _segment, blocks
 from newsreader.ingest.cleaning import clean_line, normalise_for_id, strip_controls
-from newsreader.ingest.heads import DISCLAIMER
+from newsreader.ingest.heads import DISCLAIMER, posted_line
 from newsreader.ingest.page import COMMENTS_HEADING
 from tests.bench.gen import paragraph, sentence
 
@@ -146,6 +146,19 @@ def test_opening_letters_cover_every_match(pattern: re.Pattern[str], letters: st
         for char in map(chr, range(128)):  # another ASCII opening never matches
             if char.lower() not in letters:
                 assert not pattern.match(char + text[1:]), repr(char + text[1:])
+
+
+def test_posted_line_short_path() -> None:
+    texts = [
+        *LINES,
+        "Posted by Ana Costa",
+        "POSTED  BY  ANA",
+        "Written by Jo on 3 May 2026",
+        "3 May 2026 von Eva",
+    ]
+    texts += [line for d in dumps(200) for line in d.split("\n")]
+    for text in texts:
+        assert _segment._posted(text) == posted_line(text), text
 
 
 def test_ascii_id_basis_is_the_normalised_body() -> None:

@@ -128,12 +128,25 @@ def is_head_line(line: str) -> bool:
 _LINE_CACHE = 1 << 17
 _byline = lru_cache(maxsize=_LINE_CACHE)(byline_author)
 _date = lru_cache(maxsize=_LINE_CACHE)(parse_date)
-_posted = lru_cache(maxsize=_LINE_CACHE)(posted_line)
+_posted_read = lru_cache(maxsize=_LINE_CACHE)(posted_line)
+
+
+def _posted(line: str) -> tuple[str | None, datetime | None] | None:
+    """``posted_line(line)``. Both its shapes hold "by" (or von, por...) between whitespace, and in a
+    printable ASCII line the only whitespace is the space and case folds as ``str.lower`` does: such a
+    line without " by " (or the others) is not one, and its reading is not cached."""
+    if line.isascii() and line.isprintable():
+        low = line.lower()
+        if not (
+            " by " in low or " von " in low or " por " in low or " par " in low or " di " in low
+        ) and not (" door " in low or " oleh " in low):
+            return None
+    return _posted_read(line)
 
 
 def clear_line_caches() -> None:
     """Forget the head-line readings (a finished import need not keep them)."""
-    for cached in (_byline, _date, _posted):
+    for cached in (_byline, _date, _posted_read):
         cached.cache_clear()
 
 
