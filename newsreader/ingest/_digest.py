@@ -12,17 +12,19 @@ from collections import Counter
 from dataclasses import replace
 
 from newsreader.ingest._segment import (
-    SEPARATOR_LINE,
     Pending,
+    _byline,
+    _date,
     draft,
     is_head_line,
     join_lines,
     segment,
     split_head,
 )
-from newsreader.ingest.blocks import blocks as _blocks
+from newsreader.ingest.blocks import BLANK_LINES, between_separators
+from newsreader.ingest.blocks import iter_blocks as _blocks
 from newsreader.ingest.chrome import Kind, Line, classify
-from newsreader.ingest.dates import find_date, parse_date
+from newsreader.ingest.dates import find_date
 from newsreader.ingest.heads import byline_author
 from newsreader.ingest.page import (
     PageArticle,
@@ -44,8 +46,9 @@ def read_page_or_digest(text: str) -> list[ArticleDraft] | None:
     """A saved page's article, or a newsletter's items without its masthead and footer; None for a dump the
     plain rules read. A separated dump whose articles open with a title and byline or date is never a page,
     and is not classified line by line at all (that keeps big imports fast): only its end blocks are."""
-    chunks = _chunks(text)
-    headed = _headed(text)
+    between = between_separators(text)
+    chunks = [chunk for chunk in between if chunk.strip()]  # blank chunks left out
+    headed = _headed(between)
     if not headed or len(chunks) < 2:
         # Titled articles without separators between them may also be a page's cards ("Title / date /
         # teaser" under "More stories"): such a text is still read as a page when chrome dominates it.
@@ -62,33 +65,20 @@ def read_page_or_digest(text: str) -> list[ArticleDraft] | None:
     return _digest(chunks, keep) if not all(keep) else None
 
 
-def _chunks(text: str) -> list[str]:
-    """The text between separator lines (``---``), blank chunks left out."""
-    chunks: list[list[str]] = [[]]
-    for raw in text.split("\n"):
-        if SEPARATOR_LINE.fullmatch(raw):
-            chunks.append([])
-        else:
-            chunks[-1].append(raw)
-    return [joined for chunk in chunks if (joined := "\n".join(chunk)).strip()]
-
-
-def _headed(text: str) -> bool:
+def _headed(chunks: list[str]) -> bool:
     """Articles (between separators or two blank lines) that mostly open with a title line and a byline or
-    date line right under it: a tidy dump, whatever its words."""
-    parts: list[list[str]] = [[]]
-    blank = 0
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            blank += 1
-            continue
-        if SEPARATOR_LINE.fullmatch(raw) or blank >= 2:
-            parts.append([])
-        blank = 0
-        if not SEPARATOR_LINE.fullmatch(raw):
-            parts[-1].append(line)
-    parts = [part for part in parts if part]
+    date line right under it: a tidy dump, whatever its words. ``chunks``: the text between separators."""
+    parts: list[list[str]] = []  # the first three lines of each article, stripped
+    for chunk in chunks:
+        for part in BLANK_LINES.split(chunk):
+            lines: list[str] = []
+            for raw in part.split("\n"):
+                if line := raw.strip():
+                    lines.append(line)
+                    if len(lines) == 3:
+                        break
+            if lines:
+                parts.append(lines)
     counts = Counter(part[0] for part in parts)
     headed = sum(1 for part in parts if len(part) > 2 and counts[part[0]] == 1 and _opens_with_head(part))
     return headed >= 2 and headed * 2 >= len(parts)
@@ -97,7 +87,7 @@ def _headed(text: str) -> bool:
 def _opens_with_head(part: list[str]) -> bool:
     if is_head_line(part[0]):
         return False
-    return any(byline_author(line) or (len(line) <= 60 and parse_date(line)) for line in part[1:3])
+    return any(_byline(line) or (len(line) <= 60 and _date(line)) for line in part[1:3])
 
 
 def _chrome_share(lines: list[Line]) -> float:

@@ -13,11 +13,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from newsreader.ingest.blocks import PRE, TABLE
 from newsreader.ingest.dates import parse_date
 from newsreader.ingest.headlines import TITLE_LIMIT, derive_title
-from newsreader.ingest.heads import DISCLAIMER, bio_author, byline_author, is_bio, is_credit, posted_line
+from newsreader.ingest.heads import DISCLAIMER, bio_author, byline_author, is_credit, posted_line
 from newsreader.ingest.inline import markdown_inline, number_links
 from newsreader.ingest.page import COMMENTS_HEADING
 from newsreader.ingest.text import (
@@ -32,10 +33,10 @@ from newsreader.models import ArticleDraft
 TEASER_MIN = 120
 """A paragraph this long that stops mid-sentence is a teaser; shorter unterminated lines may be titles."""
 
-SEPARATOR_LINE = re.compile(r"^\s*([-*_=~#])\s*(?:\1\s*){2,}$", re.MULTILINE)
 _TAGS = re.compile(
     r"^(?:tags?|tagged|categor(?:y|ies)|filed under|labels?|schlagwörter|etiquetas|étiquettes)\s*:", re.I
 )
+_TAGS_OPEN = "ceflst"
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?=\S)", re.MULTILINE)
 _CODE = re.compile(r"(`{3,}|~{3,})[^\n`]*\n")
@@ -67,14 +68,32 @@ def article_id(title: str | None, body: str) -> str:
 
     The text alone, not the file's path: re-importing, or importing a copy saved elsewhere, is a no-op.
     """
-    basis = normalise_for_id(body) or normalise_for_id(title or "")
+    basis = _ascii_basis(body)
+    if basis is None:
+        basis = normalise_for_id(body)
+    basis = basis or normalise_for_id(title or "")
     return hashlib.sha256(b"dump\0" + basis.encode()).hexdigest()[:12]
+
+
+def _ascii_basis(body: str) -> str | None:
+    """``normalise_for_id(body)`` without splitting the body into words, where that is exact: an ASCII
+    body (NFKC leaves ASCII alone, and casefold is lower) whose paragraphs are single-spaced lines;
+    None for any other body."""
+    if not body.isascii():
+        return None
+    flat = body.lower().replace("\n\n", " ")
+    # Unprintable: a tab, a newline left (a list, code) or another control, all of which split() folds.
+    if not flat.isprintable() or "  " in flat or flat[:1] == " " or flat[-1:] == " ":
+        return None
+    return flat
 
 
 def join_lines(lines: list[str]) -> list[str]:
     """A paragraph's lines as one line, except a list (``- ``, ``* ``, ``•``, ``1.`` items): one item a
     line (a hard-wrapped item's later lines joined to it, a nested item indented two spaces a level),
     and a lead-in line before the items is a paragraph of its own."""
+    if len(lines) == 1:  # most paragraphs of a big dump: no list to look for
+        return [lines[0].strip()]
     items = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line.lstrip())]
     if len(items) < 2 or items[0] > 1:
         return [" ".join(line.strip() for line in lines)]
@@ -99,13 +118,60 @@ def _list_item(line: str) -> str:
 
 
 def is_head_line(line: str) -> bool:
-    plain = markdown_inline(line).strip()
-    return bool(
-        byline_author(plain)
-        or (len(plain) <= 60 and parse_date(plain))
-        or posted_line(plain)
-        or _TAGS.match(plain)
-    )
+    plain = (markdown_inline(line) if "*" in line or "_" in line else line).strip()
+    return bool(_byline(plain) or (len(plain) <= 60 and _date(plain)) or _posted(plain) or _TAGS.match(plain))
+
+
+# Head lines are read more than once (whether a dump is tidy, then its articles' heads) and bylines
+# and dates repeat across a dump's articles: their readings are kept per distinct line. The functions
+# are pure, so a reading shared between files or threads is right; parse_dump empties the caches.
+_LINE_CACHE = 1 << 17
+_byline = lru_cache(maxsize=_LINE_CACHE)(byline_author)
+_date = lru_cache(maxsize=_LINE_CACHE)(parse_date)
+_posted_read = lru_cache(maxsize=_LINE_CACHE)(posted_line)
+
+
+def _posted(line: str) -> tuple[str | None, datetime | None] | None:
+    """``posted_line(line)``. Both its shapes hold "by" (or von, por...) between whitespace, and in a
+    printable ASCII line the only whitespace is the space and case folds as ``str.lower`` does: such a
+    line without " by " (or the others) is not one, and its reading is not cached."""
+    if line.isascii() and line.isprintable():
+        low = line.lower()
+        if not (
+            " by " in low or " von " in low or " por " in low or " par " in low or " di " in low
+        ) and not (" door " in low or " oleh " in low):
+            return None
+    return _posted_read(line)
+
+
+def clear_line_caches() -> None:
+    """Forget the head-line readings (a finished import need not keep them)."""
+    for cached in (_byline, _date, _posted_read):
+        cached.cache_clear()
+
+
+_COMMENTS_OPEN = "0123456789cdjklr"
+"""What a :data:`COMMENTS_HEADING` match opens with (a count, or "comments", "discussion", "join the
+discussion", "kommentare", "leave a reply", "responses"...), as :data:`_TAGS_OPEN` is for ``_TAGS``."""
+
+
+def _may_open(para: str, letters: str) -> bool:
+    """Whether a case-blind regex anchored at the start, whose matches open with one of ``letters``
+    (ASCII, lower case), may match ``para``: a paragraph that opens with another ASCII character cannot.
+    Outside ASCII, case folding matches more than ``str.lower`` (``K`` for k): the regex decides."""
+    first = para[:1]
+    return not first.isascii() or first.lower() in letters
+
+
+def _clean_line(text: str) -> str:
+    """``clean_line(text)``. A printable text has no control or escape character to strip (every one of
+    them is unprintable) and no whitespace but the space (every other is unprintable too): it is clean
+    already unless it has a double, leading or trailing space."""
+    if not text.isprintable():
+        return clean_line(text)
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    return text
 
 
 def split_head(block: list[list[str]]) -> list[list[str]]:
@@ -154,10 +220,11 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
         elif "\n" in para:  # a list: one item a line, nested ones indented
             para = "\n".join(_indent(item) + clean_line(item) for item in para.split("\n"))
         else:
-            para = clean_line(para)
+            para = _clean_line(para)
         if not para:
             continue
-        if not verbatim and COMMENTS_HEADING.match(para) and (cur.paragraphs or out):
+        comments = not verbatim and _may_open(para, _COMMENTS_OPEN) and COMMENTS_HEADING.match(para)
+        if comments and (cur.paragraphs or out):
             in_comments = True  # readers' comments are not the article: skip them up to the block's end
         if in_comments:
             continue
@@ -180,7 +247,7 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
             continue
         if cur.author_note:
             # Anything after a bio belongs to the next article, except more of the bio/disclaimer.
-            if DISCLAIMER.search(para):
+            if is_disclaimer(para):
                 cur.author_note.append(para)
                 continue
             close()
@@ -189,7 +256,7 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
         if is_credit(para):
             cur.credits.append(para)
             continue
-        if len(para) <= 700 and (cur.paragraphs or cur.title) and is_bio(para):
+        if len(para) <= 700 and (cur.paragraphs or cur.title) and (bio_author(para) or is_disclaimer(para)):
             cur.author_note.append(para)
             cur.author = cur.author or bio_author(para)
             continue
@@ -208,6 +275,23 @@ def segment(paragraphs: list[str], *, markdown: bool = False) -> list[ArticleDra
     return out
 
 
+def is_disclaimer(para: str) -> bool:
+    """``DISCLAIMER.search(para)``, ruled out first by a substring test where that is exact.
+
+    Every alternative of the pattern but the two anchored at the start (``contact``/``follow`` the
+    author) holds "reflect", "expressed" or "published". The case-blind search of a long alternation
+    over every body paragraph was the import's biggest cost. In ASCII text ``str.lower`` folds case as
+    the regex does (its other matches for ASCII letters, such as ``ı`` or ``ſ``, are not ASCII), so a
+    paragraph without the words cannot match.
+    """
+    if para.isascii():
+        low = para.lower()
+        words = "reflect" in low or "expressed" in low or "published" in low
+        if not words and not low.startswith(("contact", "follow")):
+            return False
+    return DISCLAIMER.search(para) is not None
+
+
 def _prose(paragraph: str) -> str:
     """A paragraph as a line of prose: list items without their markers, run together as clauses."""
     if "\n" not in paragraph:
@@ -223,18 +307,21 @@ def _indent(line: str) -> str:
 def _take_head(cur: Pending, para: str, *, last: bool) -> bool:
     """Take a head line (tags, "Posted on DATE by NAME", byline, date, title) into the article being
     assembled; False if ``para`` is not one."""
-    if _TAGS.match(para):
+    if _may_open(para, _TAGS_OPEN) and _TAGS.match(para):
         return True
-    posted = posted_line(para)
-    if posted and cur.author is None and cur.published is None:
+    # A reading that could not be taken is not made: a second byline or date is body text anyway.
+    # ``para`` is clean (stripped): past 120 characters it is no posted line, past 100 no byline.
+    unset = cur.author is None and cur.published is None
+    posted = _posted(para) if unset and len(para) <= 120 else None
+    if posted:
         cur.author, cur.published = posted
         return True
-    author = byline_author(para)
-    if author and cur.author is None:
+    author = _byline(para) if cur.author is None and len(para) <= 100 else None
+    if author:
         cur.author = author
         return True
-    date = parse_date(para) if len(para) <= 60 else None
-    if date and cur.published is None:
+    date = _date(para) if cur.published is None and len(para) <= 60 else None
+    if date:
         cur.published = date
         return True
     if (
@@ -258,12 +345,12 @@ def draft(p: Pending, markdown: bool = False) -> ArticleDraft:
         numbered, links = number_links(prose)
         replaced = iter(numbered)
         body_paragraphs = [x if _CODE.match(x) else next(replaced) for x in body_paragraphs]
-    body = "\n\n".join(x for x in body_paragraphs if x)
+    body = "\n\n".join([x for x in body_paragraphs if x])
     # The lead and a derived title are prose: no headings, code or tables, list items as sentences.
     text_paragraphs = [
         _prose(x) for x in body_paragraphs if not x.startswith(("## ", "|")) and not _CODE.match(x)
     ]
-    title = clean_line(p.title) if p.title else None
+    title = _clean_line(p.title) if p.title else None
     derived = title is None
     if derived:
         title = derive_title(text_paragraphs)
@@ -277,7 +364,7 @@ def draft(p: Pending, markdown: bool = False) -> ArticleDraft:
         title=title or "Untitled",
         body=body,
         excerpt=lead,
-        author=clean_line(p.author) or None,
+        author=(_clean_line(p.author) if p.author else "") or None,
         published=p.published,
         truncated=p.truncated,
         author_note="\n\n".join(clean(x) for x in p.author_note) or None,

@@ -19,9 +19,16 @@ Where no title is given, one is derived from the lead (:func:`derive_title`).
 from __future__ import annotations
 
 from newsreader.ingest._digest import read_page_or_digest
-from newsreader.ingest._segment import TEASER_MIN, article_id, join_lines, segment, split_head
+from newsreader.ingest._segment import (
+    TEASER_MIN,
+    article_id,
+    clear_line_caches,
+    join_lines,
+    segment,
+    split_head,
+)
 from newsreader.ingest.blocks import TABLE
-from newsreader.ingest.blocks import blocks as _blocks
+from newsreader.ingest.blocks import iter_blocks as _blocks
 from newsreader.ingest.dates import parse_date
 from newsreader.ingest.headlines import derive_title
 from newsreader.ingest.heads import byline_author, is_credit
@@ -50,6 +57,13 @@ def parse_dump(text: str, *, name: str = "dump", markdown: bool = False) -> list
             the start of a line starts an article in any dump.
     """
     del name
+    try:
+        return _parse(text, markdown)
+    finally:
+        clear_line_caches()
+
+
+def _parse(text: str, markdown: bool) -> list[ArticleDraft]:
     # A form feed is a separator; make it a separator line before control characters are stripped.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n---\n\n")
     text = strip_controls(text)

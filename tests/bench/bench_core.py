@@ -70,13 +70,15 @@ def main(quick: bool = False) -> list[Row]:
         dump = root / "big.txt"
         dump.write_text(dump_text(big, seed=3, words=120), encoding="utf-8")
         library = Library(root / "imported")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = library.import_paths([dump])
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         rate = report.new / elapsed
         rows.append(
             (f"import {big:,}-article dump", f"{rate:,.0f} articles/s", ">= 5,000", verdict(rate >= 5000))
         )
+        # On a shared machine the wall clock counts other processes' turns; CPU time counts this one's.
+        rows.append((f"import {big:,}-article dump, CPU time", f"{report.new / cpu:,.0f} articles/s", "", ""))
 
         load, cpu = _headline_index(root / "imported")
         rows.append(
