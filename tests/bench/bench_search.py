@@ -202,8 +202,8 @@ def measure(n: int, *, repeats: int, process_runs: int) -> list[Row]:
             rows.append((f"{n}: {kind} p50", f"{p50:.1f} ms", "-", "-"))
             rows.append((f"{n}: {kind} p95", f"{p95:.1f} ms", f"<= {target:.0f} ms", verdict(p95 <= target)))
 
-        # The target is on CPU (what a process costs): on a machine shared with other work, wall time
-        # swings by half between runs of the same process; it is printed beside.
+        # The target holds on both: CPU (what a process costs, which load distorts little) and wall time
+        # (what a user waits, which on a machine shared with other work swings by half between runs).
         lists, searches = [], []
         for _ in range(process_runs):
             lists.append(_run([*cli, "list", "--limit", "1"], env))
@@ -225,7 +225,8 @@ def measure(n: int, *, repeats: int, process_runs: int) -> list[Row]:
         )
         rss = max(run[2] for run in searches)
         rows.append((f"{n}: `search` process peak RSS", f"{rss / 1024:.0f} MiB", "-", "-"))
-        rows.append((f"{n}: search / list process wall time", f"{t_search / t_list:.2f}x", "-", "-"))
+        wall = t_search / t_list
+        rows.append((f"{n}: search / list process, wall", f"{wall:.2f}x", "<= 1.3x", verdict(wall <= 1.3)))
         rows.append(
             (f"{n}: search / list process cost (CPU)", f"{ratio:.2f}x", "<= 1.3x", verdict(ratio <= 1.3))
         )
