@@ -53,21 +53,28 @@ def stem_name(path: Path) -> str:
 
 def _said(text: str, drafts: Sequence[ArticleDraft]) -> str | None:
     """The name the dump gives itself, if it does."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    for line in reversed(lines[-TAIL_LINES:]):
+    lines = text.splitlines()
+    tail: list[str] = []  # the last TAIL_LINES lines that are not blank, stripped (not every line's strip)
+    for line in reversed(lines):
+        if stripped := line.strip():
+            tail.append(stripped)
+            if len(tail) == TAIL_LINES:
+                break
+    for line in tail:  # from the end
         match = _COPYRIGHT.match(line) if len(line) <= 120 else None
         if match is not None:
             name = match.group("name").strip(" .,")
             if 2 <= len(name) <= MAX_NAME and not name.lower().startswith("all rights"):
                 return name
-    if not lines:
+    if not tail:
         return None
-    first = lines[0]
-    kept = " ".join(f"{d.title}\n{d.body}\n{d.author or ''}" for d in drafts)
-    if len(first) <= 60 and first not in kept and (first.isupper() or _MASTHEAD_WORDS.search(first)):
-        name = _ISSUE.sub("", first).strip(" —–|:-")
-        if 2 <= len(name) <= MAX_NAME:
-            return _capitalised(name) if name.isupper() else name
+    first = next(stripped for line in lines if (stripped := line.strip()))
+    if len(first) <= 60 and (first.isupper() or _MASTHEAD_WORDS.search(first)):
+        kept = " ".join(f"{d.title}\n{d.body}\n{d.author or ''}" for d in drafts)  # only for a masthead
+        if first not in kept:
+            name = _ISSUE.sub("", first).strip(" —–|:-")
+            if 2 <= len(name) <= MAX_NAME:
+                return _capitalised(name) if name.isupper() else name
     return None
 
 
