@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import platform
+import random
 import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -135,42 +137,40 @@ def test_the_library_written_by_main_migrates_to_the_line_layout_with_nothing_lo
     assert _plain(path) == expected  # read again, now streamed
 
 
-def test_newest_first_sorts_as_the_sort_key_does_hand_edited_values_and_ties_included() -> None:
-    import random
-
-    from newsreader.store.records import newest_first, sort_key
-
-    rng = random.Random(16)
-    values: list[object] = [0, 0.0, 1, 2, 2.0, 3.5, True, False, "7", None, [1], 10**3, 1000.0, -1.5]
+def _odd_dated(
+    rng: random.Random, size: int, values: list[object], *, spread: int
+) -> list[tuple[str, dict[str, Any]]]:
+    """``size`` (id, record) pairs whose dates and order are drawn from ``values`` (hand-edited types
+    among them) and ints and floats up to ``spread``, each field missing one time in seven or so."""
     items = []
-    for i in range(5000):
+    for i in range(size):
         rec = {
-            k: rng.choice([*values, rng.randint(0, 40), float(rng.randint(0, 40))])
+            k: rng.choice([*values, rng.randint(0, spread), float(rng.randint(0, spread))])
             for k in ("published", "added", "n")
         }
         for k in [k for k in rec if rng.random() < 0.15]:
             del rec[k]
         items.append((f"id{i}", rec))
+    return items
+
+
+def test_newest_first_sorts_as_the_sort_key_does_hand_edited_values_and_ties_included() -> None:
+    from newsreader.store.records import newest_first, sort_key
+
+    rng = random.Random(16)
+    values: list[object] = [0, 0.0, 1, 2, 2.0, 3.5, True, False, "7", None, [1], 10**3, 1000.0, -1.5]
+    items = _odd_dated(rng, 5000, values, spread=40)
     assert newest_first(items) == sorted(items, key=lambda item: sort_key(item[1]), reverse=True)
 
 
 def test_merging_sorted_runs_sorts_as_the_sort_key_does_across_runs_and_fans() -> None:
-    import random
-
     from newsreader.store.records import MERGE_FAN, newest_first_ids, newest_first_merged, sort_key
 
     rng = random.Random(10)
     values: list[object] = [0, 0.0, 2, 2.0, True, "7", None, 10**3, 1000.0, -1.5]
     for size, run in ((5000, 7), (3000, 64), (200, 1), (0, 5), (1, 5)):
-        items = []
-        for i in range(size):  # few distinct dates: ties across runs, settled by n, then input order
-            rec = {
-                k: rng.choice([*values, rng.randint(0, 9), float(rng.randint(0, 9))])
-                for k in ("published", "added", "n")
-            }
-            for k in [k for k in rec if rng.random() < 0.15]:
-                del rec[k]
-            items.append((f"id{i}", rec))
+        # few distinct dates: ties across runs, settled by n, then input order
+        items = _odd_dated(rng, size, values, spread=9)
         runs = [items[i : i + run] for i in range(0, len(items), run)]
         assert run > 10 or size < 1000 or len(runs) > MERGE_FAN**2  # three levels of merges at least
         expected = sorted(items, key=lambda item: sort_key(item[1]), reverse=True)

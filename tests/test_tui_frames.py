@@ -3,14 +3,13 @@ though moves too small to show on it no longer repaint it (issue 16, item 4)."""
 
 from __future__ import annotations
 
-from math import ceil
 from pathlib import Path
 
 import pytest
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 
-from newsreader.tui.widgets.headline_list import HeadlineList
+from newsreader.tui.widgets.headline_list import HeadlineList, _thumb
 from tests.tui_support import big_library, main_screen, make_app, settle
 
 pytestmark = pytest.mark.anyio
@@ -23,19 +22,11 @@ def _cells(bar: ScrollBar) -> list[tuple[str, bool]]:
 
 
 def _drawn_at(bar: ScrollBar, position: float) -> list[tuple[str, bool]]:
-    """The scrollbar as Textual draws it afresh at ``position``."""
-    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
-    drawn = bar.renderer.render_bar(
-        size=bar.size.height,
-        virtual_size=ceil(bar.window_virtual_size),
-        window_size=ceil(window),
-        position=position,
-        thickness=bar.thickness,
-    )
-    lines: list[tuple[str, bool]] = []
-    for segment in drawn.segments:
-        lines.append((segment.text, segment.style is not None and bool(segment.style.reverse)))
-    return lines
+    """The scrollbar as Textual's renderer draws it afresh at ``position``."""
+    return [
+        (segment.text, segment.style is not None and bool(segment.style.reverse))
+        for segment in _thumb(bar, position)
+    ]
 
 
 async def test_the_scrollbar_shows_where_the_list_is_after_every_move(tmp_path: Path) -> None:

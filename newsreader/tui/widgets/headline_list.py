@@ -8,7 +8,7 @@ index, so only the visible rows are ever rendered, and each rendered line is cac
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import fields, replace
+from dataclasses import fields
 from datetime import datetime
 from math import ceil
 from operator import attrgetter
@@ -191,12 +191,6 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self._unread += 1 if old.read else -1
         self._refresh_row(index)
         return article
-
-    def update_all(self, **changes: object) -> None:
-        """Change every row (``A`` marks a whole source read)."""
-        self._articles = [replace(a, **changes) for a in self._articles]  # type: ignore[arg-type]
-        self._unread = None
-        self.refresh()
 
     # -- cursor -------------------------------------------------------------------------------
 
